@@ -1,0 +1,95 @@
+// Typed events parsed out of Grok's chat NDJSON stream (grok-protocol.md section 3.5).
+// The parser emits these; the gateway turns them into OpenAI chunks. Nothing here knows OpenAI.
+
+/** A text fragment: reasoning (`thinking`) or answer text. */
+export interface GrokTokenEvent {
+  type: 'token';
+  text: string;
+  /** `isThinking` on the wire. */
+  thinking: boolean;
+  /** `messageTag`: "final" is answer text; "header" / "summary" / ... are reasoning decoration. */
+  tag: string | undefined;
+  rolloutId: string | undefined;
+  responseId: string | undefined;
+}
+
+/** `userResponse` / `llmInfo`: model name and hash, used for `system_fingerprint`. */
+export interface GrokMetaEvent {
+  type: 'meta';
+  model: string | undefined;
+  modelHash: string | undefined;
+}
+
+/** `cardAttachment.jsonData` parsed once more (citation cards, searched images, image chunks). */
+export interface GrokCardEvent {
+  type: 'card';
+  id: string;
+  /** The parsed card object (whatever keys it had). */
+  card: Record<string, unknown>;
+}
+
+/** `toolUsageCard`: the model used a tool (web search, code execution, ...). */
+export interface GrokToolCardEvent {
+  type: 'tool-card';
+  rolloutId: string | undefined;
+  /** camelCase tool name, e.g. `webSearch`. */
+  name: string;
+  args: Record<string, unknown>;
+}
+
+/** `webSearchResults` / `xSearchResults` normalised to url + title. */
+export interface GrokSearchResultsEvent {
+  type: 'search-results';
+  results: Array<{ url: string; title: string; preview: string | undefined }>;
+}
+
+/** `streamingImageGenerationResponse` or a card `image_chunk`: image progress inside chat. */
+export interface GrokImageProgressEvent {
+  type: 'image-progress';
+  index: number;
+  progress: number;
+  /** Relative to the assets host, or absolute. Present when the image is final. */
+  url: string | undefined;
+  assetId: string | undefined;
+  moderated: boolean;
+}
+
+/** `streamingVideoGenerationResponse`. */
+export interface GrokVideoProgressEvent {
+  type: 'video-progress';
+  progress: number;
+  videoId: string | undefined;
+  videoPostId: string | undefined;
+  videoUrl: string | undefined;
+  thumbnailUrl: string | undefined;
+  assetId: string | undefined;
+  moderated: boolean;
+}
+
+/** `modelResponse`: the full answer, repeated once near the end. */
+export interface GrokModelResponseEvent {
+  type: 'model-response';
+  message: string;
+  responseId: string | undefined;
+  generatedImageUrls: string[];
+  fileAttachments: string[];
+  /** `modelResponse.error` when present: a model-side failure. */
+  error: string | undefined;
+}
+
+/** End of answer: `isSoftStop`, `finalMetadata`, `[DONE]`, or the body closed. */
+export interface GrokEndEvent {
+  type: 'end';
+  reason: 'soft-stop' | 'final-metadata' | 'done' | 'eof';
+}
+
+export type GrokEvent =
+  | GrokTokenEvent
+  | GrokMetaEvent
+  | GrokCardEvent
+  | GrokToolCardEvent
+  | GrokSearchResultsEvent
+  | GrokImageProgressEvent
+  | GrokVideoProgressEvent
+  | GrokModelResponseEvent
+  | GrokEndEvent;
