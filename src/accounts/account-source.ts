@@ -1,0 +1,50 @@
+// The interface the gateway leases accounts through. The seeded round-robin source below is the
+// minimal implementation; the account-pool issue replaces it with quotas, tiers and persistence.
+import type { GrokUpstreamError } from '../grok/errors.js';
+
+export type AccountTier = 'basic' | 'super' | 'heavy';
+
+export interface LeaseRequest {
+  /** The model's minimum tier. */
+  tier: AccountTier;
+  /** Quota bucket (upstream mode) the call spends. */
+  bucket: string;
+  /** Accounts already tried for this request: never leased again for it. */
+  exclude: ReadonlySet<string>;
+}
+
+export type LeaseOutcome = { ok: true } | { ok: false; error: GrokUpstreamError };
+
+export interface AccountLease {
+  accountId: string;
+  /** The whole SSO token: only ever sent upstream, never logged. */
+  token: string;
+  /** `first6****last4`, safe for logs and listings. */
+  masked: string;
+  /** Must be called exactly once; tells the source how the call went. */
+  release(outcome: LeaseOutcome): void;
+}
+
+export type LeaseResult =
+  | { ok: true; lease: AccountLease }
+  | {
+      ok: false;
+      /** empty: no accounts at all; cooling: all rate limited; exhausted: none usable or all tried. */
+      reason: 'empty' | 'cooling' | 'exhausted';
+      /** For `cooling`: seconds until the earliest account comes back. */
+      retryAfterSeconds?: number;
+    };
+
+export interface AccountSummary {
+  total: number;
+  active: number;
+  cooling: number;
+  invalid: number;
+}
+
+export interface AccountSource {
+  lease(req: LeaseRequest): LeaseResult;
+  /** Adds tokens (deduplicated). Returns how many were new. */
+  addTokens(tokens: string[]): number;
+  summary(): AccountSummary;
+}

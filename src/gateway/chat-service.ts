@@ -1,0 +1,117 @@
+// The chat use case: model spec + conversation → an upstream Grok stream on a leased account,
+// retried on other accounts until the first event arrives (streaming) or the whole answer is in
+// (non-streaming, where nothing has reached the client yet).
+import type { AccountLease, AccountSource, AccountTier } from '../accounts/index.js';
+import type { ModelSpec } from '../config/index.js';
+import { buildChatBody } from '../grok/index.js';
+import { classifyInBandError } from '../grok/errors.js';
+import type { GrokEvent } from '../grok/events.js';
+import { AnswerAssembler } from './answer-assembler.js';
+import { messagesToGrokPrompt } from './messages-to-grok-prompt.js';
+import { runWithAccountRetries, type AttemptRecord, type RetryPolicy } from './retry.js';
+import type { ChatTurnRequest } from './types.js';
+import { UpstreamChat, type UpstreamChatOpener } from './upstream-chat.js';
+
+export interface ChatSettings {
+  idleTimeoutMs: number;
+  requestTimeoutMs: number;
+  temporary: boolean;
+  disableMemory: boolean;
+  customPersonality: string;
+  showSearchSources: boolean;
+  retry: RetryPolicy;
+}
+
+export interface ChatServiceDeps {
+  client: UpstreamChatOpener;
+  accounts: AccountSource;
+  /** Read on every call so settings changed live apply to the next request. */
+  settings: () => ChatSettings;
+  onRetry?: (info: { requestId: string; attempt: number; account: string; kind: string; delayMs: number }) => void;
+}
+
+/** A stream that produced its first event; the caller pumps the rest and must call finish(). */
+export interface OpenedChatStream {
+  first: GrokEvent | undefined;
+  upstream: UpstreamChat;
+  lease: AccountLease;
+  attempts: AttemptRecord[];
+}
+
+export interface CollectedChat {
+  assembler: AnswerAssembler;
+  account: string;
+  attempts: AttemptRecord[];
+}
+
+export class ChatService {
+  constructor(private readonly deps: ChatServiceDeps) {}
+
+  private grokBody(turn: ChatTurnRequest, spec: ModelSpec, s: ChatSettings): Record<string, unknown> {
+    return buildChatBody({
+      message: messagesToGrokPrompt(turn.messages),
+      modeId: spec.mode ?? 'auto',
+      temporary: s.temporary,
+      disableMemory: s.disableMemory,
+      ...(s.customPersonality ? { customPersonality: s.customPersonality } : {}),
+    });
+  }
+
+  async openStream(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortSignal): Promise<OpenedChatStream> {
+    const s = this.deps.settings();
+    const body = this.grokBody(turn, spec, s);
+    const result = await runWithAccountRetries({
+      accounts: this.deps.accounts,
+      tier: spec.tier as AccountTier,
+      bucket: spec.bucket,
+      policy: s.retry,
+      signal,
+      onRetry: (r) => this.deps.onRetry?.({ requestId: turn.requestId, attempt: r.attempt, account: r.account, kind: r.error.kind, delayMs: r.delayMs }),
+      attempt: async (lease) => {
+        const upstream = new UpstreamChat({ idleTimeoutMs: s.idleTimeoutMs, requestTimeoutMs: s.requestTimeoutMs }, signal);
+        try {
+          await upstream.open(this.deps.client, lease.token, body);
+          // Pre-read one event: an in-band rate limit or an early cut is still retryable here.
+          const first = await upstream.next();
+          return { upstream, first };
+        } catch (err) {
+          upstream.abort();
+          throw err;
+        }
+      },
+    });
+    return { first: result.value.first, upstream: result.value.upstream, lease: result.lease, attempts: result.attempts };
+  }
+
+  async collect(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortSignal): Promise<CollectedChat> {
+    const s = this.deps.settings();
+    const body = this.grokBody(turn, spec, s);
+    const result = await runWithAccountRetries({
+      accounts: this.deps.accounts,
+      tier: spec.tier as AccountTier,
+      bucket: spec.bucket,
+      policy: s.retry,
+      signal,
+      onRetry: (r) => this.deps.onRetry?.({ requestId: turn.requestId, attempt: r.attempt, account: r.account, kind: r.error.kind, delayMs: r.delayMs }),
+      attempt: async (lease) => {
+        const upstream = new UpstreamChat({ idleTimeoutMs: s.idleTimeoutMs, requestTimeoutMs: s.requestTimeoutMs }, signal);
+        const assembler = new AnswerAssembler({ reasoning: turn.reasoning, showSearchSources: s.showSearchSources });
+        try {
+          await upstream.open(this.deps.client, lease.token, body);
+          for (let ev = await upstream.next(); ev; ev = await upstream.next()) {
+            assembler.push(ev);
+            if (ev.type === 'end') break;
+          }
+          assembler.finish();
+          const modelError = assembler.modelError;
+          if (modelError && !assembler.hasContent) throw classifyInBandError(undefined, modelError);
+          return assembler;
+        } finally {
+          upstream.close();
+        }
+      },
+    });
+    result.lease.release({ ok: true });
+    return { assembler: result.value, account: result.lease.masked, attempts: result.attempts };
+  }
+}

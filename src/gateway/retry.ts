@@ -1,0 +1,136 @@
+// Account-switching retries. Every attempt leases a different account (never one already tried
+// for this request); a failure is classified once, the account's fate recorded at release, and
+// the client sees a mapped OpenAI error only when no attempt is left.
+import type { AccountLease, AccountSource, AccountTier } from '../accounts/index.js';
+import { GrokUpstreamError, classifyTransportError, type FailureKind } from '../grok/errors.js';
+import { OpenAIHttpError, clientErrorForKind } from '../openai/errors.js';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Upstream statuses worth another account (transport failures count as 502, timeouts as 504). */
+  statuses: readonly number[];
+  backoffBaseMs: number;
+  backoffFactor: number;
+  backoffMaxMs: number;
+  /** Total time budget for all attempts and waits. */
+  budgetMs: number;
+}
+
+export interface AttemptRecord {
+  account: string;
+  kind: FailureKind | undefined;
+  status: number;
+}
+
+export interface RetryResult<T> {
+  value: T;
+  lease: AccountLease;
+  attempts: AttemptRecord[];
+}
+
+/** Thrown when the retry layer gives up; carries the attempts for the call log. */
+export class RetriesExhaustedError extends OpenAIHttpError {
+  attempts: AttemptRecord[] = [];
+}
+
+function effectiveStatus(err: GrokUpstreamError): number {
+  if (err.status > 0) return err.status;
+  return err.kind === 'timeout' ? 504 : 502;
+}
+
+/** Full jitter (AWS style): uniform in [0, min(max, base * factor^k)]. */
+export function backoffDelayMs(policy: RetryPolicy, retryIndex: number, random: () => number = Math.random): number {
+  const cap = Math.min(policy.backoffMaxMs, policy.backoffBaseMs * policy.backoffFactor ** retryIndex);
+  return Math.floor(random() * cap);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function withAttempts(err: OpenAIHttpError, attempts: AttemptRecord[]): RetriesExhaustedError {
+  const out = new RetriesExhaustedError(err.status, err.message, {
+    type: err.type,
+    code: err.code,
+    param: err.param,
+    headers: err.headers,
+    ...(err.kind ? { kind: err.kind } : {}),
+  });
+  out.attempts = attempts;
+  return out;
+}
+
+export async function runWithAccountRetries<T>(opts: {
+  accounts: AccountSource;
+  tier: AccountTier;
+  bucket: string;
+  policy: RetryPolicy;
+  signal?: AbortSignal;
+  attempt: (lease: AccountLease, attemptIndex: number) => Promise<T>;
+  onRetry?: (info: { attempt: number; account: string; error: GrokUpstreamError; delayMs: number }) => void;
+}): Promise<RetryResult<T>> {
+  const { accounts, policy, signal } = opts;
+  const started = Date.now();
+  const exclude = new Set<string>();
+  const attempts: AttemptRecord[] = [];
+  let lastError: GrokUpstreamError | undefined;
+
+  for (let i = 0; i < Math.max(1, policy.maxAttempts); i++) {
+    const leased = accounts.lease({ tier: opts.tier, bucket: opts.bucket, exclude });
+    if (!leased.ok) {
+      if (leased.reason === 'cooling') {
+        throw withAttempts(
+          clientErrorForKind('rate-limited', 'every eligible account is cooling down', leased.retryAfterSeconds),
+          attempts,
+        );
+      }
+      if (lastError) throw withAttempts(clientErrorForKind(lastError.kind, lastError.message, lastError.retryAfterSeconds), attempts);
+      const msg =
+        leased.reason === 'empty'
+          ? 'No Grok account is configured: add SSO tokens (GROK2API_SSO_TOKENS or the admin console)'
+          : 'No usable Grok account is available for this model right now';
+      throw withAttempts(new OpenAIHttpError(503, msg, { type: 'server_error', code: 'no_available_account' }), attempts);
+    }
+    const lease = leased.lease;
+    exclude.add(lease.accountId);
+    try {
+      const value = await opts.attempt(lease, i);
+      attempts.push({ account: lease.masked, kind: undefined, status: 200 });
+      return { value, lease, attempts };
+    } catch (raw) {
+      if (raw instanceof OpenAIHttpError) {
+        lease.release({ ok: true });
+        throw raw;
+      }
+      if (signal?.aborted) {
+        // The client went away: not the account's fault, nothing to retry.
+        lease.release({ ok: true });
+        throw raw;
+      }
+      const err = raw instanceof GrokUpstreamError ? raw : classifyTransportError(raw);
+      lease.release({ ok: false, error: err });
+      attempts.push({ account: lease.masked, kind: err.kind, status: err.status });
+      lastError = err;
+      const status = effectiveStatus(err);
+      const elapsed = Date.now() - started;
+      const retryable = policy.statuses.includes(status) && i + 1 < policy.maxAttempts;
+      if (!retryable) break;
+      const delayMs = backoffDelayMs(policy, i);
+      if (elapsed + delayMs > policy.budgetMs) break;
+      opts.onRetry?.({ attempt: i + 1, account: lease.masked, error: err, delayMs });
+      await sleep(delayMs, signal);
+      if (signal?.aborted) throw raw;
+    }
+  }
+  const last = lastError as GrokUpstreamError;
+  throw withAttempts(clientErrorForKind(last.kind, last.message, last.retryAfterSeconds), attempts);
+}

@@ -1,0 +1,313 @@
+// The grok.com REST client for chat and rate limits. undici `request()` over one keep-alive Agent
+// (or a caller-supplied dispatcher, e.g. a proxy or browser-TLS transport). Every response body is
+// consumed or destroyed on every path so no socket leaks.
+import { randomUUID } from 'node:crypto';
+import { finished, type Readable } from 'node:stream';
+import { Agent, request, type Dispatcher } from 'undici';
+import { decodeContent } from './content-encoding.js';
+import { classifyHttpFailure, classifyTransportError, GrokUpstreamError } from './errors.js';
+import type { GrokEvent } from './events.js';
+import { GrokHeaders } from './headers.js';
+import { parseChatStream, type ChatStreamStats } from './parse-chat-stream.js';
+import { normalizeRateLimits, type RateLimitWindow } from './rate-limits.js';
+import { readLimitedText } from './read-limited-text.js';
+
+export interface GrokEndpoints {
+  /** `https://grok.com` */
+  baseUrl: string;
+  /** `https://assets.grok.com` */
+  assetsUrl: string;
+  /** `wss://grok.com/ws/imagine/listen` */
+  wsUrl: string;
+}
+
+export interface GrokClientOptions {
+  endpoints: GrokEndpoints;
+  userAgent: string;
+  acceptLanguage: string;
+  cfClearance?: string | undefined;
+  cfCookies?: string | undefined;
+  /** Applies to the client's own Agent only (a given dispatcher brings its own). */
+  connectTimeoutMs: number;
+  /** Time allowed for the response headers after the request was sent. */
+  headersTimeoutMs: number;
+  dispatcher?: Dispatcher | undefined;
+}
+
+export interface ChatStreamResult {
+  /**
+   * The typed events, iterable once. Ends after the `end` event. Throws GrokUpstreamError for
+   * in-band errors and (classified as transport/timeout) for network failures mid-stream; throws
+   * `signal.reason` unchanged when the caller's signal aborted. Leaving the loop early destroys
+   * the upstream body.
+   */
+  events: AsyncIterable<GrokEvent>;
+  /** Cancel the upstream body now (client went away). A no-op once the events have ended. */
+  abort(): void;
+  status: number;
+  /** The `x-xai-request-id` sent upstream. */
+  requestId: string;
+  /** Line counters, updated while the events are read. */
+  stats: ChatStreamStats;
+}
+
+const CHAT_PATH = '/rest/app-chat/conversations/new';
+const RATE_LIMITS_PATH = '/rest/rate-limits';
+const ERROR_BODY_LIMIT = 64 * 1024;
+const JSON_BODY_LIMIT = 1024 * 1024;
+/** After the end event, read at most this much (for this long) so the connection can be reused. */
+const DRAIN_LIMIT_BYTES = 64 * 1024;
+const DRAIN_TIMEOUT_MS = 2_000;
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+function noop(): void {}
+
+export class GrokClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly headers: GrokHeaders;
+  private readonly chatUrl: string;
+  private readonly rateLimitsUrl: string;
+  private readonly headersTimeoutMs: number;
+
+  constructor(opts: GrokClientOptions) {
+    const base = opts.endpoints.baseUrl.replace(/\/+$/, '');
+    this.chatUrl = base + CHAT_PATH;
+    this.rateLimitsUrl = base + RATE_LIMITS_PATH;
+    this.headersTimeoutMs = opts.headersTimeoutMs;
+    this.headers = new GrokHeaders({
+      baseUrl: base,
+      userAgent: opts.userAgent,
+      acceptLanguage: opts.acceptLanguage,
+      cfClearance: opts.cfClearance,
+      cfCookies: opts.cfCookies,
+    });
+    if (opts.dispatcher === undefined) {
+      this.dispatcher = new Agent({
+        pipelining: 1,
+        connect: { timeout: opts.connectTimeoutMs },
+        headersTimeout: opts.headersTimeoutMs,
+        bodyTimeout: 0,
+      });
+      this.ownsDispatcher = true;
+    } else {
+      this.dispatcher = opts.dispatcher;
+      this.ownsDispatcher = false;
+    }
+  }
+
+  /**
+   * POST /rest/app-chat/conversations/new. Resolves once HTTP 200 headers arrived; otherwise
+   * rejects with a GrokUpstreamError (classifyHttpFailure with the body, classifyTransportError for
+   * network errors). When `signal` aborts, rejects with `signal.reason` unchanged.
+   */
+  async openChat(
+    token: string,
+    body: Record<string, unknown>,
+    opts: { signal?: AbortSignal | undefined; referer?: string | undefined } = {},
+  ): Promise<ChatStreamResult> {
+    const { signal } = opts;
+    signal?.throwIfAborted();
+    const requestId = randomUUID();
+    const headers = this.headers.rest(token, { referer: opts.referer, requestId });
+    const res = await this.post(this.chatUrl, headers, JSON.stringify(body), signal);
+    if (res.statusCode !== 200) throw await this.failure(res, signal);
+    const stream = this.decoded(res);
+    const stats: ChatStreamStats = { lines: 0, malformedLines: 0 };
+    const events = new ChatEvents(stream, res.body, signal, stats);
+    return { events, abort: () => events.abort(), status: res.statusCode, requestId, stats };
+  }
+
+  /**
+   * POST /rest/rate-limits `{"modelName": mode}` → the normalised window, or null when the answer
+   * carries no remainingQueries/remainingTokens.
+   */
+  async rateLimits(
+    token: string,
+    mode: string,
+    opts: { signal?: AbortSignal | undefined } = {},
+  ): Promise<RateLimitWindow | null> {
+    const { signal } = opts;
+    signal?.throwIfAborted();
+    const headers = this.headers.rest(token);
+    const res = await this.post(this.rateLimitsUrl, headers, JSON.stringify({ modelName: mode }), signal);
+    if (res.statusCode !== 200) throw await this.failure(res, signal);
+    let text: string;
+    try {
+      text = await readLimitedText(this.decoded(res), JSON_BODY_LIMIT);
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      throw classifyTransportError(err);
+    }
+    return normalizeRateLimits(text);
+  }
+
+  /** Closes the client's own Agent (waits for requests in flight). A given dispatcher is left open. */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async post(
+    url: string,
+    headers: Record<string, string>,
+    body: string,
+    signal: AbortSignal | undefined,
+  ): Promise<Dispatcher.ResponseData> {
+    try {
+      return await request(url, {
+        method: 'POST',
+        headers,
+        body,
+        dispatcher: this.dispatcher,
+        signal,
+        headersTimeout: this.headersTimeoutMs,
+        bodyTimeout: 0,
+      });
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      throw classifyTransportError(err);
+    }
+  }
+
+  /** The decoded body; an unknown Content-Encoding destroys the body and becomes a transport error. */
+  private decoded(res: Dispatcher.ResponseData): Readable {
+    res.body.on('error', noop); // errors surface through the reader; never as an unhandled 'error'
+    try {
+      const stream = decodeContent(res.body, headerValue(res.headers['content-encoding']));
+      if (stream !== res.body) stream.on('error', noop);
+      return stream;
+    } catch (err) {
+      res.body.destroy();
+      throw classifyTransportError(err);
+    }
+  }
+
+  private async failure(res: Dispatcher.ResponseData, signal: AbortSignal | undefined): Promise<Error> {
+    let text = '';
+    try {
+      text = await readLimitedText(this.decoded(res), ERROR_BODY_LIMIT);
+    } catch {
+      if (!res.body.destroyed) res.body.destroy();
+      if (signal?.aborted) return toError(signal.reason);
+    }
+    return classifyHttpFailure(res.statusCode, text, headerValue(res.headers['retry-after']));
+  }
+}
+
+function toError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/** The events of one chat response; owns the body's fate (drain for reuse, or destroy). */
+class ChatEvents implements AsyncIterable<GrokEvent> {
+  private state: 'idle' | 'reading' | 'done' = 'idle';
+  private abortedByCaller = false;
+
+  constructor(
+    private readonly stream: Readable,
+    private readonly raw: Readable,
+    private readonly signal: AbortSignal | undefined,
+    private readonly stats: ChatStreamStats,
+  ) {}
+
+  abort(): void {
+    if (this.state === 'done') return;
+    this.abortedByCaller = true;
+    this.state = 'done';
+    this.destroy();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<GrokEvent, undefined> {
+    if (this.state !== 'idle') {
+      if (this.state === 'done') return { next: () => Promise.resolve(DONE) };
+      throw new Error('GrokClient: chat events can be iterated only once');
+    }
+    this.state = 'reading';
+    const gen = parseChatStream(this.stream.iterator({ destroyOnReturn: false }), this.stats);
+    return {
+      next: async (): Promise<IteratorResult<GrokEvent, undefined>> => {
+        if (this.state === 'done') return DONE;
+        let r: IteratorResult<GrokEvent, void>;
+        try {
+          r = await gen.next();
+        } catch (err) {
+          if (this.abortedByCaller) return DONE;
+          throw this.fail(err);
+        }
+        if (this.isDone()) return DONE; // aborted while waiting
+        if (r.done === true) {
+          this.state = 'done';
+          this.release();
+          return DONE;
+        }
+        if (r.value.type === 'end') {
+          this.state = 'done';
+          // Close the parser first (its body iterator lets go of the stream), then drain.
+          gen.return(undefined).then(
+            () => this.release(),
+            () => this.destroy(),
+          );
+        }
+        return r;
+      },
+      return: async (): Promise<IteratorResult<GrokEvent, undefined>> => {
+        if (this.state !== 'done') {
+          this.state = 'done';
+          this.destroy();
+          await gen.return(undefined).catch(noop);
+        }
+        return DONE;
+      },
+    };
+  }
+
+  private isDone(): boolean {
+    return this.state === 'done';
+  }
+
+  private fail(err: unknown): unknown {
+    this.state = 'done';
+    this.destroy();
+    if (err instanceof GrokUpstreamError) return err;
+    if (this.signal?.aborted) return this.signal.reason;
+    return classifyTransportError(err);
+  }
+
+  private destroy(): void {
+    if (!this.stream.destroyed) this.stream.destroy();
+    if (!this.raw.destroyed) this.raw.destroy();
+  }
+
+  /** The answer is complete: read what is left (bounded) so the connection goes back to the pool. */
+  private release(): void {
+    const stream = this.stream;
+    if (stream.readableEnded || stream.destroyed) return;
+    let bytes = 0;
+    const stop = (): void => {
+      cleanup();
+      this.destroy();
+    };
+    const onData = (chunk: Buffer | string): void => {
+      bytes += chunk.length;
+      if (bytes > DRAIN_LIMIT_BYTES) stop();
+    };
+    const timer = setTimeout(stop, DRAIN_TIMEOUT_MS);
+    timer.unref();
+    const cleanupFinished = finished(stream, (err) => {
+      cleanup();
+      if (err) this.destroy();
+    });
+    function cleanup(): void {
+      clearTimeout(timer);
+      stream.off('data', onData);
+      cleanupFinished();
+    }
+    stream.on('data', onData);
+    stream.resume();
+  }
+}

@@ -1,0 +1,44 @@
+// Public surface of src/grok/: the Grok web protocol only (nothing here knows OpenAI).
+export type {
+  GrokEvent,
+  GrokTokenEvent,
+  GrokMetaEvent,
+  GrokCardEvent,
+  GrokToolCardEvent,
+  GrokSearchResultsEvent,
+  GrokImageProgressEvent,
+  GrokVideoProgressEvent,
+  GrokModelResponseEvent,
+  GrokEndEvent,
+} from './events.js';
+export {
+  FAILURE_KINDS,
+  GrokUpstreamError,
+  classifyHttpFailure,
+  classifyInBandError,
+  classifyTransportError,
+  excerpt,
+  parseRetryAfter,
+} from './errors.js';
+export type { FailureKind, UpstreamFailureInfo } from './errors.js';
+export { parseChatStream } from './parse-chat-stream.js';
+export type { ChatStreamStats } from './parse-chat-stream.js';
+export { ChatFrameParser } from './parse-chat-frame.js';
+export {
+  GrokHeaders,
+  buildRestHeaders,
+  buildWsHeaders,
+  buildCookieHeader,
+  buildCfCookieSuffix,
+  clientHintHeaders,
+  normalizeSsoToken,
+} from './headers.js';
+export type { GrokHeaderOptions, RestHeaderExtras } from './headers.js';
+export { generateStatsigId } from './statsig.js';
+export { buildChatBody } from './chat-body.js';
+export type { ChatBodyInput } from './chat-body.js';
+export { ACCEPT_ENCODING, SUPPORTED_CONTENT_CODINGS, decodeContent, UnsupportedContentEncodingError } from './content-encoding.js';
+export { normalizeRateLimits } from './rate-limits.js';
+export type { RateLimitWindow } from './rate-limits.js';
+export { GrokClient } from './chat-client.js';
+export type { GrokClientOptions, GrokEndpoints, ChatStreamResult } from './chat-client.js';

@@ -1,0 +1,106 @@
+// Grok's chat NDJSON byte stream → typed events (grok-protocol.md 3.4, 3.5).
+// Lines and UTF-8 characters may be split anywhere across network chunks. Each byte is decoded
+// once and each line searched once; JSON.parse is the only per-line cost.
+import type { GrokEvent } from './events.js';
+import { ChatFrameParser } from './parse-chat-frame.js';
+
+/** Counters a caller may pass in to observe a stream (e.g. for logs). */
+export interface ChatStreamStats {
+  /** Lines that looked like JSON frames (started with `{`, after an optional `data:` prefix). */
+  lines: number;
+  /** Of those, lines that failed to parse and were skipped. */
+  malformedLines: number;
+}
+
+const OPEN_BRACE = 0x7b; // {
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/**
+ * Parses the chat response body into events. Stops (returns) right after the first `end` event;
+ * the caller then cancels the body. When the body is exhausted without an end signal, emits
+ * `end` with reason `eof`. Malformed and unknown lines are skipped; an in-band `{"error":…}` line
+ * throws the classified `GrokUpstreamError`.
+ */
+export async function* parseChatStream(
+  body: AsyncIterable<Uint8Array>,
+  stats?: ChatStreamStats,
+): AsyncGenerator<GrokEvent, void, undefined> {
+  const decoder = new TextDecoder('utf-8');
+  const parser = new ChatFrameParser();
+  const counters: ChatStreamStats = stats ?? { lines: 0, malformedLines: 0 };
+  const out: GrokEvent[] = [];
+  let pending = '';
+
+  for await (const chunk of body) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text.length === 0) continue;
+    let nl = text.indexOf('\n');
+    if (nl === -1) {
+      pending += text;
+      continue;
+    }
+    let line = pending.length > 0 ? pending + text.slice(0, nl) : text.slice(0, nl);
+    let start = nl + 1;
+    for (;;) {
+      const ended = handleLine(line, parser, out, counters);
+      if (out.length > 0) {
+        for (const event of out) yield event;
+        out.length = 0;
+      }
+      if (ended) return;
+      nl = text.indexOf('\n', start);
+      if (nl === -1) break;
+      line = text.slice(start, nl);
+      start = nl + 1;
+    }
+    pending = start < text.length ? text.slice(start) : '';
+  }
+
+  const tail = pending + decoder.decode();
+  if (tail.length > 0) {
+    const ended = handleLine(tail, parser, out, counters);
+    for (const event of out) yield event;
+    out.length = 0;
+    if (ended) return;
+  }
+  yield { type: 'end', reason: 'eof' };
+}
+
+/** Appends the events of one raw line to `out`; true when the stream is over. */
+function handleLine(raw: string, parser: ChatFrameParser, out: GrokEvent[], stats: ChatStreamStats): boolean {
+  let line = raw;
+  let len = line.length;
+  if (len > 0 && line.charCodeAt(len - 1) === CR) {
+    line = line.slice(0, len - 1);
+    len--;
+  }
+  if (len === 0) return false;
+  let c = line.charCodeAt(0);
+  if (c !== OPEN_BRACE) {
+    if (c === SPACE || c === TAB) {
+      line = line.trimStart();
+      if (line.length === 0) return false;
+      c = line.charCodeAt(0);
+    }
+    if (c !== OPEN_BRACE) {
+      if (!line.startsWith('data:')) return false; // `event:`, `id:`, `: comment`, stray text
+      line = line.slice(5).trim();
+      if (line === '[DONE]') {
+        out.push({ type: 'end', reason: 'done' });
+        return true;
+      }
+      if (line.charCodeAt(0) !== OPEN_BRACE) return false;
+    }
+  }
+  stats.lines++;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    stats.malformedLines++;
+    return false;
+  }
+  return parser.frame(value, out);
+}

@@ -1,0 +1,175 @@
+// POST /v1/chat/completions: validate, resolve the model, then stream (SSE) or collect.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ModelRegistry } from '../config/index.js';
+import type { ChatService } from '../gateway/chat-service.js';
+import { AnswerAssembler } from '../gateway/answer-assembler.js';
+import type { ChatTurnRequest, ReasoningMode } from '../gateway/types.js';
+import { buildUsage, estimatePromptTokens, estimateTokens } from '../gateway/usage.js';
+import { GrokUpstreamError } from '../grok/errors.js';
+import { chatRequestSchema } from './chat-request-schema.js';
+import { ChatStreamWriter } from './chat-stream-writer.js';
+import { OpenAIHttpError, clientErrorForKind, invalidRequest } from './errors.js';
+import { toConversation } from './to-conversation.js';
+import { zodToOpenAIError } from './validation.js';
+import { RetriesExhaustedError } from '../gateway/retry.js';
+
+export interface ChatRouteDeps {
+  chat: ChatService;
+  models: () => ModelRegistry;
+  /** Live settings. */
+  settings: () => { reasoning: ReasoningMode; heartbeatMs: number; showSearchSources: boolean };
+}
+
+function completionId(): string {
+  return `chatcmpl-${randomBytes(12).toString('hex')}`;
+}
+
+/** A client abort signal tied to the socket: aborts the upstream call the moment the client goes. */
+function clientGoneSignal(reply: FastifyReply): AbortController {
+  const ctl = new AbortController();
+  const res = reply.raw;
+  res.once('close', () => {
+    if (!res.writableFinished) ctl.abort();
+  });
+  return ctl;
+}
+
+export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDeps): void {
+  app.post('/v1/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
+    const call = request.call;
+    const parsed = chatRequestSchema.safeParse(request.body);
+    if (!parsed.success) throw zodToOpenAIError(parsed.error);
+    const body = parsed.data;
+    call.model = body.model;
+    const spec = deps.models().resolve(body.model);
+    if (!spec) {
+      throw new OpenAIHttpError(404, `The model '${body.model}' does not exist or is disabled`, {
+        code: 'model_not_found',
+        param: 'model',
+      });
+    }
+    if (spec.kind !== 'chat') {
+      throw invalidRequest(`The model '${body.model}' is a ${spec.kind} model; use the matching endpoint`, 'model', 'model_not_supported');
+    }
+    const messages = toConversation(body.messages);
+    const withAttachment = messages.findIndex((m) => m.attachments.length > 0);
+    if (withAttachment >= 0) {
+      throw invalidRequest('Image, audio and file inputs are not supported by this gateway yet', `messages[${withAttachment}].content`, 'unsupported_content');
+    }
+    const settings = deps.settings();
+    const reasoning: ReasoningMode = body.reasoning_effort === 'none' ? 'hidden' : settings.reasoning;
+    const stream = body.stream === true;
+    call.stream = stream;
+    call.path = 'grok-chat';
+    const turn: ChatTurnRequest = {
+      requestId: request.id,
+      model: body.model,
+      messages,
+      stream,
+      includeUsage: body.stream_options?.include_usage === true,
+      reasoning,
+    };
+    const promptTokens = estimatePromptTokens(messages);
+    call.promptTokens = promptTokens;
+    const client = clientGoneSignal(reply);
+    const started = Date.now();
+
+    if (!stream) {
+      const done = await deps.chat.collect(turn, spec, client.signal).catch((err: unknown) => {
+        recordFailure(call, err);
+        throw err;
+      });
+      call.account = done.account;
+      call.attempts = done.attempts.length;
+      const a = done.assembler;
+      const content = a.contentText();
+      const reasoningText = a.reasoningText();
+      // Reasoning is billed by OpenAI even when hidden; count what Grok produced.
+      const reasoningTokens = estimateTokens(a.rawReasoningText());
+      const contentTokens = estimateTokens(content);
+      call.completionTokens = contentTokens + reasoningTokens;
+      const message: Record<string, unknown> = { role: 'assistant', content, refusal: null };
+      if (reasoningText && reasoning === 'reasoning_content') message.reasoning_content = reasoningText;
+      const annotations = a.annotations();
+      if (annotations.length > 0) message.annotations = annotations;
+      return reply.send({
+        id: completionId(),
+        object: 'chat.completion',
+        created: Math.floor(started / 1000),
+        model: body.model,
+        system_fingerprint: a.modelHash ?? null,
+        choices: [{ index: 0, message, logprobs: null, finish_reason: 'stop' }],
+        usage: buildUsage(promptTokens, contentTokens, reasoningTokens),
+      });
+    }
+
+    const opened = await deps.chat.openStream(turn, spec, client.signal).catch((err: unknown) => {
+      recordFailure(call, err);
+      throw err;
+    });
+    call.account = opened.lease.masked;
+    call.attempts = opened.attempts.length;
+    reply.hijack();
+    const writer = new ChatStreamWriter(
+      reply.raw,
+      { id: completionId(), created: Math.floor(started / 1000), model: body.model, includeUsage: turn.includeUsage },
+      settings.heartbeatMs,
+    );
+    const assembler = new AnswerAssembler({ reasoning, showSearchSources: settings.showSearchSources });
+    const upstream = opened.upstream;
+    let outcomeError: GrokUpstreamError | undefined;
+    writer.start({ 'x-request-id': request.id });
+    try {
+      for (let ev = opened.first; ev; ev = await upstream.next()) {
+        const d = assembler.push(ev);
+        if (d) await writer.delta(d.content, d.reasoning);
+        if (ev.type === 'end' || client.signal.aborted) break;
+      }
+      if (!client.signal.aborted) {
+        const tail = assembler.finish();
+        if (tail) await writer.delta(tail.content, tail.reasoning);
+        const reasoningTokens = estimateTokens(assembler.rawReasoningText());
+        const contentTokens = estimateTokens(assembler.contentText());
+        call.completionTokens = contentTokens + reasoningTokens;
+        const extra: Record<string, unknown> = {};
+        const annotations = assembler.annotations();
+        if (annotations.length > 0) extra.annotations = annotations;
+        writer.finish('stop', buildUsage(promptTokens, contentTokens, reasoningTokens), extra);
+        call.status = 200;
+      }
+    } catch (err) {
+      if (client.signal.aborted) {
+        writer.dispose();
+      } else {
+        const upstreamErr = err instanceof GrokUpstreamError ? err : undefined;
+        if (upstreamErr) outcomeError = upstreamErr;
+        const clientErr = upstreamErr
+          ? clientErrorForKind(upstreamErr.kind, upstreamErr.message, upstreamErr.retryAfterSeconds)
+          : new OpenAIHttpError(500, 'Internal error while streaming', { code: 'internal_error' });
+        recordFailure(call, clientErr);
+        if (!upstreamErr) request.log.error({ err }, 'stream failed');
+        writer.fail(clientErr);
+      }
+    } finally {
+      upstream.close();
+      opened.lease.release(outcomeError ? { ok: false, error: outcomeError } : { ok: true });
+      call.bytes = writer.bytesWritten;
+      if (writer.firstByteAt) call.firstByteMs = writer.firstByteAt - started;
+      if (client.signal.aborted) call.status = 499;
+    }
+  });
+}
+
+function recordFailure(call: FastifyRequest['call'], err: unknown): void {
+  if (err instanceof OpenAIHttpError) {
+    call.status = err.status;
+    call.kind = err.kind;
+    call.error = err.code ?? err.message;
+    if (err instanceof RetriesExhaustedError) {
+      call.attempts = err.attempts.length;
+      const last = err.attempts[err.attempts.length - 1];
+      if (last) call.account = last.account;
+    }
+  }
+}

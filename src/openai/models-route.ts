@@ -1,0 +1,29 @@
+// GET /v1/models and /v1/models/{id} in OpenAI's list/object shapes.
+import type { FastifyInstance } from 'fastify';
+import type { ModelRegistry, ModelSpec } from '../config/index.js';
+import { OpenAIHttpError } from './errors.js';
+
+// A fixed creation time: the ids are ours, not dated upstream releases.
+const CREATED = 1767225600; // 2026-01-01
+
+function modelObject(id: string, spec: ModelSpec): Record<string, unknown> {
+  return { id, object: 'model', created: CREATED, owned_by: 'xai', kind: spec.kind, min_tier: spec.tier };
+}
+
+export function registerModels(app: FastifyInstance, models: () => ModelRegistry): void {
+  app.get('/v1/models', async () => ({
+    object: 'list',
+    data: models()
+      .list()
+      .map((spec) => modelObject(spec.id, spec)),
+  }));
+
+  app.get<{ Params: { id: string } }>('/v1/models/:id', async (request) => {
+    const id = request.params.id;
+    const spec = models().resolve(id);
+    if (!spec) {
+      throw new OpenAIHttpError(404, `The model '${id}' does not exist or is disabled`, { code: 'model_not_found', param: 'model' });
+    }
+    return modelObject(id, spec);
+  });
+}

@@ -1,0 +1,116 @@
+// Builds the Fastify app from its parts. No listen() here: tests inject or listen themselves.
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { AccountSource } from './accounts/index.js';
+import type { AppConfig, ModelRegistry } from './config/index.js';
+import type { ChatService } from './gateway/chat-service.js';
+import { registerChatCompletions } from './openai/chat-completions-route.js';
+import { registerModels } from './openai/models-route.js';
+import { checkApiKey } from './server/api-key-auth.js';
+import type { CallContext } from './server/call-context.js';
+import { installCors } from './server/cors.js';
+import { installErrorHandlers } from './server/error-handler.js';
+import { registerHealth, type ReadinessReport } from './server/health-routes.js';
+
+export interface AppServices {
+  /** Live configuration (settings changed at run time apply to the next request). */
+  config: () => AppConfig;
+  models: () => ModelRegistry;
+  accounts: AccountSource;
+  chat: ChatService;
+  logger: Logger;
+  /** Extra readiness checks (storage, proxies) contributed by other parts. */
+  readinessChecks?: Array<() => string | undefined>;
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function readiness(services: AppServices): ReadinessReport {
+  const accounts = services.accounts.summary();
+  const reasons: string[] = [];
+  if (accounts.total === 0) reasons.push('no SSO tokens configured (set GROK2API_SSO_TOKENS or add tokens in the admin console)');
+  else if (accounts.active === 0) {
+    reasons.push(`no usable account: ${accounts.cooling} cooling down, ${accounts.invalid} invalid, of ${accounts.total}`);
+  }
+  for (const check of services.readinessChecks ?? []) {
+    const r = check();
+    if (r) reasons.push(r);
+  }
+  return { ready: reasons.length === 0, reasons, accounts };
+}
+
+export async function buildServer(services: AppServices): Promise<FastifyInstance> {
+  const cfg = services.config();
+  // Widened to Fastify's logger type so plugins see the default instance type.
+  const app: FastifyInstance = Fastify({
+    loggerInstance: services.logger as FastifyBaseLogger,
+    // Fastify's own per-request lines are replaced by our single 'call' line below.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: Math.round(cfg.server.body_limit_mb * 1024 * 1024),
+    trustProxy: cfg.server.trust_proxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
+    },
+    // Streams can be long; the gateway's own watchdogs bound them instead.
+    requestTimeout: 0,
+    return503OnClosing: true,
+  });
+
+  app.decorateRequest('call', undefined as unknown as CallContext);
+  app.addHook('onRequest', async (request, reply) => {
+    const started = Date.now();
+    request.call = { endpoint: request.url.split('?')[0] ?? request.url };
+    void reply.header('x-request-id', request.id);
+    // One line per call, written when the socket is done (covers hijacked SSE streams too).
+    reply.raw.once('close', () => {
+      const c = request.call;
+      if (!cfg.log.requests || c.endpoint === '/health' || c.endpoint === '/ready') return;
+      request.log.info(
+        {
+          method: request.method,
+          endpoint: c.endpoint,
+          model: c.model,
+          path: c.path,
+          stream: c.stream,
+          account: c.account,
+          attempts: c.attempts,
+          status: c.status ?? reply.raw.statusCode,
+          kind: c.kind,
+          error: c.error,
+          apiKey: c.apiKey,
+          ttfbMs: c.firstByteMs,
+          latencyMs: Date.now() - started,
+          promptTokens: c.promptTokens,
+          completionTokens: c.completionTokens,
+        },
+        'call',
+      );
+    });
+  });
+
+  installErrorHandlers(app);
+  installCors(app, () => services.config().server.cors_origins);
+
+  // /v1 requires an API key when any is configured; checked before the body is even parsed.
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/v1/')) return;
+    const auth = request.headers.authorization;
+    const xKey = request.headers['x-api-key'];
+    const match = checkApiKey(auth, typeof xKey === 'string' ? xKey : undefined, services.config().app.api_keys);
+    if (match) request.call.apiKey = match.name;
+  });
+
+  registerHealth(app, () => readiness(services));
+  registerModels(app, services.models);
+  registerChatCompletions(app, {
+    chat: services.chat,
+    models: services.models,
+    settings: () => {
+      const c = services.config();
+      return { reasoning: c.chat.reasoning, heartbeatMs: c.chat.heartbeat_interval * 1000, showSearchSources: c.chat.show_search_sources };
+    },
+  });
+  return app;
+}

@@ -1,0 +1,44 @@
+// Every error leaves as OpenAI's envelope with the right status; nothing internal leaks.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { OpenAIHttpError } from '../openai/errors.js';
+
+function fromFastifyError(err: FastifyError): OpenAIHttpError | undefined {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new OpenAIHttpError(413, 'Request body is too large (server.body_limit_mb)', { code: 'request_too_large' });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new OpenAIHttpError(415, 'Unsupported Content-Type: send application/json', { code: 'unsupported_media_type' });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new OpenAIHttpError(400, 'Request body is empty: expected a JSON object', { code: 'invalid_json' });
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new OpenAIHttpError(400, 'Invalid Content-Length', { code: 'invalid_request' });
+    default:
+      break;
+  }
+  if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return new OpenAIHttpError(400, `We could not parse the JSON body of your request: ${err.message}`, { code: 'invalid_json' });
+  }
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return new OpenAIHttpError(err.statusCode, err.message, { code: 'invalid_request' });
+  }
+  return undefined;
+}
+
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let out = error instanceof OpenAIHttpError ? error : fromFastifyError(error);
+    if (!out) {
+      request.log.error({ err: error }, 'unhandled error');
+      out = new OpenAIHttpError(500, 'Internal server error', { type: 'server_error', code: 'internal_error' });
+    }
+    request.call.status = out.status;
+    request.call.error ??= out.code ?? out.message;
+    void reply.code(out.status).headers(out.headers).send(out.toBody());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const out = new OpenAIHttpError(404, `Unknown route: ${request.method} ${request.url.split('?')[0] ?? ''}`, {
+      code: 'unknown_route',
+    });
+    void reply.code(404).send(out.toBody());
+  });
+}

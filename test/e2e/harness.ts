@@ -1,0 +1,75 @@
+// Starts the Grok simulator and a real gateway on ephemeral ports, wired together, and an
+// official OpenAI SDK client pointed at the gateway: what a user runs, minus the real grok.com.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import OpenAI from 'openai';
+import pino from 'pino';
+import { createGateway, type Gateway } from '../../src/gateway.js';
+import { startFakeGrok, type FakeGrok, type FakeGrokOptions } from '../fake-grok/index.js';
+
+export interface Harness {
+  sim: FakeGrok;
+  gw: Gateway;
+  baseURL: string;
+  openai: OpenAI;
+  /** Every log line the gateway wrote, for assertions (and secret-leak checks). */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  tokens?: string[];
+  sim?: FakeGrokOptions;
+  env?: Record<string, string>;
+  overrides?: Record<string, unknown>;
+  apiKey?: string;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const tokens = opts.tokens ?? ['sso-token-alpha-0001'];
+  const sim = await startFakeGrok({
+    tokenDelayMs: 1,
+    ...opts.sim,
+    tokens: { ...Object.fromEntries(tokens.map((t) => [t, {}])), ...(opts.sim?.tokens ?? {}) },
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), 'g2a-e2e-'));
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString('utf8'));
+      cb();
+    },
+  });
+  const apiKey = opts.apiKey ?? 'sk-test-harness-key-000000';
+  const overrides = {
+    grok: { base_url: sim.baseUrl, assets_url: sim.assetsUrl, ws_url: sim.wsUrl },
+    app: { api_keys: [apiKey] },
+    retry: { backoff_base: 0.01, backoff_max: 0.05 },
+    ...opts.overrides,
+  };
+  const gw = await createGateway({
+    env: { GROK2API_SSO_TOKENS: tokens.join(','), ...opts.env },
+    dataDir,
+    overrides: overrides as never,
+    logger: pino({ level: 'debug' }, sink),
+  });
+  await gw.app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = gw.app.server.address();
+  if (!addr || typeof addr === 'string') throw new Error('gateway did not bind a TCP port');
+  const baseURL = `http://127.0.0.1:${addr.port}/v1`;
+  const openai = new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 30_000 });
+  return {
+    sim,
+    gw,
+    baseURL,
+    openai,
+    logs,
+    close: async () => {
+      await gw.close();
+      await sim.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
