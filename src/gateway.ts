@@ -2,11 +2,12 @@
 // test runs exactly the wiring that production runs, only with other config values.
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { SeededAccountSource } from './accounts/index.js';
+import { AccountService, accountIdFor, parseTokenLines } from './accounts/index.js';
 import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from './config/index.js';
 import { ChatService, type ChatSettings } from './gateway/chat-service.js';
 import { GrokClient } from './grok/index.js';
 import { buildServer, type AppServices } from './server.js';
+import { createStore, type Store } from './store/index.js';
 
 export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
@@ -19,6 +20,8 @@ export interface Gateway {
   app: FastifyInstance;
   loaded: LoadedConfig;
   services: AppServices;
+  accounts: AccountService;
+  store: Store;
   close(): Promise<void>;
 }
 
@@ -57,7 +60,6 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     logger.warn('app.api_keys is empty: /v1 is open to anyone who can reach this port. Set GROK2API_APP_API_KEYS.');
   }
 
-  const accounts = new SeededAccountSource(parseSeedTokens(env.GROK2API_SSO_TOKENS), { maxInflight: config.accounts.max_inflight });
   const client = new GrokClient({
     endpoints: { baseUrl: config.grok.base_url, assetsUrl: config.grok.assets_url, wsUrl: config.grok.ws_url },
     userAgent: config.grok.user_agent,
@@ -66,6 +68,31 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     connectTimeoutMs: config.chat.connect_timeout * 1000,
     headersTimeoutMs: config.chat.request_timeout * 1000,
   });
+  const store = await createStore({ mode: config.storage.mode, url: config.storage.url, dataDir: loaded.dataDir, logger });
+  const accounts = await AccountService.create({
+    store,
+    client,
+    logger,
+    settings: () => {
+      const a = loaded.config.accounts;
+      return {
+        maxInflight: a.max_inflight,
+        invalidAfter: a.invalid_after,
+        preferHigherTier: a.prefer_higher_tier,
+        defaultTier: a.default_tier,
+        syncOnImport: a.sync_on_import,
+        syncIntervalBasicMs: a.sync_interval_basic * 1000,
+        syncIntervalSuperMs: a.sync_interval_super * 1000,
+        syncConcurrency: a.sync_concurrency,
+        flushMs: a.flush_interval * 1000,
+        pollMs: a.poll_interval * 1000,
+      };
+    },
+  });
+  // Seeding is idempotent: a token already in the store (from an earlier start) is left as it is.
+  const seeded = parseTokenLines(parseSeedTokens(env.GROK2API_SSO_TOKENS).join('\n'));
+  const fresh = seeded.entries.filter((e) => !accounts.pool.get(accountIdFor(e.token)));
+  if (fresh.length > 0) logger.info({ added: accounts.addEntries(fresh).added }, 'seeded accounts from GROK2API_SSO_TOKENS');
   let registry = buildModelRegistry(config.models);
   let registryFor = config.models;
   const current = (): AppConfig => loaded.config;
@@ -87,14 +114,22 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       onRetry: (r) => logger.warn({ reqId: r.requestId, attempt: r.attempt, account: r.account, kind: r.kind, delayMs: r.delayMs }, 'retrying on another account'),
     }),
     logger,
+    readinessChecks: [
+      () => (store.healthy() ? undefined : `storage (${store.mode}) unreachable: ${store.lastError() ?? 'unknown error'}`),
+      () => accounts.readinessProblem(),
+    ],
   };
   const app = await buildServer(services);
   return {
     app,
     loaded,
     services,
+    accounts,
+    store,
     close: async () => {
       await app.close();
+      await accounts.close();
+      await store.close();
       await client.close();
     },
   };

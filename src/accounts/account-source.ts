@@ -40,11 +40,11 @@ export interface AccountSummary {
   active: number;
   cooling: number;
   invalid: number;
+  disabled: number;
 }
 
 export interface AccountSource {
-  lease(req: LeaseRequest): LeaseResult;
-  /** Adds tokens (deduplicated). Returns how many were new. */
-  addTokens(tokens: string[]): number;
+  /** Picks an account from memory; with a shared store the in-flight cap is confirmed atomically there. */
+  lease(req: LeaseRequest): Promise<LeaseResult>;
   summary(): AccountSummary;
 }

@@ -7,5 +7,11 @@ export type {
   LeaseRequest,
   LeaseResult,
 } from './account-source.js';
-export { SeededAccountSource } from './seeded-account-source.js';
+export { AccountPool, type PoolSettings } from './account-pool.js';
+export { AccountService, type AccountServiceOptions, type ImportResult } from './account-service.js';
+export type { PoolAccount } from './pool-account.js';
+export { QuotaSyncer, type SyncResult, type RateLimitsClient } from './quota-sync.js';
+export { parseTokenLines, parsePythonTokenFile, type TokenEntry, type ParsedTokens } from './token-import.js';
+export { accountIdFor, normalizeToken } from './account-id.js';
+export { DEFAULT_QUOTAS, inferTierFromAutoTotal } from './quota-defaults.js';
 export { maskToken } from './mask-token.js';

@@ -122,6 +122,13 @@ export const accountsSchema = z.object({
   max_inflight: intIn(1, 10_000),
   invalid_after: intIn(1, 1_000),
   prefer_higher_tier: bool(),
+  default_tier: oneOf(ACCOUNT_TIERS),
+  sync_on_import: bool(),
+  sync_interval_basic: numberAtLeast(0, ' (seconds)'),
+  sync_interval_super: numberAtLeast(0, ' (seconds)'),
+  sync_concurrency: intIn(1, 100),
+  flush_interval: numberAtLeast(0.05, ' (seconds)'),
+  poll_interval: numberAtLeast(0.1, ' (seconds)'),
 });
 
 export const retrySchema = z.object({

@@ -85,7 +85,7 @@ export async function runWithAccountRetries<T>(opts: {
   let lastError: GrokUpstreamError | undefined;
 
   for (let i = 0; i < Math.max(1, policy.maxAttempts); i++) {
-    const leased = accounts.lease({ tier: opts.tier, bucket: opts.bucket, exclude });
+    const leased = await accounts.lease({ tier: opts.tier, bucket: opts.bucket, exclude });
     if (!leased.ok) {
       if (leased.reason === 'cooling') {
         throw withAttempts(

@@ -104,8 +104,9 @@ void describe('retries on another account', () => {
         assert.equal(res.choices[0]?.message.content, `Echo: try ${i}`);
       }
       const used = h.sim.requests.filter((r) => r.path === '/rest/app-chat/conversations/new').map((r) => r.token);
-      assert.equal(used.filter((t) => t === 'sso-dead-000000000001').length, 1, 'the 401 account was never leased again');
-      assert.equal(used.filter((t) => t === 'sso-blocked-0000000002').length, 1, 'the blocked account was never leased again');
+      // At most once: the quota sync at import may already have found them dead.
+      assert.ok(used.filter((t) => t === 'sso-dead-000000000001').length <= 1, 'the 401 account was never leased again');
+      assert.ok(used.filter((t) => t === 'sso-blocked-0000000002').length <= 1, 'the blocked account was never leased again');
       const summary = h.gw.services.accounts.summary();
       assert.equal(summary.invalid, 2);
       for (const line of h.logs) {

@@ -1,0 +1,512 @@
+// `npm run bench`: builds the gateway, starts the simulator, the gateway and the floor translator
+// as child processes on free ports, and measures in one run:
+//   1. the simulator alone (the upstream's own ceiling),
+//   2-5. floor and gateway, non-streaming and streaming (autocannon): requests/s, p50/p99 latency,
+//        errors, and CPU time per request of the process under test (from /proc/<pid>/stat),
+//   6. 300 concurrent 400-token streams through the gateway: all complete, RSS growth,
+//   7. idle cost: gateway CPU with nothing to do, and with 20 streams stalled upstream (heartbeats on).
+// Prints a table and writes bench/results.json and bench/results.md. Exit code 0 even when a target
+// is missed (this is a report); 1 only when the run itself could not be done.
+//
+// Knobs (env): BENCH_DURATION (s per measured scenario, default 8), BENCH_WARMUP (s, default 2),
+// BENCH_CONNECTIONS (default 50), BENCH_STREAMS (default 300), BENCH_SKIP_BUILD=1,
+// BENCH_GATEWAY_NODE_ARGS (extra node flags for the gateway, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+import { spawnSync } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type Options, type Result } from 'autocannon';
+import { Agent } from 'undici';
+import { cpuMs, freePort, killChildrenNow, rssMb, startChild, stopChildren, waitListening, CLK_TCK, type Child } from './proc.js';
+import { expectedTokensText, runStream, type StreamResult } from './sse.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH_DIR = join(ROOT, 'bench');
+
+const num = (name: string, fallback: number): number => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+const DURATION_S = num('BENCH_DURATION', 8);
+const WARMUP_S = num('BENCH_WARMUP', 2);
+const CONNECTIONS = num('BENCH_CONNECTIONS', 50);
+const STREAMS = num('BENCH_STREAMS', 300);
+const STREAM_TOKENS = 400;
+const STREAM_FRAME_DELAY_MS = 5;
+const STALLED_STREAMS = 20;
+/** Default chat.heartbeat_interval is 15 s: a 16 s window sees one heartbeat per stalled stream. */
+const STALLED_WINDOW_S = 16;
+const IDLE_WINDOW_S = 5;
+const API_KEY = 'sk-bench';
+/** Enough seeded accounts that max_inflight (8 per account, the default) never refuses a request. */
+const ACCOUNT_COUNT = 64;
+
+const TARGET_CPU_RATIO = 1.5;
+const TARGET_RSS_GROWTH_MB = 150;
+/** "Nothing measurable": below 0.5% of one core (the /proc tick is 10 ms, so 2 ms/s over 5 s). */
+const TARGET_IDLE_MS_PER_S = 5;
+
+interface LoadScenario {
+  name: string;
+  process: string;
+  /** autocannon overallRate, when the scenario runs at a fixed request rate instead of flat out. */
+  fixedRate?: number;
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+  cpuMsPerRequest: number;
+  /** CPU ms per request of every child during the measured window (gateway, floor, sim). */
+  cpuMsPerRequestByProcess: Record<string, number>;
+  /** Gateway warn/error log lines during warm-up + measurement (autocannon cuts in-flight requests at the end). */
+  gatewayProblemLines: number;
+}
+
+function log(msg: string): void {
+  process.stdout.write(`[bench] ${msg}\n`);
+}
+
+function runCannon(opts: Options): Promise<Result> {
+  return new Promise((resolvePromise, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolvePromise(result)));
+  });
+}
+
+function machine(): Record<string, string | number> {
+  let model = cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m?.[1]) model = m[1].trim();
+  } catch {
+    // not Linux: keep os.cpus()
+  }
+  return {
+    cpu: model,
+    cores: cpus().length,
+    memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    os: `${process.platform} ${release()}`,
+    node: process.version,
+  };
+}
+
+function gitRevision(): string {
+  const rev = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+  if (rev.status !== 0) return 'unknown';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' });
+  return `${rev.stdout.trim()}${dirty.stdout.trim() ? ' (+ uncommitted changes in src/)' : ''}`;
+}
+
+const round = (n: number, d = 2): number => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : n);
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  if (process.env.BENCH_SKIP_BUILD !== '1') {
+    log('building the gateway (npm run build)');
+    const b = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
+    if (b.status !== 0) {
+      process.stderr.write(`${b.stdout}${b.stderr}\n[bench] npm run build failed: cannot measure a gateway that does not build.\n`);
+      process.exit(1);
+    }
+  }
+
+  const [simPort, gwPort, floorPort] = [await freePort(), await freePort(), await freePort()];
+  const dataDir = mkdtempSync(join(tmpdir(), 'grok2api-bench-'));
+  const baseEnv: NodeJS.ProcessEnv = {};
+  // A clean environment: no GROK2API_* from the caller's shell changes what is measured.
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GROK2API_') && k !== 'PORT' && k !== 'HOST') baseEnv[k] = v;
+  const simUrl = `http://127.0.0.1:${simPort}`;
+
+  const sim = startChild('sim', ['--import', 'tsx', 'test/fake-grok/main.ts'], {
+    ...baseEnv, FAKE_GROK_PORT: String(simPort), FAKE_GROK_HOST: '127.0.0.1', FAKE_GROK_DELAY_MS: '0',
+  }, simPort, ROOT);
+  const tokens = Array.from({ length: ACCOUNT_COUNT }, (_, i) => `bench-token-${i + 1}`).join(',');
+  const gwNodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const gw = startChild('gateway', [...gwNodeArgs, 'dist/src/main.js'], {
+    ...baseEnv,
+    NODE_ENV: 'production',
+    PORT: String(gwPort),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    GROK2API_GROK_BASE_URL: simUrl,
+    GROK2API_SSO_TOKENS: tokens,
+    GROK2API_APP_API_KEYS: API_KEY,
+    GROK2API_LOG_LEVEL: 'info',
+  }, gwPort, ROOT);
+  const floor = startChild('floor', ['--import', 'tsx', 'bench/floor-translator.ts'], {
+    ...baseEnv, FLOOR_PORT: String(floorPort), FLOOR_UPSTREAM: simUrl, FLOOR_TOKEN: 'bench-floor',
+  }, floorPort, ROOT);
+  const all: Child[] = [sim, gw, floor];
+  await Promise.all(all.map((c) => waitListening(c)));
+  log(`listening: sim :${simPort} (pid ${sim.pid}), gateway :${gwPort} (pid ${gw.pid}), floor :${floorPort} (pid ${floor.pid})`);
+
+  const gwUrl = `http://127.0.0.1:${gwPort}/v1/chat/completions`;
+  const floorUrl = `http://127.0.0.1:${floorPort}/v1/chat/completions`;
+  const chatHeaders = { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` };
+  const chatBody = (stream: boolean): string =>
+    JSON.stringify({ model: 'grok-chat-fast', ...(stream ? { stream: true } : {}), messages: [{ role: 'user', content: 'Hello bench' }] });
+
+  // Sanity: one request through each path must succeed before anything is measured.
+  for (const [name, url, headers, body] of [
+    ['gateway', gwUrl, chatHeaders, chatBody(false)],
+    ['floor', floorUrl, chatHeaders, chatBody(false)],
+  ] as const) {
+    const res = await fetch(url, { method: 'POST', headers, body });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`${name} sanity request failed: ${res.status} ${text.slice(0, 300)}`);
+  }
+
+  const simHeaders = {
+    'content-type': 'application/json',
+    cookie: 'sso=bench-direct; sso-rw=bench-direct',
+    'x-statsig-id': Buffer.from('x1:bench-direct').toString('base64'),
+  };
+  const simBody = JSON.stringify({ message: 'Hello bench', modeId: 'fast' });
+
+  const idle: Record<string, number> = {};
+  const measureIdle = async (key: string, seconds: number): Promise<number> => {
+    const c0 = cpuMs(gw.pid);
+    await sleep(seconds * 1000);
+    const v = (cpuMs(gw.pid) - c0) / seconds;
+    idle[key] = round(v);
+    log(`${key}: ${round(v)} CPU ms/s`);
+    return v;
+  };
+
+  // 7a. Idle, right after start-up and a few calls (timers and logging with no traffic).
+  await sleep(1000);
+  await measureIdle('idleFreshMsPerS', IDLE_WINDOW_S);
+
+  // 6. Concurrent streams: every one must complete with the exact answer; watch the RSS.
+  const streams = await streamCapacity(gw, gwUrl);
+
+  // 1-5. Throughput, latency, CPU per request.
+  const scenarios: LoadScenario[] = [];
+  const load = async (name: string, target: Child, url: string, headers: Record<string, string>, body: string, rate?: number): Promise<LoadScenario> => {
+    const opts: Options = { url, method: 'POST', headers, body, connections: CONNECTIONS, ...(rate ? { overallRate: rate } : {}) };
+    const problems0 = gw.problemCount;
+    log(`${name}: warm-up ${WARMUP_S} s`);
+    await runCannon({ ...opts, duration: WARMUP_S });
+    const before = Object.fromEntries(all.map((c) => [c.name, cpuMs(c.pid)]));
+    log(`${name}: measuring ${DURATION_S} s, ${CONNECTIONS} connections`);
+    const r = await runCannon({ ...opts, duration: DURATION_S });
+    const ok = r['2xx'];
+    const byProcess = Object.fromEntries(all.map((c) => [c.name, round((cpuMs(c.pid) - (before[c.name] ?? 0)) / Math.max(1, ok), 3)]));
+    const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats).map(([k, v]) => [k, v.count]));
+    const s: LoadScenario = {
+      name,
+      process: target.name,
+      ...(rate ? { fixedRate: rate } : {}),
+      requests: r.requests.total,
+      rps: round(r.requests.total / r.duration, 0),
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      errors: r.errors + r.timeouts,
+      non2xx: r.non2xx,
+      statusCodes,
+      cpuMsPerRequest: byProcess[target.name] ?? NaN,
+      cpuMsPerRequestByProcess: byProcess,
+      gatewayProblemLines: gw.problemCount - problems0,
+    };
+    scenarios.push(s);
+    log(`${name}: ${s.rps} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, errors ${s.errors}, non-2xx ${s.non2xx}, ${s.cpuMsPerRequest} CPU ms/request (${target.name})`);
+    return s;
+  };
+  await load('simulator direct', sim, `${simUrl}/rest/app-chat/conversations/new`, simHeaders, simBody);
+  const floorNs = await load('floor, non-stream', floor, floorUrl, chatHeaders, chatBody(false));
+  const gwNs = await load('gateway, non-stream', gw, gwUrl, chatHeaders, chatBody(false));
+  await load('floor, stream', floor, floorUrl, chatHeaders, chatBody(true));
+  await load('gateway, stream', gw, gwUrl, chatHeaders, chatBody(true));
+  // CPU per request falls as a process nears saturation (more work per event-loop turn), and the
+  // floor saturates at a higher rate than the gateway: compare them again at one equal rate,
+  // half the slower one's ceiling, where both have the same batching opportunity.
+  const rate = Math.max(50, Math.round(Math.min(floorNs.rps, gwNs.rps) / 2 / 50) * 50);
+  await load(`floor, non-stream @ ${rate} req/s`, floor, floorUrl, chatHeaders, chatBody(false), rate);
+  await load(`gateway, non-stream @ ${rate} req/s`, gw, gwUrl, chatHeaders, chatBody(false), rate);
+
+  // 7b. Idle again after the load (settled), then with stalled streams holding heartbeats.
+  await sleep(3000);
+  await measureIdle('idleAfterLoadMsPerS', IDLE_WINDOW_S);
+  const stalled = await stalledStreams(gw, gwUrl);
+
+  const find = (n: string): LoadScenario | undefined => scenarios.find((s) => s.name === n);
+  const ratio = (a?: LoadScenario, b?: LoadScenario): number => (a && b ? round(a.cpuMsPerRequest / b.cpuMsPerRequest) : NaN);
+  const nonStreamRatio = ratio(find('gateway, non-stream'), find('floor, non-stream'));
+  const equalRateRatio = ratio(find(`gateway, non-stream @ ${rate} req/s`), find(`floor, non-stream @ ${rate} req/s`));
+  const streamRatio = ratio(find('gateway, stream'), find('floor, stream'));
+  const idleWorst = Math.max(idle.idleFreshMsPerS ?? 0, idle.idleAfterLoadMsPerS ?? 0, stalled.cpuMsPerS);
+
+  const targets = [
+    {
+      target: `gateway CPU per non-stream request ≤ ${TARGET_CPU_RATIO}× floor, both at ${rate} req/s`,
+      value: `${equalRateRatio}×`,
+      pass: equalRateRatio <= TARGET_CPU_RATIO,
+    },
+    {
+      target: `gateway CPU per non-stream request ≤ ${TARGET_CPU_RATIO}× floor, both saturated (${CONNECTIONS} connections)`,
+      value: `${nonStreamRatio}×`,
+      pass: nonStreamRatio <= TARGET_CPU_RATIO,
+    },
+    {
+      target: `${STREAMS} concurrent streams of ${STREAM_TOKENS} tokens all complete`,
+      value: `${streams.completed}/${STREAMS}`,
+      pass: streams.completed === STREAMS,
+    },
+    {
+      target: `memory growth during the ${STREAMS} streams < ${TARGET_RSS_GROWTH_MB} MB`,
+      value: `${streams.growthMb} MB`,
+      pass: streams.growthMb < TARGET_RSS_GROWTH_MB,
+    },
+    {
+      target: `idle CPU (no streams; ${STALLED_STREAMS} stalled streams with heartbeats) < ${TARGET_IDLE_MS_PER_S} ms/s`,
+      value: `${idle.idleFreshMsPerS} / ${idle.idleAfterLoadMsPerS} / ${stalled.cpuMsPerS} ms/s`,
+      pass: idleWorst < TARGET_IDLE_MS_PER_S,
+    },
+  ];
+
+  const results = {
+    date: startedAt.toISOString(),
+    command: 'npm run bench',
+    revision: gitRevision(),
+    machine: machine(),
+    settings: {
+      durationS: DURATION_S, warmupS: WARMUP_S, connections: CONNECTIONS, clkTck: CLK_TCK,
+      simTokenDelayMs: 0, gatewayLogLevel: 'info', accounts: ACCOUNT_COUNT,
+      gatewayNodeArgs: gwNodeArgs,
+      note: 'load generator (autocannon), simulator, gateway and floor share the same machine',
+    },
+    scenarios,
+    ratios: { nonStreamCpuGatewayOverFloor: nonStreamRatio, nonStreamEqualRate: rate, nonStreamEqualRateCpuGatewayOverFloor: equalRateRatio, streamCpuGatewayOverFloor: streamRatio },
+    streams,
+    idle: { ...idle, stalledStreams: stalled },
+    targets,
+    gatewayLog: { lines: gw.lines, warningsAndErrors: gw.problemCount, kinds: gw.problemKinds, samples: gw.problems },
+    otherChildren: Object.fromEntries(all.filter((c) => c.name !== 'gateway').map((c) => [c.name, { warningsAndErrors: c.problemCount, kinds: c.problemKinds }])),
+  };
+  writeFileSync(join(BENCH_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const md = markdown(results);
+  writeFileSync(join(BENCH_DIR, 'results.md'), md);
+  process.stdout.write(`\n${md}\n`);
+  log('wrote bench/results.json and bench/results.md');
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+interface StreamCapacity {
+  streams: number;
+  tokens: number;
+  frameDelayMs: number;
+  completed: number;
+  failures: Record<string, number>;
+  wallMs: number;
+  p50Ms: number;
+  maxMs: number;
+  baselineRssMb: number;
+  peakRssMb: number;
+  growthMb: number;
+  rssAfterMb: number;
+  secondRound: { completed: number; peakRssMb: number; rssAfterMb: number };
+  gatewayCpuMs: number;
+  gatewayProblemLines: number;
+}
+
+async function streamRound(gw: Child, url: string, agent: Agent): Promise<{ results: StreamResult[]; peak: number; wallMs: number }> {
+  const prompt = `Go [sim:tokens=${STREAM_TOKENS}] [sim:delay=${STREAM_FRAME_DELAY_MS}]`;
+  let peak = rssMb(gw.pid);
+  const sampler = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssMb(gw.pid));
+    } catch {
+      // process gone: reported elsewhere
+    }
+  }, 100);
+  const t0 = performance.now();
+  try {
+    const results = await Promise.all(Array.from({ length: STREAMS }, () => runStream({ url, apiKey: API_KEY, prompt, dispatcher: agent })));
+    return { results, peak: Math.max(peak, rssMb(gw.pid)), wallMs: performance.now() - t0 };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+function judge(results: StreamResult[], expected: string): { completed: number; failures: Record<string, number> } {
+  const failures: Record<string, number> = {};
+  let completed = 0;
+  for (const r of results) {
+    let why: string | undefined;
+    if (r.error) why = r.error;
+    else if (r.status !== 200) why = `status ${r.status}`;
+    else if (!r.done) why = 'no data: [DONE]';
+    else if (r.contentChunks !== STREAM_TOKENS) why = `${r.contentChunks} content chunks instead of ${STREAM_TOKENS}`;
+    else if (r.content !== expected) why = 'reassembled text differs from the expected answer';
+    if (why === undefined) completed++;
+    else failures[why] = (failures[why] ?? 0) + 1;
+  }
+  return { completed, failures };
+}
+
+async function streamCapacity(gw: Child, url: string): Promise<StreamCapacity> {
+  const agent = new Agent({ connections: STREAMS + 50, pipelining: 1, headersTimeout: 120_000, bodyTimeout: 120_000 });
+  const expected = expectedTokensText(STREAM_TOKENS);
+  // Warm the path (and the upstream pool) with a handful of streams, then let it settle.
+  await Promise.all(Array.from({ length: 10 }, () => runStream({ url, apiKey: API_KEY, prompt: 'Warm [sim:tokens=20]', dispatcher: agent })));
+  await sleep(1000);
+  const baseline = rssMb(gw.pid);
+  const problems0 = gw.problemCount;
+  log(`streams: ${STREAMS} concurrent × ${STREAM_TOKENS} tokens (frame delay ${STREAM_FRAME_DELAY_MS} ms), baseline RSS ${round(baseline, 1)} MB`);
+  const c0 = cpuMs(gw.pid);
+  const r1 = await streamRound(gw, url, agent);
+  const gatewayCpuMs = cpuMs(gw.pid) - c0;
+  const j1 = judge(r1.results, expected);
+  await sleep(2000);
+  const after1 = rssMb(gw.pid);
+  log(`streams round 1: ${j1.completed}/${STREAMS} complete in ${round(r1.wallMs / 1000, 1)} s, peak RSS ${round(r1.peak, 1)} MB (+${round(r1.peak - baseline, 1)}), after ${round(after1, 1)} MB`);
+  for (const [why, n] of Object.entries(j1.failures)) log(`  ${n} × ${why}`);
+  // A second identical round: RSS after it should not keep climbing (leak check).
+  const r2 = await streamRound(gw, url, agent);
+  const j2 = judge(r2.results, expected);
+  await sleep(2000);
+  const after2 = rssMb(gw.pid);
+  log(`streams round 2: ${j2.completed}/${STREAMS} complete, peak RSS ${round(r2.peak, 1)} MB, after ${round(after2, 1)} MB`);
+  for (const [why, n] of Object.entries(j2.failures)) log(`  ${n} × ${why}`);
+  await agent.close();
+  const times = r1.results.map((r) => r.ms).sort((a, b) => a - b);
+  return {
+    streams: STREAMS,
+    tokens: STREAM_TOKENS,
+    frameDelayMs: STREAM_FRAME_DELAY_MS,
+    completed: j1.completed,
+    failures: j1.failures,
+    wallMs: round(r1.wallMs, 0),
+    p50Ms: round(times[Math.floor(times.length / 2)] ?? NaN, 0),
+    maxMs: round(times[times.length - 1] ?? NaN, 0),
+    baselineRssMb: round(baseline, 1),
+    peakRssMb: round(r1.peak, 1),
+    growthMb: round(r1.peak - baseline, 1),
+    rssAfterMb: round(after1, 1),
+    secondRound: { completed: j2.completed, peakRssMb: round(r2.peak, 1), rssAfterMb: round(after2, 1) },
+    gatewayCpuMs: round(gatewayCpuMs, 0),
+    gatewayProblemLines: gw.problemCount - problems0,
+  };
+}
+
+interface Stalled {
+  streams: number;
+  open: number;
+  windowS: number;
+  heartbeatsReceived: number;
+  cpuMsPerS: number;
+  gatewayProblemLines: number;
+}
+
+/** Streams that sent their first frame and then stall upstream: only heartbeats keep them busy. */
+async function stalledStreams(gw: Child, url: string): Promise<Stalled> {
+  const agent = new Agent({ connections: STALLED_STREAMS + 5, headersTimeout: 120_000, bodyTimeout: 120_000 });
+  const ctl = new AbortController();
+  setMaxListeners(STALLED_STREAMS + 10, ctl.signal);
+  const problems0 = gw.problemCount;
+  let open = 0;
+  const prompt = `Idle [sim:stall=${(STALLED_WINDOW_S + 30) * 1000}]`;
+  const pending = Array.from({ length: STALLED_STREAMS }, () =>
+    runStream({ url, apiKey: API_KEY, prompt, dispatcher: agent, signal: ctl.signal, onFirstBytes: () => open++ }));
+  const deadline = Date.now() + 10_000;
+  while (open < STALLED_STREAMS && Date.now() < deadline) await sleep(50);
+  await sleep(200);
+  log(`stalled: ${open}/${STALLED_STREAMS} streams open, measuring ${STALLED_WINDOW_S} s (heartbeat interval 15 s)`);
+  const c0 = cpuMs(gw.pid);
+  await sleep(STALLED_WINDOW_S * 1000);
+  const cpu = (cpuMs(gw.pid) - c0) / STALLED_WINDOW_S;
+  ctl.abort();
+  const results = await Promise.all(pending);
+  await agent.destroy();
+  const heartbeats = results.reduce((n, r) => n + r.heartbeats, 0);
+  log(`stalled: ${round(cpu)} CPU ms/s, ${heartbeats} heartbeats received`);
+  await sleep(500);
+  return {
+    streams: STALLED_STREAMS, open, windowS: STALLED_WINDOW_S, heartbeatsReceived: heartbeats, cpuMsPerS: round(cpu),
+    gatewayProblemLines: gw.problemCount - problems0,
+  };
+}
+
+type Results = {
+  date: string;
+  command: string;
+  revision: string;
+  machine: Record<string, string | number>;
+  settings: { durationS: number; warmupS: number; connections: number; accounts: number; gatewayNodeArgs: string[] };
+  scenarios: LoadScenario[];
+  ratios: { nonStreamCpuGatewayOverFloor: number; nonStreamEqualRate: number; nonStreamEqualRateCpuGatewayOverFloor: number; streamCpuGatewayOverFloor: number };
+  streams: StreamCapacity;
+  idle: Record<string, number | Stalled>;
+  targets: Array<{ target: string; value: string; pass: boolean }>;
+  gatewayLog: { lines: number; warningsAndErrors: number; kinds: Record<string, number> };
+};
+
+function markdown(r: Results): string {
+  const m = r.machine;
+  const s = r.streams;
+  const stalled = r.idle.stalledStreams as Stalled;
+  const out: string[] = [];
+  out.push(`Measured ${r.date.slice(0, 10)} at ${r.revision} with \`${r.command}\` on ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}, Node ${m.node}.`);
+  out.push(`Each load scenario: ${r.settings.warmupS} s warm-up, then ${r.settings.durationS} s with autocannon at ${r.settings.connections} connections; ` +
+    'the load generator, simulator, gateway and floor all share the machine. CPU per request is the utime+stime of the ' +
+    'process under test over the measured window (/proc/<pid>/stat) divided by its 2xx responses. The gateway runs the ' +
+    `built JS with default settings, logging at info (one line per call), ${r.settings.accounts} seeded accounts.`);
+  out.push('');
+  out.push('| Scenario | req/s | p50 ms | p99 ms | errors / non-2xx | CPU ms/request | simulator CPU ms/request |');
+  out.push('|---|---:|---:|---:|---:|---:|---:|');
+  for (const x of r.scenarios) {
+    const simCpu = x.process === 'sim' ? '(same)' : String(x.cpuMsPerRequestByProcess.sim ?? '');
+    out.push(`| ${x.name} | ${x.rps} | ${x.p50} | ${x.p99} | ${x.errors} / ${x.non2xx} | ${x.cpuMsPerRequest} (${x.process}) | ${simCpu} |`);
+  }
+  out.push('');
+  out.push(`Gateway/floor CPU per request: **${r.ratios.nonStreamEqualRateCpuGatewayOverFloor}×** non-streaming at an equal ${r.ratios.nonStreamEqualRate} req/s; ` +
+    `${r.ratios.nonStreamCpuGatewayOverFloor}× non-streaming and ${r.ratios.streamCpuGatewayOverFloor}× streaming with both saturated.`);
+  out.push('');
+  out.push(`${s.streams} concurrent streams of ${s.tokens} tokens (simulator frame delay ${s.frameDelayMs} ms): ` +
+    `${s.completed}/${s.streams} complete with the exact text and \`data: [DONE]\`, in ${round(s.wallMs / 1000, 1)} s ` +
+    `(per stream p50 ${round(s.p50Ms / 1000, 1)} s, max ${round(s.maxMs / 1000, 1)} s); gateway RSS ${s.baselineRssMb} MB → peak ${s.peakRssMb} MB ` +
+    `(**+${s.growthMb} MB**), ${s.rssAfterMb} MB 2 s later; a second identical round: ${s.secondRound.completed}/${s.streams}, ` +
+    `peak ${s.secondRound.peakRssMb} MB, ${s.secondRound.rssAfterMb} MB after. Gateway CPU for the round: ${s.gatewayCpuMs} ms ` +
+    `(${round(s.gatewayCpuMs / (s.streams * s.tokens) * 1000, 1)} µs per token).`);
+  out.push('');
+  out.push(`Idle gateway CPU: ${r.idle.idleFreshMsPerS} ms/s after start-up, ${r.idle.idleAfterLoadMsPerS} ms/s after the load, ` +
+    `${stalled.cpuMsPerS} ms/s with ${stalled.open} streams stalled upstream for ${stalled.windowS} s ` +
+    `(${stalled.heartbeatsReceived} heartbeats sent, default 15 s interval).`);
+  out.push('');
+  out.push('| Target | Measured | Result |');
+  out.push('|---|---|---|');
+  for (const t of r.targets) out.push(`| ${t.target} | ${t.value} | ${t.pass ? 'PASS' : '**FAIL**'} |`);
+  out.push('');
+  if (r.gatewayLog.warningsAndErrors > 0) {
+    out.push(`Gateway warn/error log lines during the run (of ${r.gatewayLog.lines} lines): ` +
+      Object.entries(r.gatewayLog.kinds).map(([k, n]) => `${n} × \`${k}\``).join('; ') + ' (samples in bench/results.json).');
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+let cleaningUp = false;
+process.on('exit', killChildrenNow);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (cleaningUp) return;
+    cleaningUp = true;
+    log(`${sig}: stopping children`);
+    void stopChildren(1000).finally(() => process.exit(130));
+  });
+}
+
+try {
+  await main();
+} catch (err) {
+  process.stderr.write(`[bench] run failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+} finally {
+  cleaningUp = true;
+  await stopChildren();
+}

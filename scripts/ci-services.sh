@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Makes sure the servers the test suite talks to are up: Redis on 127.0.0.1:6379 and MariaDB on
+# 127.0.0.1:3306 (root, no password, database `test`). Installs them from Debian's packages when
+# missing (needs root), starts them when stopped. Idempotent; safe to run on a developer machine.
+set -euo pipefail
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+apt_updated=0
+need_pkg() {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    if [ "$(id -u)" != 0 ]; then echo "ci-services: $1 missing and not root; install $2" >&2; return 1; fi
+    if [ $apt_updated = 0 ]; then apt-get update -qq; apt_updated=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  fi
+}
+
+if ! port_open 6379; then
+  need_pkg redis-server redis-server
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+fi
+
+if ! port_open 3306; then
+  need_pkg mariadbd mariadb-server
+  mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+fi
+
+for i in $(seq 1 60); do
+  if port_open 6379 && port_open 3306; then break; fi
+  sleep 0.5
+done
+port_open 6379 || { echo "ci-services: Redis did not come up on 6379" >&2; exit 1; }
+port_open 3306 || { echo "ci-services: MariaDB did not come up on 3306" >&2; exit 1; }
+# The tests use database `test` as root without a password.
+if command -v mariadb >/dev/null 2>&1; then
+  mariadb -uroot -h127.0.0.1 -e "CREATE DATABASE IF NOT EXISTS test" 2>/dev/null || mariadb -uroot -e "CREATE DATABASE IF NOT EXISTS test" || true
+fi
+echo "ci-services: redis and mariadb are up"

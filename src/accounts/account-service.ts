@@ -1,0 +1,192 @@
+// The accounts area's public face: pool + persistence + quota sync, and the operations the
+// gateway, start-up seeding and the admin API need (import, export, tags, notes, enable, delete).
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Store } from '../store/index.js';
+import type { AccountSummary, AccountTier, LeaseRequest, LeaseResult, AccountSource } from './account-source.js';
+import { AccountPool, type PoolSettings } from './account-pool.js';
+import { accountIdFor } from './account-id.js';
+import { defaultQuotas, newAccountRecord, type PoolAccount } from './pool-account.js';
+import { PoolPersistence } from './pool-persistence.js';
+import { QuotaSyncer, type RateLimitsClient, type SyncResult } from './quota-sync.js';
+import type { TokenEntry } from './token-import.js';
+
+export interface AccountServiceOptions {
+  store: Store;
+  client: RateLimitsClient;
+  logger: Logger;
+  settings: () => PoolSettings & {
+    defaultTier: AccountTier;
+    syncOnImport: boolean;
+    syncIntervalBasicMs: number;
+    syncIntervalSuperMs: number;
+    syncConcurrency: number;
+    flushMs: number;
+    pollMs: number;
+  };
+  now?: () => number;
+}
+
+export interface ImportResult {
+  added: number;
+  updated: number;
+  ids: string[];
+}
+
+export class AccountService implements AccountSource {
+  readonly pool: AccountPool;
+  readonly persistence: PoolPersistence;
+  readonly syncer: QuotaSyncer;
+  readonly instanceId = randomUUID();
+  private readonly now: () => number;
+
+  private constructor(private readonly opts: AccountServiceOptions) {
+    this.now = opts.now ?? Date.now;
+    const s = opts.settings();
+    let persistence: PoolPersistence | undefined;
+    let syncer: QuotaSyncer | undefined;
+    this.pool = new AccountPool(
+      opts.settings,
+      {
+        onChange: (acc) => persistence?.markDirty(acc.rec.id),
+        onRateLimited: (acc) => syncer?.request(acc),
+      },
+      opts.store.mode === 'file' ? undefined : opts.store.inflight,
+      this.now,
+    );
+    persistence = new PoolPersistence(this.pool, opts.store, { flushMs: s.flushMs, pollMs: s.pollMs, logger: opts.logger });
+    syncer = new QuotaSyncer(this.pool, opts.client, opts.store.locks, {
+      concurrency: s.syncConcurrency,
+      intervalBasicMs: s.syncIntervalBasicMs,
+      intervalSuperMs: s.syncIntervalSuperMs,
+      instanceId: this.instanceId,
+      logger: opts.logger,
+    }, this.now);
+    this.persistence = persistence;
+    this.syncer = syncer;
+  }
+
+  static async create(opts: AccountServiceOptions): Promise<AccountService> {
+    const svc = new AccountService(opts);
+    const started = Date.now();
+    const n = await svc.persistence.load();
+    opts.logger.info({ accounts: n, ms: Date.now() - started, store: opts.store.mode }, 'accounts loaded');
+    svc.persistence.start();
+    svc.syncer.start();
+    return svc;
+  }
+
+  lease(req: LeaseRequest): Promise<LeaseResult> {
+    return this.pool.lease(req);
+  }
+
+  summary(): AccountSummary {
+    return this.pool.summary();
+  }
+
+  /** Adds or updates accounts. Re-importing a token updates it (tier, tags, note), never duplicates. */
+  addEntries(entries: TokenEntry[]): ImportResult {
+    const s = this.opts.settings();
+    const now = this.now();
+    const result: ImportResult = { added: 0, updated: 0, ids: [] };
+    const fresh: PoolAccount[] = [];
+    for (const e of entries) {
+      const id = accountIdFor(e.token);
+      const existing = this.pool.get(id);
+      if (existing) {
+        const r = existing.rec;
+        if (e.tier && e.tier !== r.tier) {
+          r.tier = e.tier;
+          r.quotas = { ...defaultQuotas(e.tier, now), ...r.quotas };
+        }
+        if (e.tier) r.tierPinned = true;
+        if (e.tags) r.tags = [...new Set([...r.tags, ...e.tags])];
+        if (e.note !== undefined) r.note = e.note;
+        this.pool.changed(existing);
+        result.updated++;
+      } else {
+        const rec = newAccountRecord(e.token, e.tier ?? s.defaultTier, now, {
+          tierPinned: e.tier !== undefined,
+          ...(e.tags ? { tags: e.tags } : {}),
+          ...(e.note ? { note: e.note } : {}),
+        });
+        const acc = this.pool.upsertRecord(rec);
+        this.persistence.markDirty(acc.rec.id);
+        fresh.push(acc);
+        result.added++;
+      }
+      result.ids.push(id);
+    }
+    if (s.syncOnImport) for (const acc of fresh) this.syncer.request(acc);
+    return result;
+  }
+
+  remove(ids: string[]): number {
+    let n = 0;
+    for (const id of ids) {
+      if (this.pool.remove(id)) {
+        this.persistence.markDeleted(id);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private update(ids: string[], fn: (acc: PoolAccount) => void): number {
+    let n = 0;
+    for (const id of ids) {
+      const acc = this.pool.get(id);
+      if (!acc) continue;
+      fn(acc);
+      this.pool.changed(acc);
+      n++;
+    }
+    return n;
+  }
+
+  setTags(ids: string[], tags: string[]): number {
+    return this.update(ids, (a) => (a.rec.tags = [...new Set(tags)]));
+  }
+
+  setNote(ids: string[], note: string): number {
+    return this.update(ids, (a) => (a.rec.note = note));
+  }
+
+  setTier(ids: string[], tier: AccountTier): number {
+    const now = this.now();
+    return this.update(ids, (a) => {
+      a.rec.tier = tier;
+      a.rec.tierPinned = true;
+      a.rec.quotas = { ...defaultQuotas(tier, now), ...a.rec.quotas };
+    });
+  }
+
+  /** Operator enable/disable. Enabling also clears an invalid mark (the operator knows better). */
+  setDisabled(ids: string[], disabled: boolean): number {
+    return this.update(ids, (a) => {
+      a.rec.status = disabled ? 'disabled' : 'active';
+      a.rec.coolingUntil = 0;
+      a.credentialStrikes = 0;
+    });
+  }
+
+  sync(id: string): Promise<SyncResult> {
+    const acc = this.pool.get(id);
+    if (!acc) return Promise.resolve({ ok: false, kind: 'not-found', message: `no account ${id}` });
+    return this.syncer.syncAccount(acc);
+  }
+
+  /** Whole tokens, one entry per account: only the admin's explicit export uses this. */
+  exportEntries(): Array<{ token: string; tier: AccountTier; tags: string[]; note: string; status: string }> {
+    return [...this.pool.all()].map((a) => ({ token: a.rec.token, tier: a.rec.tier, tags: a.rec.tags, note: a.rec.note, status: a.rec.status }));
+  }
+
+  readinessProblem(): string | undefined {
+    return this.persistence.problem();
+  }
+
+  async close(): Promise<void> {
+    this.syncer.close();
+    await this.persistence.close();
+  }
+}

@@ -1,0 +1,125 @@
+// Write-behind persistence of the pool and pick-up of other instances' changes. Changes are
+// batched (one upsert every flush interval); a failed flush keeps its backlog and is retried, so
+// nothing is lost while the store is down; the gateway keeps serving from memory meanwhile.
+import type { Logger } from 'pino';
+import type { AccountRecord, Store } from '../store/index.js';
+import type { AccountPool } from './account-pool.js';
+
+export interface PersistenceOptions {
+  flushMs: number;
+  pollMs: number;
+  logger: Logger;
+}
+
+export class PoolPersistence {
+  private readonly dirty = new Set<string>();
+  private readonly deleted = new Set<string>();
+  private cursor = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private failing = false;
+  private lastProblem: string | undefined;
+
+  constructor(
+    private readonly pool: AccountPool,
+    private readonly store: Store,
+    private readonly opts: PersistenceOptions,
+  ) {}
+
+  async load(): Promise<number> {
+    const records = await this.store.accounts.loadAll();
+    for (const rec of records) {
+      this.pool.upsertRecord(rec);
+      if (rec.updatedAt > this.cursor) this.cursor = rec.updatedAt;
+    }
+    return records.length;
+  }
+
+  start(): void {
+    this.flushTimer = setInterval(() => void this.flush(), this.opts.flushMs);
+    this.flushTimer.unref();
+    // A single instance (file store) has nobody else's changes to pick up.
+    if (this.store.mode !== 'file') {
+      this.pollTimer = setInterval(() => void this.poll(), this.opts.pollMs);
+      this.pollTimer.unref();
+    }
+  }
+
+  markDirty(id: string): void {
+    this.deleted.delete(id);
+    this.dirty.add(id);
+  }
+
+  markDeleted(id: string): void {
+    this.dirty.delete(id);
+    this.deleted.add(id);
+  }
+
+  backlog(): number {
+    return this.dirty.size + this.deleted.size;
+  }
+
+  /** A reason for /ready while the store cannot be written. */
+  problem(): string | undefined {
+    return this.failing ? `storage (${this.store.mode}) unreachable: ${this.lastProblem ?? 'unknown error'}; ${this.backlog()} account change(s) waiting` : undefined;
+  }
+
+  flush(): Promise<void> {
+    this.flushing ??= this.doFlush().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async doFlush(): Promise<void> {
+    if (this.dirty.size === 0 && this.deleted.size === 0) return;
+    const ids = [...this.dirty];
+    const gone = [...this.deleted];
+    this.dirty.clear();
+    this.deleted.clear();
+    const records: AccountRecord[] = [];
+    for (const id of ids) {
+      const acc = this.pool.get(id);
+      if (acc) records.push({ ...acc.rec, quotas: structuredClone(acc.rec.quotas), tags: [...acc.rec.tags] });
+    }
+    try {
+      if (records.length) await this.store.accounts.upsertMany(records);
+      if (gone.length) await this.store.accounts.deleteMany(gone);
+      if (this.failing) this.opts.logger.info({ written: records.length + gone.length }, 'storage is back: account backlog written');
+      this.failing = false;
+    } catch (err) {
+      // Keep the backlog (unless a newer change already re-queued the id) and try again next tick.
+      for (const id of ids) if (!this.deleted.has(id)) this.dirty.add(id);
+      for (const id of gone) if (!this.dirty.has(id)) this.deleted.add(id);
+      this.lastProblem = err instanceof Error ? err.message : String(err);
+      if (!this.failing) this.opts.logger.error({ err: this.lastProblem, backlog: this.backlog() }, 'storage write failed: serving from memory, will retry');
+      this.failing = true;
+    }
+  }
+
+  async poll(): Promise<void> {
+    try {
+      // Overlap by a few seconds: another instance's write may carry a slightly older timestamp
+      // than ours; re-reading is harmless because older-or-equal records are skipped below.
+      const changes = await this.store.accounts.changesSince(Math.max(0, this.cursor - 5000));
+      for (const rec of changes.records) {
+        const local = this.pool.get(rec.id);
+        if (local && (local.rec.updatedAt >= rec.updatedAt || this.dirty.has(rec.id))) continue;
+        this.pool.upsertRecord(rec);
+      }
+      for (const id of changes.deleted) {
+        if (!this.dirty.has(id)) this.pool.remove(id);
+      }
+      this.cursor = Math.max(this.cursor, changes.cursor);
+    } catch (err) {
+      this.lastProblem = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    await this.flush();
+  }
+}

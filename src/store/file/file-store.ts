@@ -1,0 +1,188 @@
+// The default store: one process, state in memory, written behind to ${dataDir}/accounts.json
+// and ${dataDir}/kv.json (at most one atomic write per file per interval; close() flushes).
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { AccountRecord } from '../records.js';
+import { StoreClosedError } from '../store-error.js';
+import { StoreHealth } from '../store-health.js';
+import type { Store } from '../types.js';
+import { checkAccountRecord, idOf } from '../validate-account-record.js';
+import { removeStaleTempFiles } from './atomic-write-file.js';
+import { CoalescingWriter } from './coalescing-writer.js';
+import { FileAccountStore } from './file-account-store.js';
+import { FileKvStore } from './file-kv-store.js';
+import { MemoryInflightCounter } from './memory-inflight-counter.js';
+import { MemoryLockStore } from './memory-lock-store.js';
+import { copyAside, moveAside, readJsonFile } from './read-json-file.js';
+
+export interface FileStoreOptions {
+  dataDir: string;
+  logger: Logger;
+  flushIntervalMs: number;
+  deletionRetentionMs: number;
+}
+
+export const ACCOUNTS_FILE = 'accounts.json';
+export const KV_FILE = 'kv.json';
+
+export class FileStore implements Store {
+  readonly mode = 'file' as const;
+  readonly accounts: FileAccountStore;
+  readonly inflight: MemoryInflightCounter;
+  readonly locks: MemoryLockStore;
+  readonly kv: FileKvStore;
+  readonly accountsPath: string;
+  readonly kvPath: string;
+  private readonly health: StoreHealth;
+  private readonly accountsWriter: CoalescingWriter;
+  private readonly kvWriter: CoalescingWriter;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly opts: FileStoreOptions) {
+    const assertOpen = (): void => {
+      if (this.closed) throw new StoreClosedError('file');
+    };
+    this.health = new StoreHealth('file', opts.logger, [], true);
+    this.accountsPath = join(opts.dataDir, ACCOUNTS_FILE);
+    this.kvPath = join(opts.dataDir, KV_FILE);
+    this.accounts = new FileAccountStore({
+      assertOpen,
+      onChange: () => this.accountsWriter.markDirty(),
+      deletionRetentionMs: opts.deletionRetentionMs,
+    });
+    this.kv = new FileKvStore({ assertOpen, onChange: () => this.kvWriter.markDirty() });
+    this.inflight = new MemoryInflightCounter(assertOpen);
+    this.locks = new MemoryLockStore(assertOpen);
+    this.accountsWriter = this.writerFor(this.accountsPath, () => this.accounts.serialize());
+    this.kvWriter = this.writerFor(this.kvPath, () => this.kv.serialize());
+  }
+
+  /** Creates the data directory if needed and loads both files. */
+  static async open(opts: FileStoreOptions): Promise<FileStore> {
+    await mkdir(opts.dataDir, { recursive: true });
+    const store = new FileStore(opts);
+    await store.loadAccounts();
+    await store.loadKv();
+    return store;
+  }
+
+  /** Completed file writes so far (tests check that bursts are coalesced). */
+  get writes(): { accounts: number; kv: number } {
+    return { accounts: this.accountsWriter.writes, kv: this.kvWriter.writes };
+  }
+
+  /** Writes pending changes now (close() does this too). */
+  async flush(): Promise<void> {
+    await Promise.all([this.accountsWriter.flush(), this.kvWriter.flush()]);
+  }
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new StoreClosedError('file');
+  }
+
+  healthy(): boolean {
+    return !this.closed && this.health.healthy();
+  }
+
+  lastError(): string | undefined {
+    return this.health.lastError();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      const results = await Promise.allSettled([this.accountsWriter.close(), this.kvWriter.close()]);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw this.health.fail(failed.reason, 'final write on close failed');
+    })();
+    return this.closing;
+  }
+
+  private writerFor(path: string, serialize: () => readonly string[]): CoalescingWriter {
+    return new CoalescingWriter({
+      path,
+      serialize,
+      minIntervalMs: this.opts.flushIntervalMs,
+      onWritten: (ms) => {
+        this.health.ok();
+        if (ms > 1000) this.opts.logger.warn({ file: path, ms }, 'slow store file write');
+      },
+      onError: (err) => {
+        this.health.fail(err, `writing ${path}`);
+      },
+    });
+  }
+
+  private async loadAccounts(): Promise<void> {
+    const log = this.opts.logger;
+    const path = this.accountsPath;
+    await removeStaleTempFiles(path);
+    const read = await readJsonFile(path);
+    if (read.kind === 'missing') return;
+    if (read.kind === 'corrupt') {
+      log.error({ file: path, movedTo: read.movedTo, err: read.error }, 'accounts file is corrupt: moved aside, starting with no accounts');
+      return;
+    }
+    const list = accountList(read.value);
+    if (!list) {
+      const movedTo = await moveAside(path, 'corrupt');
+      log.error({ file: path, movedTo }, 'accounts file has an unknown shape: moved aside, starting with no accounts');
+      return;
+    }
+    const records: AccountRecord[] = [];
+    const rejected: { index: number; id?: string; error: string }[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const check = checkAccountRecord(list[i]);
+      if (check.ok) records.push(check.record);
+      else rejected.push({ index: i, id: idOf(list[i]), error: check.error });
+    }
+    this.accounts.seed(records);
+    if (rejected.length > 0) {
+      // The next write drops them: keep the original next to it so nothing is lost.
+      const copy = await copyAside(path, 'rejected');
+      log.error(
+        { file: path, copy, rejected: rejected.length, first: rejected.slice(0, 5) },
+        'accounts file has invalid records: they were skipped (original kept)',
+      );
+    }
+  }
+
+  private async loadKv(): Promise<void> {
+    const log = this.opts.logger;
+    const path = this.kvPath;
+    await removeStaleTempFiles(path);
+    const read = await readJsonFile(path);
+    if (read.kind === 'missing') return;
+    if (read.kind === 'corrupt') {
+      log.error({ file: path, movedTo: read.movedTo, err: read.error }, 'kv file is corrupt: moved aside, starting empty');
+      return;
+    }
+    const entries = kvEntries(read.value);
+    if (!entries) {
+      const movedTo = await moveAside(path, 'corrupt');
+      log.error({ file: path, movedTo }, 'kv file has an unknown shape: moved aside, starting empty');
+      return;
+    }
+    this.kv.seed(entries);
+  }
+}
+
+/** `{ version, accounts: [...] }` (what this store writes) or a bare array. */
+function accountList(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'object' && value !== null) {
+    const accounts = (value as { accounts?: unknown }).accounts;
+    if (Array.isArray(accounts)) return accounts;
+  }
+  return undefined;
+}
+
+/** `{ version, entries: { key: "value" } }`; non-string values are kept as their JSON text. */
+function kvEntries(value: unknown): [string, string][] | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = (value as { entries?: unknown }).entries;
+  if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) return undefined;
+  return Object.entries(entries).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+}

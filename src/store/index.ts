@@ -1,0 +1,18 @@
+// Public surface of the store layer: the interfaces, the persisted records, and createStore().
+export type { AccountChanges, AccountStore, InflightCounter, KvStore, LockStore, StorageMode, Store } from './types.js';
+export {
+  accountRecordSchema,
+  accountStatusSchema,
+  accountTierSchema,
+  quotaWindowSchema,
+  type AccountRecord,
+  type QuotaWindow,
+} from './records.js';
+export { createStore } from './create-store.js';
+export type { StoreOptions } from './store-options.js';
+export { StoreClosedError, StoreError } from './store-error.js';
+export { checkAccountRecord, isCanonicalAccountRecord, type RecordCheck } from './validate-account-record.js';
+export { redactUrl } from './redact-url.js';
+export { FileStore } from './file/file-store.js';
+export { RedisStore } from './redis/redis-store.js';
+export { MysqlStore } from './mysql/mysql-store.js';

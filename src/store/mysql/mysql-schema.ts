@@ -1,0 +1,77 @@
+// Table names and DDL of the MySQL store (MySQL 8 / MariaDB 10.5+). Tables are created on first
+// use when missing; nothing is ever altered or dropped.
+
+export interface MysqlTables {
+  accounts: string;
+  deletions: string;
+  inflight: string;
+  locks: string;
+  kv: string;
+  /** One row per clock; `accounts` is the change clock of account writes. */
+  clock: string;
+}
+
+const PREFIX_RE = /^[A-Za-z0-9_]{1,40}$/;
+
+export function mysqlTables(prefix: string): MysqlTables {
+  if (!PREFIX_RE.test(prefix)) {
+    throw new Error(`invalid MySQL table prefix ${JSON.stringify(prefix)}: use 1-40 letters, digits or _`);
+  }
+  return {
+    accounts: `\`${prefix}_accounts\``,
+    deletions: `\`${prefix}_account_deletions\``,
+    inflight: `\`${prefix}_inflight\``,
+    locks: `\`${prefix}_locks\``,
+    kv: `\`${prefix}_kv\``,
+    clock: `\`${prefix}_sync_clock\``,
+  };
+}
+
+/** The server's clock in epoch ms (so expiries do not depend on each instance's clock). */
+export const NOW_MS = 'CAST(UNIX_TIMESTAMP(CURRENT_TIMESTAMP(3)) * 1000 AS SIGNED)';
+
+const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
+
+export function schemaStatements(t: MysqlTables): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${t.accounts} (
+      id VARCHAR(191) NOT NULL,
+      token TEXT NOT NULL,
+      data LONGTEXT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      changed_at BIGINT NOT NULL,
+      PRIMARY KEY (id),
+      KEY idx_updated_at (updated_at),
+      KEY idx_changed_at (changed_at)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.deletions} (
+      id VARCHAR(191) NOT NULL,
+      changed_at BIGINT NOT NULL,
+      PRIMARY KEY (id),
+      KEY idx_changed_at (changed_at)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.inflight} (
+      account_id VARCHAR(191) NOT NULL,
+      n INT NOT NULL,
+      expires_at BIGINT NOT NULL,
+      PRIMARY KEY (account_id)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.locks} (
+      name VARCHAR(191) NOT NULL,
+      owner VARCHAR(512) NOT NULL,
+      expires_at BIGINT NOT NULL,
+      PRIMARY KEY (name)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.kv} (
+      k VARCHAR(191) NOT NULL,
+      v LONGTEXT NOT NULL,
+      PRIMARY KEY (k)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.clock} (
+      name VARCHAR(64) NOT NULL,
+      value BIGINT NOT NULL,
+      PRIMARY KEY (name)
+    ) ${TABLE_OPTIONS}`,
+    `INSERT IGNORE INTO ${t.clock} (name, value) VALUES ('accounts', 0)`,
+  ];
+}

@@ -1,0 +1,49 @@
+// Persisted shapes. The store layer owns them (it imports nothing from the layers above);
+// accounts/ and others build their in-memory models from these records.
+import { z } from 'zod';
+
+export const accountTierSchema = z.enum(['basic', 'super', 'heavy']);
+export const accountStatusSchema = z.enum(['active', 'cooling', 'invalid', 'disabled']);
+
+/** One quota window of one bucket (upstream mode), as last known. */
+export const quotaWindowSchema = z.object({
+  remaining: z.number(),
+  total: z.number(),
+  windowSeconds: z.number(),
+  /** Epoch ms when the window resets (0 = unknown). */
+  resetAt: z.number(),
+  /** Epoch ms of the last sync from /rest/rate-limits (0 = never: local estimate). */
+  syncedAt: z.number(),
+  /** Epoch ms until which this bucket is cooling after a 429 (0 = not cooling). */
+  coolingUntil: z.number().default(0),
+});
+export type QuotaWindow = z.infer<typeof quotaWindowSchema>;
+
+export const accountRecordSchema = z.object({
+  /** Stable id derived from the token (sha256 prefix), so all instances agree on it. */
+  id: z.string(),
+  /** The whole SSO token. Stored whole, shown masked. */
+  token: z.string(),
+  tier: accountTierSchema,
+  /** True when the tier was set by the operator (not inferred from rate limits). */
+  tierPinned: z.boolean().default(false),
+  status: accountStatusSchema,
+  /** Epoch ms until which the whole account is cooling (status cooling). */
+  coolingUntil: z.number().default(0),
+  quotas: z.record(z.string(), quotaWindowSchema).default({}),
+  tags: z.array(z.string()).default([]),
+  note: z.string().default(''),
+  /** Proxy this account is pinned/bound to (egress issue); undefined = none. */
+  proxyId: z.string().optional(),
+  createdAt: z.number(),
+  lastUsedAt: z.number().default(0),
+  lastSuccessAt: z.number().default(0),
+  calls: z.number().default(0),
+  failures: z.number().default(0),
+  consecutiveFailures: z.number().default(0),
+  lastErrorKind: z.string().optional(),
+  lastErrorMessage: z.string().optional(),
+  /** Epoch ms of the last change; also the cross-instance sync cursor. */
+  updatedAt: z.number(),
+});
+export type AccountRecord = z.infer<typeof accountRecordSchema>;

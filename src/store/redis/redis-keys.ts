@@ -1,0 +1,29 @@
+// Every key the Redis store uses, in one place.
+
+export interface RedisKeys {
+  /** JSON of one account record. */
+  account(id: string): string;
+  /** Sorted set: member = account id, score = change clock of its last write. */
+  changed: string;
+  /** Sorted set: member = deleted account id, score = change clock of the deletion. */
+  deleted: string;
+  /** Last change clock handed out (epoch ms, strictly increasing per write batch). */
+  clock: string;
+  /** In-flight counter of one account (expires after its last acquire + TTL). */
+  inflight(id: string): string;
+  lock(name: string): string;
+  /** Hash of the small documents. */
+  kv: string;
+}
+
+export function redisKeys(prefix: string): RedisKeys {
+  return {
+    account: (id) => `${prefix}:account:${id}`,
+    changed: `${prefix}:accounts:changed`,
+    deleted: `${prefix}:accounts:deleted`,
+    clock: `${prefix}:accounts:clock`,
+    inflight: (id) => `${prefix}:inflight:${id}`,
+    lock: (name) => `${prefix}:lock:${name}`,
+    kv: `${prefix}:kv`,
+  };
+}

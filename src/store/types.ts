@@ -1,0 +1,61 @@
+// One interface per kind of data. Drivers: file (default), redis, mysql. Everything the gateway
+// serves comes from memory; these interfaces persist behind it and share state across instances.
+import type { AccountRecord } from './records.js';
+
+export type StorageMode = 'file' | 'redis' | 'mysql';
+
+export interface AccountChanges {
+  /** Records changed since the cursor (by any instance, including this one). */
+  records: AccountRecord[];
+  /** Ids deleted since the cursor. */
+  deleted: string[];
+  /** Pass back on the next call. */
+  cursor: number;
+}
+
+export interface AccountStore {
+  loadAll(): Promise<AccountRecord[]>;
+  /** Insert or replace whole records (last writer wins per record, by updatedAt). */
+  upsertMany(records: AccountRecord[]): Promise<void>;
+  deleteMany(ids: string[]): Promise<void>;
+  /** Changes since `cursor` (0 = everything). Used by other instances to pick up state within seconds. */
+  changesSince(cursor: number): Promise<AccountChanges>;
+}
+
+/** Cross-instance in-flight counters: the per-account cap holds across gateway instances. */
+export interface InflightCounter {
+  /** Atomically increments the account's counter if it is below `max`; true when acquired. */
+  tryAcquire(accountId: string, max: number): Promise<boolean>;
+  release(accountId: string): Promise<void>;
+  /** Current value (for tests and the admin view). */
+  current(accountId: string): Promise<number>;
+}
+
+/** A named lock with expiry, so scheduled jobs (quota sync) run on one instance at a time. */
+export interface LockStore {
+  tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  unlock(name: string, owner: string): Promise<void>;
+}
+
+/** Small key/value documents (settings, admin password hash, proxy list, ...). */
+export interface KvStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface Store {
+  mode: StorageMode;
+  accounts: AccountStore;
+  inflight: InflightCounter;
+  locks: LockStore;
+  kv: KvStore;
+  /** Resolves when the backing server answers (no-op for file). */
+  ping(): Promise<void>;
+  /** True while the last operation against the backing server succeeded. */
+  healthy(): boolean;
+  /** Last connection/operation error, for /ready and logs (never includes credentials). */
+  lastError(): string | undefined;
+  /** Writes anything pending (file write-behind) and closes connections. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,248 @@
+// The behaviour every store driver must have. Each driver's test file runs it against its backend:
+// runStoreContract('redis', makeBackend, { shared: true }).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Store, StoreOptions } from '../../src/store/index.js';
+import { byId, makeRecord, sleep } from './helpers.js';
+
+export type StoreOverrides = Partial<Pick<StoreOptions, 'inflightTtlMs' | 'flushIntervalMs' | 'logger'>>;
+
+export interface StoreBackend {
+  /** Opens a Store on this test's backend; on a shared backend each call is another gateway instance. */
+  open(overrides?: StoreOverrides): Promise<Store>;
+  /** Removes what the test left on the backend (keys, tables, files). */
+  cleanup(): Promise<void>;
+}
+
+export interface ContractOptions {
+  /** Two open stores share state at once (redis, mysql). False for file: one instance per data dir. */
+  shared: boolean;
+}
+
+/** Runs `fn` with a fresh backend; closes every store it opened and cleans up afterwards. */
+async function withBackend(
+  makeBackend: () => Promise<StoreBackend>,
+  fn: (open: (o?: StoreOverrides) => Promise<Store>) => Promise<void>,
+): Promise<void> {
+  const backend = await makeBackend();
+  const opened: Store[] = [];
+  try {
+    await fn(async (o) => {
+      const s = await backend.open(o);
+      opened.push(s);
+      return s;
+    });
+  } finally {
+    for (const s of opened) await s.close().catch(() => undefined);
+    await backend.cleanup();
+  }
+}
+
+export function runStoreContract(name: string, makeBackend: () => Promise<StoreBackend>, options: ContractOptions): void {
+  /** Two "instances": two stores on a shared backend, the same store otherwise. */
+  async function pair(open: (o?: StoreOverrides) => Promise<Store>): Promise<[Store, Store]> {
+    const a = await open();
+    return [a, options.shared ? await open() : a];
+  }
+
+  void describe(`${name} store contract`, () => {
+    void it('round-trips records through upsertMany and loadAll', () =>
+      withBackend(makeBackend, async (open) => {
+        const s = await open();
+        assert.deepEqual(await s.accounts.loadAll(), []);
+        const recs = [
+          makeRecord(1),
+          makeRecord(2, { proxyId: 'px-1', lastErrorKind: 'rate-limited', lastErrorMessage: 'slow down', tier: 'super' }),
+          makeRecord(3, { quotas: {}, tags: [], status: 'cooling', coolingUntil: 1_800_000_000_000, note: 'ünïcødé 🚀 "quoted"' }),
+        ];
+        await s.accounts.upsertMany(recs);
+        assert.deepEqual((await s.accounts.loadAll()).sort(byId), recs);
+        await s.accounts.upsertMany([]);
+        assert.equal((await s.accounts.loadAll()).length, 3);
+      }));
+
+    void it('replaces a record when updatedAt is newer or equal, keeps it when the write is older', () =>
+      withBackend(makeBackend, async (open) => {
+        const s = await open();
+        const r = makeRecord(1, { updatedAt: 2000 });
+        await s.accounts.upsertMany([r]);
+        const newer = { ...r, calls: 50, status: 'invalid' as const, updatedAt: 3000 };
+        await s.accounts.upsertMany([newer]);
+        assert.deepEqual(await s.accounts.loadAll(), [newer]);
+        const same = { ...newer, calls: 51 };
+        await s.accounts.upsertMany([same]);
+        assert.deepEqual(await s.accounts.loadAll(), [same]);
+        await s.accounts.upsertMany([{ ...r, calls: 1, updatedAt: 2500 }]);
+        assert.deepEqual(await s.accounts.loadAll(), [same], 'an older write must not replace a newer record');
+        // Within one batch the newest write of an id wins too.
+        await s.accounts.upsertMany([{ ...same, calls: 70, updatedAt: 5000 }, { ...same, calls: 60, updatedAt: 4000 }]);
+        assert.equal((await s.accounts.loadAll())[0]?.calls, 70);
+      }));
+
+    void it('deletes records; an older write does not bring a deleted record back, a newer one does', () =>
+      withBackend(makeBackend, async (open) => {
+        const s = await open();
+        const now = Date.now();
+        const [r1, r2, r3] = [makeRecord(1, { updatedAt: now - 10_000 }), makeRecord(2), makeRecord(3)];
+        await s.accounts.upsertMany([r1, r2, r3]);
+        await s.accounts.deleteMany([r1.id, r3.id, 'never-existed']);
+        assert.deepEqual(await s.accounts.loadAll(), [r2]);
+        await s.accounts.upsertMany([{ ...r1, calls: 99, updatedAt: now - 5000 }]);
+        assert.deepEqual(await s.accounts.loadAll(), [r2], 'a write older than the deletion must be ignored');
+        const readded = { ...r1, createdAt: Date.now() + 1000, updatedAt: Date.now() + 1000 };
+        await s.accounts.upsertMany([readded]);
+        assert.deepEqual((await s.accounts.loadAll()).sort(byId), [readded, r2]);
+        await s.accounts.deleteMany([]);
+      }));
+
+    void it('changesSince reports changes and deletions after the cursor, and the cursor advances', () =>
+      withBackend(makeBackend, async (open) => {
+        const s = await open();
+        const recs = [makeRecord(1), makeRecord(2), makeRecord(3)];
+        await s.accounts.upsertMany(recs);
+        const all = await s.accounts.changesSince(0);
+        assert.deepEqual(all.records.sort(byId), recs);
+        assert.deepEqual(all.deleted, []);
+        assert.ok(all.cursor > 0);
+
+        const none = await s.accounts.changesSince(all.cursor);
+        assert.deepEqual(none, { records: [], deleted: [], cursor: all.cursor });
+
+        const changed = { ...recs[0]!, calls: 7, updatedAt: recs[0]!.updatedAt + 1 };
+        await s.accounts.upsertMany([changed]);
+        await s.accounts.deleteMany([recs[1]!.id]);
+        const next = await s.accounts.changesSince(all.cursor);
+        assert.deepEqual(next.records, [changed]);
+        assert.deepEqual(next.deleted, [recs[1]!.id]);
+        assert.ok(next.cursor > all.cursor, 'the cursor advances');
+
+        assert.deepEqual(await s.accounts.changesSince(next.cursor), { records: [], deleted: [], cursor: next.cursor });
+        // A stale write changes nothing, so it is not reported either.
+        await s.accounts.upsertMany([{ ...changed, calls: 1, updatedAt: 1 }]);
+        assert.deepEqual((await s.accounts.changesSince(next.cursor)).records, []);
+      }));
+
+    void it('reports a write even when its updatedAt is older than the reader\'s cursor (late write-behind)', () =>
+      withBackend(makeBackend, async (open) => {
+        const [writer, reader] = await pair(open);
+        await writer.accounts.upsertMany([makeRecord(1, { updatedAt: Date.now() })]);
+        const { cursor } = await reader.accounts.changesSince(0);
+        // Another instance flushes a change it made a while ago.
+        const late = makeRecord(2, { updatedAt: Date.now() - 60_000 });
+        await writer.accounts.upsertMany([late]);
+        const got = await reader.accounts.changesSince(cursor);
+        assert.deepEqual(got.records, [late]);
+      }));
+
+    void it(options.shared ? 'lets a second instance pick up changes through changesSince' : 'changesSince sees the same instance\'s changes', () =>
+      withBackend(makeBackend, async (open) => {
+        const [a, b] = await pair(open);
+        await a.accounts.upsertMany([makeRecord(1), makeRecord(2)]);
+        const first = await b.accounts.changesSince(0);
+        assert.equal(first.records.length, 2);
+        const upd = makeRecord(1, { status: 'disabled', updatedAt: Date.now() });
+        await a.accounts.upsertMany([upd, makeRecord(3)]);
+        await a.accounts.deleteMany([makeRecord(2).id]);
+        const second = await b.accounts.changesSince(first.cursor);
+        assert.deepEqual(second.records.sort(byId), [upd, makeRecord(3)]);
+        assert.deepEqual(second.deleted, [makeRecord(2).id]);
+        assert.deepEqual((await b.accounts.loadAll()).map((r) => r.id).sort(), [makeRecord(1).id, makeRecord(3).id]);
+      }));
+
+    void it('round-trips large batches (chunk boundaries)', () =>
+      withBackend(makeBackend, async (open) => {
+        const s = await open();
+        const recs = Array.from({ length: 1203 }, (_, i) => makeRecord(i));
+        await s.accounts.upsertMany(recs);
+        assert.deepEqual((await s.accounts.loadAll()).sort(byId), recs);
+        assert.equal((await s.accounts.changesSince(0)).records.length, 1203);
+        await s.accounts.deleteMany(recs.slice(0, 1100).map((r) => r.id));
+        assert.deepEqual((await s.accounts.loadAll()).sort(byId), recs.slice(1100));
+      }));
+
+    void it('holds the in-flight cap under concurrent acquires from two instances', () =>
+      withBackend(makeBackend, async (open) => {
+        const [a, b] = await pair(open);
+        const results = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).inflight.tryAcquire('acc-x', 8)));
+        assert.equal(results.filter(Boolean).length, 8);
+        assert.equal(await a.inflight.current('acc-x'), 8);
+        assert.equal(await b.inflight.current('acc-x'), 8);
+        assert.equal(await a.inflight.current('acc-other'), 0);
+        assert.equal(await b.inflight.tryAcquire('acc-other', 8), true, 'accounts are counted separately');
+
+        await a.inflight.release('acc-x');
+        await b.inflight.release('acc-x');
+        assert.equal(await a.inflight.current('acc-x'), 6);
+        const again = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).inflight.tryAcquire('acc-x', 8)));
+        assert.equal(again.filter(Boolean).length, 2);
+        for (let i = 0; i < 8; i++) await (i % 2 ? a : b).inflight.release('acc-x');
+        assert.equal(await b.inflight.current('acc-x'), 0);
+        await a.inflight.release('acc-x');
+        assert.equal(await a.inflight.current('acc-x'), 0, 'never below zero');
+        assert.equal(await a.inflight.tryAcquire('acc-x', 0), false);
+        assert.equal(await a.inflight.tryAcquire('acc-x', 1), true);
+        assert.equal(await b.inflight.tryAcquire('acc-x', 1), false);
+      }));
+
+    void it('keeps locks exclusive between instances, extends for the owner, and lets them expire', () =>
+      withBackend(makeBackend, async (open) => {
+        const [a, b] = await pair(open);
+        assert.equal(await a.locks.tryLock('quota-sync', 'A', 10_000), true);
+        assert.equal(await b.locks.tryLock('quota-sync', 'B', 10_000), false);
+        assert.equal(await a.locks.tryLock('quota-sync', 'A', 10_000), true, 'the owner may extend');
+        await b.locks.unlock('quota-sync', 'B');
+        assert.equal(await b.locks.tryLock('quota-sync', 'B', 10_000), false, 'unlock by another owner does nothing');
+        await a.locks.unlock('quota-sync', 'A');
+        assert.equal(await b.locks.tryLock('quota-sync', 'B', 10_000), true);
+
+        const racers = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).locks.tryLock('race', `owner-${i}`, 10_000)));
+        assert.equal(racers.filter(Boolean).length, 1);
+
+        assert.equal(await a.locks.tryLock('short', 'A', 300), true);
+        assert.equal(await b.locks.tryLock('short', 'B', 300), false);
+        await sleep(700);
+        assert.equal(await b.locks.tryLock('short', 'B', 10_000), true, 'an expired lock can be taken');
+        assert.equal(await a.locks.tryLock('short', 'A', 10_000), false);
+      }));
+
+    void it('gets, sets and deletes documents', () =>
+      withBackend(makeBackend, async (open) => {
+        const [a, b] = await pair(open);
+        assert.equal(await a.kv.get('settings'), undefined);
+        await a.kv.set('settings', '{"x":1}');
+        assert.equal(await b.kv.get('settings'), '{"x":1}');
+        const big = 'ü🚀'.repeat(50_000);
+        await a.kv.set('settings', big);
+        assert.equal(await b.kv.get('settings'), big);
+        await a.kv.set('empty', '');
+        assert.equal(await a.kv.get('empty'), '');
+        await b.kv.delete('settings');
+        assert.equal(await a.kv.get('settings'), undefined);
+        await a.kv.delete('missing');
+      }));
+
+    void it('keeps everything across close() and a new store (close flushes)', () =>
+      withBackend(makeBackend, async (open) => {
+        const s = await open();
+        const recs = [makeRecord(1), makeRecord(2)];
+        await s.accounts.upsertMany(recs);
+        await s.accounts.deleteMany([recs[1]!.id]);
+        await s.kv.set('admin', 'hash');
+        await s.close();
+        await s.close();
+        await assert.rejects(s.accounts.loadAll(), /closed/);
+        assert.equal(s.healthy(), false);
+        const again = await open();
+        assert.deepEqual(await again.accounts.loadAll(), [recs[0]]);
+        assert.equal(await again.kv.get('admin'), 'hash');
+      }));
+
+    void it('answers ping and reports healthy', () =>
+      withBackend(makeBackend, async (open) => {
+        const s = await open();
+        await s.ping();
+        assert.equal(s.healthy(), true);
+        assert.equal(s.lastError(), undefined);
+      }));
+  });
+}

@@ -1,0 +1,67 @@
+// Shared helpers of the store tests: record factory, a log capture, and waiting.
+import { Writable } from 'node:stream';
+import pino, { type Logger } from 'pino';
+import type { AccountRecord } from '../../src/store/index.js';
+
+/** A valid, canonical record (every default present). */
+export function makeRecord(n: number, over: Partial<AccountRecord> = {}): AccountRecord {
+  return {
+    id: `acc${String(n).padStart(6, '0')}`,
+    token: `sso-token-${n}-${'x'.repeat(40)}`,
+    tier: 'basic',
+    tierPinned: false,
+    status: 'active',
+    coolingUntil: 0,
+    quotas: {
+      fast: { remaining: 18, total: 20, windowSeconds: 7200, resetAt: 0, syncedAt: 0, coolingUntil: 0 },
+    },
+    tags: ['t1'],
+    note: `note ${n}`,
+    createdAt: 1_700_000_000_000,
+    lastUsedAt: 0,
+    lastSuccessAt: 0,
+    calls: n,
+    failures: 0,
+    consecutiveFailures: 0,
+    updatedAt: 1_700_000_000_000 + n,
+    ...over,
+  };
+}
+
+export function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function randomSuffix(): string {
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A pino logger whose lines are kept in `lines` (parsed JSON). */
+export function captureLogger(): { logger: Logger; lines: Record<string, unknown>[]; text: () => string } {
+  const lines: Record<string, unknown>[] = [];
+  const raw: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      const s = chunk.toString();
+      raw.push(s);
+      for (const line of s.split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, stream), lines, text: () => raw.join('') };
+}
+
+/** Resolves with how long `p` took to settle; rejects if it resolved. */
+export async function expectRejection(p: Promise<unknown>, label: string): Promise<{ ms: number; error: Error }> {
+  const started = Date.now();
+  try {
+    await p;
+  } catch (err) {
+    return { ms: Date.now() - started, error: err instanceof Error ? err : new Error(String(err)) };
+  }
+  throw new Error(`${label}: expected a rejection, but it resolved`);
+}
