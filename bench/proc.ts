@@ -14,15 +14,19 @@ export const CLK_TCK: number = (() => {
   }
 })();
 
-/** utime + stime of the whole process (all threads), in ms. */
-export function cpuMs(pid: number): number {
+/** User and system CPU time of the whole process (all threads), in ms. */
+export function cpuTimes(pid: number): { user: number; sys: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may hold spaces: count fields from after its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state); utime is field 14, stime field 15.
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return ((utime + stime) * 1000) / CLK_TCK;
+  return { user: (Number(fields[11]) * 1000) / CLK_TCK, sys: (Number(fields[12]) * 1000) / CLK_TCK };
+}
+
+/** utime + stime of the whole process (all threads), in ms. */
+export function cpuMs(pid: number): number {
+  const t = cpuTimes(pid);
+  return t.user + t.sys;
 }
 
 /** Resident set size in MB (VmRSS). */

@@ -20,7 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Options, type Result } from 'autocannon';
 import { Agent } from 'undici';
-import { cpuMs, freePort, killChildrenNow, rssMb, startChild, stopChildren, waitListening, CLK_TCK, type Child } from './proc.js';
+import { cpuMs, cpuTimes, freePort, killChildrenNow, rssMb, startChild, stopChildren, waitListening, CLK_TCK, type Child } from './proc.js';
 import { expectedTokensText, runStream, type StreamResult } from './sse.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,10 +62,11 @@ interface LoadScenario {
   non2xx: number;
   statusCodes: Record<string, number>;
   cpuMsPerRequest: number;
+  /** The same split into user (JS, V8, libuv) and system (kernel: sockets, writes to the log pipe) time. */
+  userMsPerRequest: number;
+  sysMsPerRequest: number;
   /** CPU ms per request of every child during the measured window (gateway, floor, sim). */
   cpuMsPerRequestByProcess: Record<string, number>;
-  /** Gateway warn/error log lines during warm-up + measurement (autocannon cuts in-flight requests at the end). */
-  gatewayProblemLines: number;
 }
 
 function log(msg: string): void {
@@ -189,12 +190,13 @@ async function main(): Promise<void> {
   const scenarios: LoadScenario[] = [];
   const load = async (name: string, target: Child, url: string, headers: Record<string, string>, body: string, rate?: number): Promise<LoadScenario> => {
     const opts: Options = { url, method: 'POST', headers, body, connections: CONNECTIONS, ...(rate ? { overallRate: rate } : {}) };
-    const problems0 = gw.problemCount;
     log(`${name}: warm-up ${WARMUP_S} s`);
     await runCannon({ ...opts, duration: WARMUP_S });
     const before = Object.fromEntries(all.map((c) => [c.name, cpuMs(c.pid)]));
+    const t0 = cpuTimes(target.pid);
     log(`${name}: measuring ${DURATION_S} s, ${CONNECTIONS} connections`);
     const r = await runCannon({ ...opts, duration: DURATION_S });
+    const t1 = cpuTimes(target.pid);
     const ok = r['2xx'];
     const byProcess = Object.fromEntries(all.map((c) => [c.name, round((cpuMs(c.pid) - (before[c.name] ?? 0)) / Math.max(1, ok), 3)]));
     const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats).map(([k, v]) => [k, v.count]));
@@ -210,8 +212,9 @@ async function main(): Promise<void> {
       non2xx: r.non2xx,
       statusCodes,
       cpuMsPerRequest: byProcess[target.name] ?? NaN,
+      userMsPerRequest: round((t1.user - t0.user) / Math.max(1, ok), 3),
+      sysMsPerRequest: round((t1.sys - t0.sys) / Math.max(1, ok), 3),
       cpuMsPerRequestByProcess: byProcess,
-      gatewayProblemLines: gw.problemCount - problems0,
     };
     scenarios.push(s);
     log(`${name}: ${s.rps} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, errors ${s.errors}, non-2xx ${s.non2xx}, ${s.cpuMsPerRequest} CPU ms/request (${target.name})`);
@@ -311,7 +314,6 @@ interface StreamCapacity {
   rssAfterMb: number;
   secondRound: { completed: number; peakRssMb: number; rssAfterMb: number };
   gatewayCpuMs: number;
-  gatewayProblemLines: number;
 }
 
 async function streamRound(gw: Child, url: string, agent: Agent): Promise<{ results: StreamResult[]; peak: number; wallMs: number }> {
@@ -356,7 +358,6 @@ async function streamCapacity(gw: Child, url: string): Promise<StreamCapacity> {
   await Promise.all(Array.from({ length: 10 }, () => runStream({ url, apiKey: API_KEY, prompt: 'Warm [sim:tokens=20]', dispatcher: agent })));
   await sleep(1000);
   const baseline = rssMb(gw.pid);
-  const problems0 = gw.problemCount;
   log(`streams: ${STREAMS} concurrent × ${STREAM_TOKENS} tokens (frame delay ${STREAM_FRAME_DELAY_MS} ms), baseline RSS ${round(baseline, 1)} MB`);
   const c0 = cpuMs(gw.pid);
   const r1 = await streamRound(gw, url, agent);
@@ -390,7 +391,6 @@ async function streamCapacity(gw: Child, url: string): Promise<StreamCapacity> {
     rssAfterMb: round(after1, 1),
     secondRound: { completed: j2.completed, peakRssMb: round(r2.peak, 1), rssAfterMb: round(after2, 1) },
     gatewayCpuMs: round(gatewayCpuMs, 0),
-    gatewayProblemLines: gw.problemCount - problems0,
   };
 }
 
@@ -400,7 +400,6 @@ interface Stalled {
   windowS: number;
   heartbeatsReceived: number;
   cpuMsPerS: number;
-  gatewayProblemLines: number;
 }
 
 /** Streams that sent their first frame and then stall upstream: only heartbeats keep them busy. */
@@ -408,7 +407,6 @@ async function stalledStreams(gw: Child, url: string): Promise<Stalled> {
   const agent = new Agent({ connections: STALLED_STREAMS + 5, headersTimeout: 120_000, bodyTimeout: 120_000 });
   const ctl = new AbortController();
   setMaxListeners(STALLED_STREAMS + 10, ctl.signal);
-  const problems0 = gw.problemCount;
   let open = 0;
   const prompt = `Idle [sim:stall=${(STALLED_WINDOW_S + 30) * 1000}]`;
   const pending = Array.from({ length: STALLED_STREAMS }, () =>
@@ -425,11 +423,7 @@ async function stalledStreams(gw: Child, url: string): Promise<Stalled> {
   await agent.destroy();
   const heartbeats = results.reduce((n, r) => n + r.heartbeats, 0);
   log(`stalled: ${round(cpu)} CPU ms/s, ${heartbeats} heartbeats received`);
-  await sleep(500);
-  return {
-    streams: STALLED_STREAMS, open, windowS: STALLED_WINDOW_S, heartbeatsReceived: heartbeats, cpuMsPerS: round(cpu),
-    gatewayProblemLines: gw.problemCount - problems0,
-  };
+  return { streams: STALLED_STREAMS, open, windowS: STALLED_WINDOW_S, heartbeatsReceived: heartbeats, cpuMsPerS: round(cpu) };
 }
 
 type Results = {
@@ -457,11 +451,11 @@ function markdown(r: Results): string {
     'process under test over the measured window (/proc/<pid>/stat) divided by its 2xx responses. The gateway runs the ' +
     `built JS with default settings, logging at info (one line per call), ${r.settings.accounts} seeded accounts.`);
   out.push('');
-  out.push('| Scenario | req/s | p50 ms | p99 ms | errors / non-2xx | CPU ms/request | simulator CPU ms/request |');
+  out.push('| Scenario | req/s | p50 ms | p99 ms | errors / non-2xx | CPU ms/request (user + sys) | simulator CPU ms/request |');
   out.push('|---|---:|---:|---:|---:|---:|---:|');
   for (const x of r.scenarios) {
     const simCpu = x.process === 'sim' ? '(same)' : String(x.cpuMsPerRequestByProcess.sim ?? '');
-    out.push(`| ${x.name} | ${x.rps} | ${x.p50} | ${x.p99} | ${x.errors} / ${x.non2xx} | ${x.cpuMsPerRequest} (${x.process}) | ${simCpu} |`);
+    out.push(`| ${x.name} | ${x.rps} | ${x.p50} | ${x.p99} | ${x.errors} / ${x.non2xx} | ${x.cpuMsPerRequest} (${x.userMsPerRequest} + ${x.sysMsPerRequest}, ${x.process}) | ${simCpu} |`);
   }
   out.push('');
   out.push(`Gateway/floor CPU per request: **${r.ratios.nonStreamEqualRateCpuGatewayOverFloor}×** non-streaming at an equal ${r.ratios.nonStreamEqualRate} req/s; ` +

@@ -68,7 +68,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     connectTimeoutMs: config.chat.connect_timeout * 1000,
     headersTimeoutMs: config.chat.request_timeout * 1000,
   });
-  const store = await createStore({ mode: config.storage.mode, url: config.storage.url, dataDir: loaded.dataDir, logger });
+  const store = await createStore({ mode: config.storage.mode, url: config.storage.url, keyPrefix: config.storage.key_prefix, dataDir: loaded.dataDir, logger });
   const accounts = await AccountService.create({
     store,
     client,

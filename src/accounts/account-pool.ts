@@ -57,9 +57,7 @@ export class AccountPool implements AccountSource {
   upsertRecord(rec: AccountRecord): PoolAccount {
     let acc = this.accounts.get(rec.id);
     if (acc) {
-      const oldTier = acc.rec.tier;
       acc.rec = rec;
-      if (oldTier !== rec.tier) this.detach(acc);
     } else {
       acc = wrapRecord(rec);
       this.accounts.set(rec.id, acc);
@@ -138,6 +136,13 @@ export class AccountPool implements AccountSource {
 
   private reindex(acc: PoolAccount): void {
     const now = this.now();
+    // A tier change (operator, or inferred by a quota sync) moves the account to other rings.
+    for (const [key, node] of acc.nodes) {
+      if (!key.startsWith(`${acc.rec.tier}|`)) {
+        node.ring?.remove(node);
+        acc.nodes.delete(key);
+      }
+    }
     for (const [key, ring] of this.rings) {
       const sep = key.indexOf('|');
       const tier = key.slice(0, sep) as AccountTier;

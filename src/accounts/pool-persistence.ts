@@ -120,6 +120,11 @@ export class PoolPersistence {
   async close(): Promise<void> {
     if (this.flushTimer) clearInterval(this.flushTimer);
     if (this.pollTimer) clearInterval(this.pollTimer);
-    await this.flush();
+    // A flush already running holds an older snapshot: flush again until nothing is pending
+    // (bounded, in case the store is down: then the backlog is reported, not awaited forever).
+    for (let i = 0; i < 5 && (this.flushing || this.backlog() > 0); i++) {
+      await this.flush();
+      if (this.failing) break;
+    }
   }
 }

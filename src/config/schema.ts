@@ -144,6 +144,7 @@ export const storageSchema = z
   .object({
     mode: oneOf(STORAGE_MODES),
     url: text(),
+    key_prefix: text().regex(/^[A-Za-z0-9_]{1,32}$/, { error: 'expected 1-32 letters, digits or _' }),
   })
   .superRefine((s, ctx) => {
     if (s.mode !== 'file' && s.url.trim() === '') {

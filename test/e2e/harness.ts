@@ -25,16 +25,19 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   overrides?: Record<string, unknown>;
   apiKey?: string;
+  /** Reuse a data directory (restart tests); it is then not deleted on close. */
+  dataDir?: string;
 }
 
-export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness(opts: HarnessOptions = {}, existingSim?: FakeGrok): Promise<Harness> {
   const tokens = opts.tokens ?? ['sso-token-alpha-0001'];
-  const sim = await startFakeGrok({
+  const sim = existingSim ?? await startFakeGrok({
     tokenDelayMs: 1,
     ...opts.sim,
     tokens: { ...Object.fromEntries(tokens.map((t) => [t, {}])), ...(opts.sim?.tokens ?? {}) },
   });
-  const dataDir = mkdtempSync(join(tmpdir(), 'g2a-e2e-'));
+  const ownDir = !opts.dataDir;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'g2a-e2e-'));
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -47,6 +50,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     grok: { base_url: sim.baseUrl, assets_url: sim.assetsUrl, ws_url: sim.wsUrl },
     app: { api_keys: [apiKey] },
     retry: { backoff_base: 0.01, backoff_max: 0.05 },
+    // Tests control the simulator's accounts; a background quota sync would race their assertions.
+    accounts: { sync_on_import: false, flush_interval: 0.1, poll_interval: 0.2 },
     ...opts.overrides,
   };
   const gw = await createGateway({
@@ -68,8 +73,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     logs,
     close: async () => {
       await gw.close();
-      await sim.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!existingSim) await sim.close();
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

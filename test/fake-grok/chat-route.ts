@@ -43,7 +43,13 @@ export async function handleChat(
   if (directives.status) return sendAnswer(res, errorFor(directives.status.code, directives.status.variant));
 
   const mode = modeOf(body);
-  if (!state.tokens.consume(token, mode)) return sendAnswer(res, errorFor(429));
+  if (!state.tokens.consume(token, mode)) {
+    // A used-up window says when it refills, like a real rate limiter would.
+    const w = state.tokens.window(token, mode);
+    const secs = w.resetAt === undefined ? w.windowSeconds : Math.max(1, Math.ceil((w.resetAt - Date.now()) / 1000));
+    const answer = errorFor(429);
+    return sendAnswer(res, { ...answer, headers: { ...answer.headers, 'retry-after': String(secs) } });
+  }
 
   const ctx: ScriptContext = {
     message: body.message, text, directives, mode,

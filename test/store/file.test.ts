@@ -63,6 +63,7 @@ void describe('file store', () => {
       if (i % 1000 === 999) await sleep(100);
     }
     const elapsed = Date.now() - started;
+    if (process.env.G2A_TEST_VERBOSE) console.log(`burst: ${s.writes.accounts} writes in ${elapsed} ms`);
     assert.equal(s.writes.accounts <= Math.ceil(elapsed / 1000) + 1, true, `${s.writes.accounts} writes in ${elapsed} ms`);
     await s.close();
     assert.ok(s.writes.accounts >= 1 && s.writes.accounts <= Math.ceil(elapsed / 1000) + 2, `${s.writes.accounts} writes`);
@@ -92,18 +93,35 @@ void describe('file store', () => {
   void it('replaces files atomically: no temp files left, private mode, valid JSON', async () => {
     const dir = tempDir();
     const s = await openFile(dir, { flushIntervalMs: 0 });
-    for (let i = 0; i < 20; i++) {
-      await s.accounts.upsertMany(Array.from({ length: 200 }, (_, j) => makeRecord(j, { calls: i, updatedAt: Date.now() })));
-      // Readers never see a partial file while writes go on.
-      readAccounts(dir.length > 0 ? dir : '');
-      await sleep(5);
+    let writing = true;
+    let reads = 0;
+    // A reader polling the file while writes go on never sees a partial file.
+    const reader = (async () => {
+      while (writing) {
+        try {
+          readAccounts(dir);
+          reads++;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
+        await sleep(1);
+      }
+    })();
+    const until = Date.now() + 15_000;
+    for (let i = 0; s.writes.accounts < 6 && Date.now() < until; i++) {
+      await s.accounts.upsertMany(Array.from({ length: 2000 }, (_, j) => makeRecord(j, { calls: i, updatedAt: Date.now() })));
+      await sleep(10);
     }
+    writing = false;
+    await reader;
+    assert.ok(reads > 5, `${reads} reads`);
+    assert.ok(s.writes.accounts > 5, `${s.writes.accounts} writes`);
     await s.kv.set('k', 'v');
     await s.close();
     assert.deepEqual(leftovers(dir), []);
     assert.equal(statSync(join(dir, 'accounts.json')).mode & 0o777, 0o600);
     assert.equal(statSync(join(dir, 'kv.json')).mode & 0o777, 0o600);
-    assert.equal(readAccounts(dir).length, 200);
+    assert.equal(readAccounts(dir).length, 2000);
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'kv.json'), 'utf8')), { version: 1, entries: { k: 'v' } });
   });
 
@@ -180,6 +198,29 @@ void describe('file store', () => {
     assert.equal(readFileSync(join(dir, copies[0]!), 'utf8'), original);
     assert.ok(lines.some((l) => l.level === 50 && /invalid records/.test(String(l.msg))));
     assert.doesNotMatch(JSON.stringify(lines), /sso-token/, 'tokens are not logged');
+    await s.close();
+  });
+
+  void it('reads its own line-per-record layout, normalising records that need defaults', async () => {
+    const dir = tempDir();
+    const { tags: _t, ...noTags } = makeRecord(2);
+    const text = ['{"version":1,"accounts":[', JSON.stringify(makeRecord(1)) + ',', JSON.stringify(noTags) + ',', '{"id":"bad"},', JSON.stringify(makeRecord(3)), ']}', ''].join('\n');
+    writeFileSync(join(dir, 'accounts.json'), text);
+    const s = await openFile(dir);
+    assert.deepEqual((await s.accounts.loadAll()).sort(byId), [makeRecord(1), { ...makeRecord(2), tags: [] }, makeRecord(3)]);
+    await s.accounts.upsertMany([makeRecord(4)]);
+    await s.close();
+    const lines = readFileSync(join(dir, 'accounts.json'), 'utf8').split('\n');
+    assert.equal(lines[0], '{"version":1,"accounts":[');
+    assert.deepEqual(JSON.parse(lines[2]!.replace(/,$/, '')), { ...makeRecord(2), tags: [] });
+    assert.equal(readAccounts(dir).length, 4);
+  });
+
+  void it('reads a pretty-printed file', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'accounts.json'), JSON.stringify({ version: 1, accounts: [makeRecord(1), makeRecord(2)] }, null, 2));
+    const s = await openFile(dir);
+    assert.deepEqual((await s.accounts.loadAll()).sort(byId), [makeRecord(1), makeRecord(2)]);
     await s.close();
   });
 

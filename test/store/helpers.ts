@@ -1,4 +1,5 @@
 // Shared helpers of the store tests: record factory, a log capture, and waiting.
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import type { AccountRecord } from '../../src/store/index.js';
@@ -64,4 +65,62 @@ export async function expectRejection(p: Promise<unknown>, label: string): Promi
     return { ms: Date.now() - started, error: err instanceof Error ? err : new Error(String(err)) };
   }
   throw new Error(`${label}: expected a rejection, but it resolved`);
+}
+
+/** Polls `check` until it is true; fails after `timeoutMs`. */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, label: string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${label}`);
+    await sleep(50);
+  }
+}
+
+/** A TCP forwarder in front of a real server, to simulate an outage (stop) and a recovery (start). */
+export class TcpProxy {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
+
+  /** Listens (on the previous port when restarting); resolves with the port. */
+  async start(): Promise<number> {
+    const server = createServer((client) => {
+      const upstream = connect(this.targetPort, this.targetHost);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+    return this.port;
+  }
+
+  /** Stops listening and cuts every open connection. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }

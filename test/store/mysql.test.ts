@@ -1,53 +1,56 @@
 // The store contract against a real MySQL/MariaDB (G2A_TEST_MYSQL_URL, default
 // mysql://root@127.0.0.1:3306/test), plus what only a server store does. Every test uses its own
-// table prefix and drops its tables afterwards. An unreachable test server fails these tests.
+// table prefix and drops its tables afterwards. An unreachable test server fails each of these
+// tests with a message naming it (never skips them).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
-import { createStore, MysqlStore, type Store } from '../../src/store/index.js';
+import { createStore, MysqlStore, redactUrl, type Store } from '../../src/store/index.js';
 import { runStoreContract, type StoreBackend } from './contract.js';
-import { captureLogger, expectRejection, makeRecord, randomSuffix, sleep } from './helpers.js';
+import { captureLogger, expectRejection, makeRecord, randomSuffix, sleep, TcpProxy, waitFor } from './helpers.js';
 
-const URL = process.env.G2A_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+const MYSQL_URL = process.env.G2A_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const RUN = `g2a_test_${randomSuffix()}`;
 const TABLES = ['accounts', 'account_deletions', 'inflight', 'locks', 'kv', 'sync_clock'];
-let admin: Connection | undefined;
+let admin: Promise<Connection> | undefined;
 let serial = 0;
 
-function adminConn(): Connection {
-  if (!admin) throw new Error(`MySQL at ${URL} is unreachable: the MySQL store tests need a running server (set G2A_TEST_MYSQL_URL)`);
+/** The test's own connection; rejects (failing the test, never skipping it) when MySQL is unreachable. */
+function adminConn(): Promise<Connection> {
+  admin ??= (async () => {
+    try {
+      const conn = await createConnection({ uri: MYSQL_URL, connectTimeout: 2000 });
+      await conn.query('SELECT 1');
+      return conn;
+    } catch (err) {
+      throw new Error(`MySQL at ${redactUrl(MYSQL_URL)} is unreachable (${String(err)}): the MySQL store tests need a running server (set G2A_TEST_MYSQL_URL)`);
+    }
+  })();
   return admin;
 }
 
 async function dropTables(prefix: string): Promise<void> {
-  for (const t of TABLES) await adminConn().query(`DROP TABLE IF EXISTS \`${prefix}_${t}\``);
+  const conn = await adminConn();
+  for (const t of TABLES) await conn.query(`DROP TABLE IF EXISTS \`${prefix}_${t}\``);
 }
 
 async function makeBackend(): Promise<StoreBackend> {
-  adminConn();
+  await adminConn();
   const keyPrefix = `${RUN}_${++serial}`;
   return {
-    open: (o) => createStore({ mode: 'mysql', url: URL, dataDir: '', keyPrefix, ...o }),
+    open: (o) => createStore({ mode: 'mysql', url: MYSQL_URL, dataDir: '', keyPrefix, ...o }),
     cleanup: () => dropTables(keyPrefix),
   };
 }
 
-before(async () => {
-  try {
-    admin = await createConnection({ uri: URL, connectTimeout: 2000 });
-    await admin.query('SELECT 1');
-  } catch (err) {
-    throw new Error(`MySQL at ${URL} is unreachable (${String(err)}): the MySQL store tests need a running server (set G2A_TEST_MYSQL_URL)`);
-  }
-});
-
 after(async () => {
-  if (!admin) return;
-  const [rows] = await admin.query<RowDataPacket[]>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ?', [
+  const conn = await admin?.catch(() => undefined);
+  if (!conn) return;
+  const [rows] = await conn.query<RowDataPacket[]>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ?', [
     `${RUN}\\_%`,
   ]);
-  for (const row of rows) await admin.query(`DROP TABLE IF EXISTS \`${String(row.t)}\``);
-  await admin.end();
+  for (const row of rows) await conn.query(`DROP TABLE IF EXISTS \`${String(row.t)}\``);
+  await conn.end();
 });
 
 runStoreContract('mysql', makeBackend, { shared: true });
@@ -59,7 +62,7 @@ void describe('mysql store', () => {
     try {
       await Promise.all([a.ping(), b.ping(), a.accounts.loadAll(), b.kv.get('x')]);
       const prefix = `${RUN}_${serial}`;
-      const [rows] = await adminConn().query<RowDataPacket[]>(
+      const [rows] = await (await adminConn()).query<RowDataPacket[]>(
         'SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ? ORDER BY table_name',
         [`${prefix}\\_%`],
       );
@@ -68,7 +71,7 @@ void describe('mysql store', () => {
         TABLES.map((t) => `${prefix}_${t}`).sort(),
       );
       await a.accounts.upsertMany([makeRecord(1)]);
-      const [acc] = await adminConn().query<RowDataPacket[]>(`SELECT id, token, updated_at FROM \`${prefix}_accounts\``);
+      const [acc] = await (await adminConn()).query<RowDataPacket[]>(`SELECT id, token, updated_at FROM \`${prefix}_accounts\``);
       assert.deepEqual(
         acc.map((r) => [r.id, r.token, Number(r.updated_at)]),
         [[makeRecord(1).id, makeRecord(1).token, makeRecord(1).updatedAt]],
@@ -81,7 +84,7 @@ void describe('mysql store', () => {
   });
 
   void it('refuses an unsafe table prefix', async () => {
-    await assert.rejects(createStore({ mode: 'mysql', url: URL, dataDir: '', keyPrefix: 'x`; DROP TABLE y' }), /invalid MySQL table prefix/);
+    await assert.rejects(createStore({ mode: 'mysql', url: MYSQL_URL, dataDir: '', keyPrefix: 'x`; DROP TABLE y' }), /invalid MySQL table prefix/);
   });
 
   void it('lets the in-flight counters of a crashed instance expire', async () => {
@@ -113,6 +116,34 @@ void describe('mysql store', () => {
       }
     } finally {
       for (const s of stores) await s.close();
+      await backend.cleanup();
+    }
+  });
+
+  void it('fails during an outage without hanging and recovers by itself afterwards', async () => {
+    const target = new URL(MYSQL_URL);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 3306));
+    const proxied = new URL(MYSQL_URL);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(await proxy.start());
+    const backend = await makeBackend();
+    const keyPrefix = `${RUN}_${serial}`;
+    const s = await createStore({ mode: 'mysql', url: proxied.toString(), dataDir: '', keyPrefix });
+    try {
+      await s.kv.set('a', '1');
+      assert.equal(s.healthy(), true);
+      await proxy.stop();
+      for (let i = 0; i < 3; i++) {
+        const { ms } = await expectRejection(s.kv.get('a'), 'kv.get during the outage');
+        assert.ok(ms < 3000, `took ${ms} ms`);
+      }
+      assert.equal(s.healthy(), false);
+      await proxy.start();
+      await waitFor(async () => (await s.kv.get('a')) === '1', 8000, 'the store to answer again');
+      assert.equal(s.healthy(), true);
+    } finally {
+      await s.close();
+      await proxy.stop();
       await backend.cleanup();
     }
   });

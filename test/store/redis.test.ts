@@ -1,25 +1,37 @@
 // The store contract against a real Redis (G2A_TEST_REDIS_URL, default redis://127.0.0.1:6379/0),
 // plus what only a server store does: fail fast while unreachable, expire leases of dead instances.
-// An unreachable test server fails these tests (it never skips them).
+// An unreachable test server fails each of these tests with a message naming it (never skips them).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { createStore, type Store } from '../../src/store/index.js';
+import { createStore, redactUrl, type Store } from '../../src/store/index.js';
 import { runStoreContract, type StoreBackend } from './contract.js';
-import { captureLogger, expectRejection, makeRecord, randomSuffix, sleep } from './helpers.js';
+import { captureLogger, expectRejection, makeRecord, randomSuffix, sleep, TcpProxy, waitFor } from './helpers.js';
 
-const URL = process.env.G2A_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+const REDIS_URL = process.env.G2A_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const RUN = `g2a_test_${randomSuffix()}`;
-let admin: Redis | undefined;
+let admin: Promise<Redis> | undefined;
 let serial = 0;
 
-function adminClient(): Redis {
-  if (!admin) throw new Error(`Redis at ${URL} is unreachable: the Redis store tests need a running server (set G2A_TEST_REDIS_URL)`);
+/** The test's own client; rejects (failing the test, never skipping it) when Redis is unreachable. */
+function adminClient(): Promise<Redis> {
+  admin ??= (async () => {
+    const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.ping();
+      return client;
+    } catch (err) {
+      client.disconnect();
+      throw new Error(`Redis at ${redactUrl(REDIS_URL)} is unreachable (${String(err)}): the Redis store tests need a running server (set G2A_TEST_REDIS_URL)`);
+    }
+  })();
   return admin;
 }
 
 async function deleteKeys(pattern: string): Promise<void> {
-  const client = adminClient();
+  const client = await adminClient();
   let cursor = '0';
   do {
     const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
@@ -29,31 +41,19 @@ async function deleteKeys(pattern: string): Promise<void> {
 }
 
 async function makeBackend(): Promise<StoreBackend> {
-  adminClient();
+  await adminClient();
   const keyPrefix = `${RUN}_${++serial}`;
   return {
-    open: (o) => createStore({ mode: 'redis', url: URL, dataDir: '', keyPrefix, ...o }),
+    open: (o) => createStore({ mode: 'redis', url: REDIS_URL, dataDir: '', keyPrefix, ...o }),
     cleanup: () => deleteKeys(`${keyPrefix}:*`),
   };
 }
 
-before(async () => {
-  const client = new Redis(URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-    admin = client;
-  } catch (err) {
-    client.disconnect();
-    throw new Error(`Redis at ${URL} is unreachable (${String(err)}): the Redis store tests need a running server (set G2A_TEST_REDIS_URL)`);
-  }
-});
-
 after(async () => {
-  if (!admin) return;
+  const client = await admin?.catch(() => undefined);
+  if (!client) return;
   await deleteKeys(`${RUN}_*`);
-  await admin.quit();
+  await client.quit();
 });
 
 runStoreContract('redis', makeBackend, { shared: true });
@@ -68,9 +68,9 @@ void describe('redis store', () => {
       await s.accounts.upsertMany([makeRecord(2)]);
       await s.kv.set('k', 'v');
       const prefix = `${RUN}_${serial}`;
-      const keys = (await adminClient().keys(`${prefix}:*`)).sort();
+      const keys = (await (await adminClient()).keys(`${prefix}:*`)).sort();
       assert.deepEqual(keys, [`${prefix}:account:acc000002`, `${prefix}:accounts:changed`, `${prefix}:accounts:clock`, `${prefix}:accounts:deleted`, `${prefix}:kv`]);
-      assert.deepEqual(JSON.parse((await adminClient().get(`${prefix}:account:acc000002`)) ?? 'null'), makeRecord(2));
+      assert.deepEqual(JSON.parse((await (await adminClient()).get(`${prefix}:account:acc000002`)) ?? 'null'), makeRecord(2));
     } finally {
       await s.close();
       await backend.cleanup();
@@ -89,6 +89,37 @@ void describe('redis store', () => {
       assert.equal(await s.inflight.tryAcquire('acc', 2), true);
     } finally {
       await s.close();
+      await backend.cleanup();
+    }
+  });
+
+  void it('fails fast during an outage and reconnects by itself afterwards', async () => {
+    const target = new URL(REDIS_URL);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 6379));
+    const proxied = new URL(REDIS_URL);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(await proxy.start());
+    const backend = await makeBackend();
+    const keyPrefix = `${RUN}_${serial}`;
+    const s = await createStore({ mode: 'redis', url: proxied.toString(), dataDir: '', keyPrefix });
+    try {
+      await s.kv.set('a', '1');
+      assert.equal(s.healthy(), true);
+      await proxy.stop();
+      await waitFor(() => !s.healthy(), 3000, 'the store to notice the outage');
+      for (let i = 0; i < 3; i++) {
+        const { ms } = await expectRejection(s.kv.get('a'), 'kv.get during the outage');
+        assert.ok(ms < 3000, `took ${ms} ms`);
+        await sleep(300);
+      }
+      assert.equal(s.healthy(), false);
+      await proxy.start();
+      await waitFor(() => s.healthy(), 8000, 'the store to reconnect');
+      assert.equal(await s.kv.get('a'), '1');
+      assert.equal(s.healthy(), true);
+    } finally {
+      await s.close();
+      await proxy.stop();
       await backend.cleanup();
     }
   });

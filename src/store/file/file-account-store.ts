@@ -3,6 +3,7 @@
 // record's updatedAt and the change clock of its last write (the changesSince cursor).
 import type { AccountRecord } from '../records.js';
 import type { AccountChanges, AccountStore } from '../types.js';
+import { ACCOUNTS_FOOTER, ACCOUNTS_HEADER } from './parse-accounts-text.js';
 
 interface Entry {
   json: string;
@@ -31,14 +32,17 @@ export class FileAccountStore implements AccountStore {
     return this.entries.size;
   }
 
-  /** Fills the store from validated records read at start-up (newest wins on duplicate ids). */
-  seed(records: readonly AccountRecord[]): void {
+  /**
+   * Fills the store from validated records read at start-up (newest wins on duplicate ids).
+   * `json`, when given, is the record's JSON text as read (saves serialising it again).
+   */
+  seed(items: readonly { record: AccountRecord; json?: string | undefined }[]): void {
     const handoff = new Map<string, AccountRecord>();
-    for (const rec of records) {
+    for (const { record: rec, json } of items) {
       const cur = this.entries.get(rec.id);
       if (cur && cur.updatedAt > rec.updatedAt) continue;
       const changedAt = Math.max(1, rec.updatedAt);
-      this.entries.set(rec.id, { json: JSON.stringify(rec), updatedAt: rec.updatedAt, changedAt });
+      this.entries.set(rec.id, { json: json ?? JSON.stringify(rec), updatedAt: rec.updatedAt, changedAt });
       handoff.set(rec.id, rec);
       if (changedAt > this.clock) this.clock = changedAt;
     }
@@ -47,13 +51,13 @@ export class FileAccountStore implements AccountStore {
 
   /** The whole accounts.json, as pieces to concatenate. */
   serialize(): string[] {
-    const pieces: string[] = ['{"version":1,"accounts":['];
+    const pieces: string[] = [ACCOUNTS_HEADER];
     let first = true;
     for (const e of this.entries.values()) {
       pieces.push(first ? '\n' : ',\n', e.json);
       first = false;
     }
-    pieces.push('\n]}\n');
+    pieces.push('\n', ACCOUNTS_FOOTER, '\n');
     return pieces;
   }
 

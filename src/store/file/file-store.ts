@@ -14,7 +14,8 @@ import { FileAccountStore } from './file-account-store.js';
 import { FileKvStore } from './file-kv-store.js';
 import { MemoryInflightCounter } from './memory-inflight-counter.js';
 import { MemoryLockStore } from './memory-lock-store.js';
-import { copyAside, moveAside, readJsonFile } from './read-json-file.js';
+import { parseAccountsText } from './parse-accounts-text.js';
+import { copyAside, moveAside, readJsonFile, readTextFile } from './read-json-file.js';
 
 export interface FileStoreOptions {
   dataDir: string;
@@ -119,25 +120,23 @@ export class FileStore implements Store {
     const log = this.opts.logger;
     const path = this.accountsPath;
     await removeStaleTempFiles(path);
-    const read = await readJsonFile(path);
-    if (read.kind === 'missing') return;
-    if (read.kind === 'corrupt') {
-      log.error({ file: path, movedTo: read.movedTo, err: read.error }, 'accounts file is corrupt: moved aside, starting with no accounts');
-      return;
-    }
-    const list = accountList(read.value);
-    if (!list) {
+    const text = await readTextFile(path);
+    if (text === undefined) return;
+    const parsed = parseAccountsText(text);
+    if (parsed.kind !== 'ok') {
       const movedTo = await moveAside(path, 'corrupt');
-      log.error({ file: path, movedTo }, 'accounts file has an unknown shape: moved aside, starting with no accounts');
+      const why = parsed.kind === 'corrupt' ? parsed.error : 'unknown shape (expected { "accounts": [...] })';
+      log.error({ file: path, movedTo, err: why }, 'accounts file is corrupt: moved aside, starting with no accounts');
       return;
     }
-    const records: AccountRecord[] = [];
+    const records: { record: AccountRecord; json: string | undefined }[] = [];
     const rejected: { index: number; id?: string; error: string }[] = [];
-    for (let i = 0; i < list.length; i++) {
-      const check = checkAccountRecord(list[i]);
-      if (check.ok) records.push(check.record);
-      else rejected.push({ index: i, id: idOf(list[i]), error: check.error });
-    }
+    parsed.items.forEach(({ value, json }, index) => {
+      const check = checkAccountRecord(value);
+      // The line read is the record's JSON only when it needed no normalising.
+      if (check.ok) records.push({ record: check.record, json: check.record === value ? json : undefined });
+      else rejected.push({ index, id: idOf(value), error: check.error });
+    });
     this.accounts.seed(records);
     if (rejected.length > 0) {
       // The next write drops them: keep the original next to it so nothing is lost.
@@ -167,16 +166,6 @@ export class FileStore implements Store {
     }
     this.kv.seed(entries);
   }
-}
-
-/** `{ version, accounts: [...] }` (what this store writes) or a bare array. */
-function accountList(value: unknown): unknown[] | undefined {
-  if (Array.isArray(value)) return value;
-  if (typeof value === 'object' && value !== null) {
-    const accounts = (value as { accounts?: unknown }).accounts;
-    if (Array.isArray(accounts)) return accounts;
-  }
-  return undefined;
 }
 
 /** `{ version, entries: { key: "value" } }`; non-string values are kept as their JSON text. */

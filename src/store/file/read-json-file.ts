@@ -4,14 +4,19 @@ import { copyFile, readFile, rename } from 'node:fs/promises';
 
 export type JsonFileRead = { kind: 'missing' } | { kind: 'ok'; value: unknown } | { kind: 'corrupt'; movedTo: string; error: string };
 
-export async function readJsonFile(path: string): Promise<JsonFileRead> {
-  let text: string;
+/** The file's text, or undefined when it does not exist. */
+export async function readTextFile(path: string): Promise<string | undefined> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+}
+
+export async function readJsonFile(path: string): Promise<JsonFileRead> {
+  const text = await readTextFile(path);
+  if (text === undefined) return { kind: 'missing' };
   try {
     return { kind: 'ok', value: JSON.parse(text) as unknown };
   } catch (err) {
