@@ -3,6 +3,7 @@
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { AccountService, accountIdFor, parseTokenLines } from './accounts/index.js';
+import { importLegacyTokenFile } from './accounts/legacy-import.js';
 import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from './config/index.js';
 import { ChatService, type ChatSettings } from './gateway/chat-service.js';
 import { GrokClient } from './grok/index.js';
@@ -93,6 +94,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   const seeded = parseTokenLines(parseSeedTokens(env.GROK2API_SSO_TOKENS).join('\n'));
   const fresh = seeded.entries.filter((e) => !accounts.pool.get(accountIdFor(e.token)));
   if (fresh.length > 0) logger.info({ added: accounts.addEntries(fresh).added }, 'seeded accounts from GROK2API_SSO_TOKENS');
+  await importLegacyTokenFile(loaded.dataDir, accounts, store, logger);
   let registry = buildModelRegistry(config.models);
   let registryFor = config.models;
   const current = (): AppConfig => loaded.config;
