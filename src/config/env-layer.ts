@@ -87,6 +87,9 @@ export function readEnvLayer(env: NodeJS.ProcessEnv): EnvLayer {
   const set = (dotted: string, varName: string, raw: string, quietIfEmpty: boolean): void => {
     const kind = fieldKind(dotted);
     if (kind === undefined) return;
+    // docker compose passes `VAR=` for every unset variable of .env: empty means "not set", so the
+    // file or default value stands (an empty User-Agent or URL would only break things).
+    if (raw.trim() === '') return;
     const coerced = coerceEnvValue(kind, raw);
     if (!coerced.ok) {
       if (!quietIfEmpty) warnings.push(`environment variable ${varName} is empty; ignored`);

@@ -6,6 +6,17 @@ import { maskToken } from '../accounts/index.js';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
+// Digests of the configured keys, recomputed only when the key list object changes (live edits).
+let cachedKeys: readonly string[] | undefined;
+let cachedDigests: Buffer[] = [];
+function keyDigests(keys: readonly string[]): Buffer[] {
+  if (keys !== cachedKeys) {
+    cachedKeys = keys;
+    cachedDigests = keys.map(digest);
+  }
+  return cachedDigests;
+}
+
 export interface ApiKeyMatch {
   /** Safe name for logs: the masked key. */
   name: string;
@@ -23,9 +34,10 @@ export function checkApiKey(authorization: string | undefined, xApiKey: string |
     });
   }
   const p = digest(presented);
+  const digests = keyDigests(keys);
   let hit: string | undefined;
-  for (const k of keys) {
-    if (timingSafeEqual(p, digest(k)) && hit === undefined) hit = k;
+  for (let i = 0; i < keys.length; i++) {
+    if (timingSafeEqual(p, digests[i] as Buffer) && hit === undefined) hit = keys[i];
   }
   if (hit === undefined) {
     throw new OpenAIHttpError(401, `Incorrect API key provided: ${maskToken(presented)}`, {

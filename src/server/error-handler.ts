@@ -26,6 +26,13 @@ function fromFastifyError(err: FastifyError): OpenAIHttpError | undefined {
 
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.name === 'AbortError' && reply.raw.destroyed) {
+      // The client went away mid-request and the upstream call was cancelled for it: not an error.
+      request.call.status = 499;
+      request.call.error = 'client_closed_request';
+      void reply.code(499).send();
+      return;
+    }
     let out = error instanceof OpenAIHttpError ? error : fromFastifyError(error);
     if (!out) {
       request.log.error({ err: error }, 'unhandled error');

@@ -108,7 +108,7 @@ void describe('environment coercion', () => {
         GROK2API_GROK_TEMPORARY: '0',
         GROK2API_LOG_REQUESTS: 'FALSE',
         GROK2API_CHAT_SHOW_SEARCH_SOURCES: '1',
-        GROK2API_SERVER_CORS_ORIGINS: '',
+        GROK2API_SERVER_CORS_ORIGINS: '[]',
       },
     });
     assert.deepEqual(config.app.api_keys, ['sk-a', 'sk-b', 'sk-c']);
@@ -126,12 +126,15 @@ void describe('environment coercion', () => {
     assert.deepEqual(config.app.api_keys, ['k,1', 'k2']);
   });
 
-  void it('an empty number or boolean variable is ignored with a warning', () => {
-    const { config, warnings } = load({ env: { GROK2API_SERVER_PORT: '', GROK2API_LOG_REQUESTS: ' ' } });
+  void it('an empty variable counts as unset (docker compose passes VAR= for unset ones)', () => {
+    const { config, warnings } = load({
+      env: { GROK2API_SERVER_PORT: '', GROK2API_LOG_REQUESTS: ' ', GROK2API_GROK_USER_AGENT: '', GROK2API_SERVER_CORS_ORIGINS: '' },
+    });
     assert.equal(config.server.port, 8000);
     assert.equal(config.log.requests, true);
-    assert.equal(warnings.length, 2);
-    assert.match(warnings.join('\n'), /GROK2API_SERVER_PORT is empty/);
+    assert.match(config.grok.user_agent, /Chrome/);
+    assert.deepEqual(config.server.cors_origins, ['*']);
+    assert.deepEqual(warnings, []);
   });
 
   void it('PORT and HOST, with the GROK2API_ form winning', () => {

@@ -121,12 +121,12 @@ void describe('mysql store', () => {
   });
 
   void it('fails during an outage without hanging and recovers by itself afterwards', async () => {
+    const backend = await makeBackend();
     const target = new URL(MYSQL_URL);
     const proxy = new TcpProxy(target.hostname, Number(target.port || 3306));
     const proxied = new URL(MYSQL_URL);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(await proxy.start());
-    const backend = await makeBackend();
     const keyPrefix = `${RUN}_${serial}`;
     const s = await createStore({ mode: 'mysql', url: proxied.toString(), dataDir: '', keyPrefix });
     try {

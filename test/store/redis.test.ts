@@ -94,12 +94,12 @@ void describe('redis store', () => {
   });
 
   void it('fails fast during an outage and reconnects by itself afterwards', async () => {
+    const backend = await makeBackend();
     const target = new URL(REDIS_URL);
     const proxy = new TcpProxy(target.hostname, Number(target.port || 6379));
     const proxied = new URL(REDIS_URL);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(await proxy.start());
-    const backend = await makeBackend();
     const keyPrefix = `${RUN}_${serial}`;
     const s = await createStore({ mode: 'redis', url: proxied.toString(), dataDir: '', keyPrefix });
     try {
