@@ -1,16 +1,19 @@
-// The floor for the benchmark: the least a translator can do (no auth, pool, retries, logging,
-// metrics or validation). The gateway's CPU time per request is compared against this.
+// The floor for the benchmark: the least a translator that could really talk to grok.com does.
+// It sends the same protocol request as the gateway (browser headers, cookie, statsig, the full
+// chat body: built by src/grok's pure builders) and maps answer tokens to OpenAI shapes, with no
+// auth, pool, retries, validation, logging or metrics. The gateway's CPU per request is compared to this.
 import { createServer } from 'node:http';
 import { request, Agent } from 'undici';
+import { GrokHeaders, buildChatBody } from '../src/grok/index.js';
 
 const upstream = process.env.FLOOR_UPSTREAM ?? 'http://127.0.0.1:9100';
 const token = process.env.FLOOR_TOKEN ?? 'bench-token';
 const agent = new Agent({ keepAliveTimeout: 30_000 });
-const headers = {
-  'content-type': 'application/json',
-  cookie: `sso=${token}; sso-rw=${token}`,
-  'x-statsig-id': Buffer.from('x1:floor').toString('base64'),
-};
+const headers = new GrokHeaders({
+  baseUrl: upstream,
+  userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36',
+  acceptLanguage: 'en',
+});
 
 createServer((req, res) => {
   const parts: Buffer[] = [];
@@ -19,8 +22,9 @@ createServer((req, res) => {
     void (async () => {
       const body = JSON.parse(Buffer.concat(parts).toString()) as { messages: Array<{ content: string }>; stream?: boolean };
       const message = body.messages.map((m) => m.content).join('\n\n');
+      const grokBody = buildChatBody({ message, modeId: 'fast', temporary: true, disableMemory: true });
       const up = await request(`${upstream}/rest/app-chat/conversations/new`, {
-        method: 'POST', headers, body: JSON.stringify({ message, modeId: 'fast' }), dispatcher: agent,
+        method: 'POST', headers: headers.rest(token), body: JSON.stringify(grokBody), dispatcher: agent,
       });
       if (body.stream) res.writeHead(200, { 'content-type': 'text/event-stream' });
       let text = '';

@@ -73,6 +73,8 @@ export interface Child {
   problemKinds: Record<string, number>;
   problemCount: number;
   exited: boolean;
+  /** How it exited: `code 1`, `signal SIGKILL`. */
+  exitStatus?: string;
 }
 
 /** Groups a pino warn/error line (or a plain stderr line) under a short key. */
@@ -121,6 +123,7 @@ export function startChild(name: string, args: string[], env: NodeJS.ProcessEnv,
   if (proc.stderr) consume(proc.stderr);
   proc.once('exit', (code, signal) => {
     child.exited = true;
+    child.exitStatus = signal ? `signal ${signal}` : `code ${code}`;
     if (!stopping) {
       child.problemCount++;
       child.problems.push(`process exited unexpectedly (code ${code}, signal ${signal})`);
@@ -133,7 +136,7 @@ export function startChild(name: string, args: string[], env: NodeJS.ProcessEnv,
 export async function waitListening(child: Child, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exited) throw new Error(`${child.name} exited during start-up:\n${child.tail.join('\n')}`);
+    if (child.exited) throw new Error(`${child.name} exited during start-up (${child.exitStatus}):\n${child.tail.join('\n')}`);
     if (await canConnect(child.port)) return;
     await sleep(100);
   }
@@ -141,6 +144,11 @@ export async function waitListening(child: Child, timeoutMs = 20_000): Promise<v
 }
 
 let stopping = false;
+
+/** Children that died before the end, with their last output (for a failed run's report). */
+export function deadChildren(): string[] {
+  return children.filter((c) => c.exited && !stopping).map((c) => `${c.name} (pid ${c.pid}) exited, ${c.exitStatus}; last output:\n  ${c.tail.slice(-10).join('\n  ')}`);
+}
 
 /** SIGTERM to every child, SIGKILL after `graceMs` for any still alive. */
 export async function stopChildren(graceMs = 3000): Promise<void> {

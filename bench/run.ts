@@ -1,16 +1,20 @@
 // `npm run bench`: builds the gateway, starts the simulator, the gateway and the floor translator
-// as child processes on free ports, and measures in one run:
-//   1. the simulator alone (the upstream's own ceiling),
-//   2-5. floor and gateway, non-streaming and streaming (autocannon): requests/s, p50/p99 latency,
-//        errors, and CPU time per request of the process under test (from /proc/<pid>/stat),
-//   6. 300 concurrent 400-token streams through the gateway: all complete, RSS growth,
-//   7. idle cost: gateway CPU with nothing to do, and with 20 streams stalled upstream (heartbeats on).
+// (bench/floor-translator.ts) as child processes on free ports, and measures in one run, in order:
+//   - idle cost right after start-up (gateway CPU with nothing to do),
+//   - 300 concurrent 400-token streams through the gateway: all complete with the exact text, RSS growth
+//     (then a second identical round, as a leak check),
+//   - autocannon, flat out at 50 connections: the simulator alone (the upstream's own ceiling), then
+//     floor and gateway, non-streaming and streaming: requests/s, p50/p99 latency, errors, and CPU time
+//     per request of the process under test (utime+stime from /proc/<pid>/stat),
+//   - floor and gateway non-streaming again at one equal fixed rate (half the slower one's ceiling),
+//   - idle cost after the load, and with 20 streams stalled upstream (heartbeats on, default interval).
 // Prints a table and writes bench/results.json and bench/results.md. Exit code 0 even when a target
 // is missed (this is a report); 1 only when the run itself could not be done.
 //
 // Knobs (env): BENCH_DURATION (s per measured scenario, default 8), BENCH_WARMUP (s, default 2),
 // BENCH_CONNECTIONS (default 50), BENCH_STREAMS (default 300), BENCH_SKIP_BUILD=1,
-// BENCH_GATEWAY_NODE_ARGS (extra node flags for the gateway, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+// BENCH_GATEWAY_NODE_ARGS (extra node flags for the gateway, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof";
+// the profile is written when the gateway exits at the end of the run).
 import { spawnSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Options, type Result } from 'autocannon';
 import { Agent } from 'undici';
-import { cpuMs, cpuTimes, freePort, killChildrenNow, rssMb, startChild, stopChildren, waitListening, CLK_TCK, type Child } from './proc.js';
+import { cpuMs, cpuTimes, deadChildren, freePort, killChildrenNow, rssMb, startChild, stopChildren, waitListening, CLK_TCK, type Child } from './proc.js';
 import { expectedTokensText, runStream, type StreamResult } from './sse.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -499,8 +503,10 @@ try {
   await main();
 } catch (err) {
   process.stderr.write(`[bench] run failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  for (const d of deadChildren()) process.stderr.write(`[bench] ${d}\n`);
   process.exitCode = 1;
 } finally {
   cleaningUp = true;
-  await stopChildren();
+  // A profiled gateway needs time to write its profile on the way out.
+  await stopChildren(process.env.BENCH_GATEWAY_NODE_ARGS ? 20_000 : 3000);
 }

@@ -43,27 +43,24 @@ export class AccountService implements AccountSource {
   private constructor(private readonly opts: AccountServiceOptions) {
     this.now = opts.now ?? Date.now;
     const s = opts.settings();
-    let persistence: PoolPersistence | undefined;
-    let syncer: QuotaSyncer | undefined;
+    // The hooks run later (on changes), after persistence and syncer exist.
     this.pool = new AccountPool(
       opts.settings,
       {
-        onChange: (acc) => persistence?.markDirty(acc.rec.id),
-        onRateLimited: (acc) => syncer?.request(acc),
+        onChange: (acc) => this.persistence.markDirty(acc.rec.id),
+        onRateLimited: (acc) => this.syncer.request(acc),
       },
       opts.store.mode === 'file' ? undefined : opts.store.inflight,
       this.now,
     );
-    persistence = new PoolPersistence(this.pool, opts.store, { flushMs: s.flushMs, pollMs: s.pollMs, logger: opts.logger });
-    syncer = new QuotaSyncer(this.pool, opts.client, opts.store.locks, {
+    this.persistence = new PoolPersistence(this.pool, opts.store, { flushMs: s.flushMs, pollMs: s.pollMs, logger: opts.logger });
+    this.syncer = new QuotaSyncer(this.pool, opts.client, opts.store.locks, {
       concurrency: s.syncConcurrency,
       intervalBasicMs: s.syncIntervalBasicMs,
       intervalSuperMs: s.syncIntervalSuperMs,
       instanceId: this.instanceId,
       logger: opts.logger,
     }, this.now);
-    this.persistence = persistence;
-    this.syncer = syncer;
   }
 
   static async create(opts: AccountServiceOptions): Promise<AccountService> {

@@ -21,7 +21,7 @@ export function wrapRecord(rec: AccountRecord): PoolAccount {
   return { rec, masked: maskToken(rec.token), inflight: 0, credentialStrikes: 0, nodes: new Map() };
 }
 
-export function defaultQuotas(tier: AccountTier, now: number): Record<string, QuotaWindow> {
+export function defaultQuotas(tier: AccountTier, _now?: number): Record<string, QuotaWindow> {
   const out: Record<string, QuotaWindow> = {};
   for (const [bucket, d] of Object.entries(DEFAULT_QUOTAS[tier])) {
     out[bucket] = { remaining: d.total, total: d.total, windowSeconds: d.windowSeconds, resetAt: 0, syncedAt: 0, coolingUntil: 0 };

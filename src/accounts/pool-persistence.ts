@@ -28,12 +28,12 @@ export class PoolPersistence {
   ) {}
 
   async load(): Promise<number> {
-    const records = await this.store.accounts.loadAll();
-    for (const rec of records) {
-      this.pool.upsertRecord(rec);
-      if (rec.updatedAt > this.cursor) this.cursor = rec.updatedAt;
-    }
-    return records.length;
+    // changesSince(0) is every record plus the store's change clock, so polling resumes exactly
+    // there (a write-behind record can carry an older updatedAt than the clock: never skipped).
+    const all = await this.store.accounts.changesSince(0);
+    for (const rec of all.records) this.pool.upsertRecord(rec);
+    this.cursor = all.cursor;
+    return all.records.length;
   }
 
   start(): void {
@@ -100,9 +100,7 @@ export class PoolPersistence {
 
   async poll(): Promise<void> {
     try {
-      // Overlap by a few seconds: another instance's write may carry a slightly older timestamp
-      // than ours; re-reading is harmless because older-or-equal records are skipped below.
-      const changes = await this.store.accounts.changesSince(Math.max(0, this.cursor - 5000));
+      const changes = await this.store.accounts.changesSince(this.cursor);
       for (const rec of changes.records) {
         const local = this.pool.get(rec.id);
         if (local && (local.rec.updatedAt >= rec.updatedAt || this.dirty.has(rec.id))) continue;

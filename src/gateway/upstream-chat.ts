@@ -22,8 +22,9 @@ export class UpstreamChat {
   private readonly controller = new AbortController();
   private iterator: AsyncIterator<GrokEvent> | undefined;
   private stream: ChatStreamResult | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private totalTimer: NodeJS.Timeout | undefined;
+  /** One timer per call: it fires on silence, and on each firing or event the total cap is checked too. */
+  private timer: NodeJS.Timeout | undefined;
+  private readonly startedAt = Date.now();
   private timedOut: 'idle' | 'total' | undefined;
   private closed = false;
   private readonly onOuterAbort = (): void => this.abort();
@@ -33,16 +34,34 @@ export class UpstreamChat {
     private readonly outerSignal: AbortSignal | undefined,
   ) {
     outerSignal?.addEventListener('abort', this.onOuterAbort, { once: true });
-    if (times.requestTimeoutMs > 0) {
-      this.totalTimer = setTimeout(() => this.fireTimeout('total'), times.requestTimeoutMs);
-    }
-    if (times.idleTimeoutMs > 0) {
-      this.idleTimer = setTimeout(() => this.fireTimeout('idle'), times.idleTimeoutMs);
-    }
+    const first = Math.min(times.idleTimeoutMs > 0 ? times.idleTimeoutMs : Infinity, times.requestTimeoutMs > 0 ? times.requestTimeoutMs : Infinity);
+    if (first !== Infinity) this.timer = setTimeout(() => this.onTimer(), first);
   }
 
   get signal(): AbortSignal {
     return this.controller.signal;
+  }
+
+  private onTimer(): void {
+    const elapsed = Date.now() - this.startedAt;
+    const total = this.times.requestTimeoutMs;
+    if (total > 0 && elapsed >= total) return this.fireTimeout('total');
+    if (this.times.idleTimeoutMs > 0) return this.fireTimeout('idle');
+    // Only a total cap is set: wait for the rest of it.
+    this.timer = setTimeout(() => this.onTimer(), total - elapsed);
+  }
+
+  /** Data arrived: silence starts over, unless the total cap comes first. */
+  private touch(): void {
+    if (!this.timer || this.times.idleTimeoutMs <= 0) return;
+    const total = this.times.requestTimeoutMs;
+    if (total > 0 && Date.now() - this.startedAt + this.times.idleTimeoutMs > total) {
+      // The idle window would end after the total cap: let the cap decide when it is due.
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.onTimer(), Math.max(0, total - (Date.now() - this.startedAt)));
+      return;
+    }
+    this.timer.refresh();
   }
 
   private fireTimeout(which: 'idle' | 'total'): void {
@@ -67,7 +86,7 @@ export class UpstreamChat {
     try {
       this.stream = await opener.openChat(token, body, { signal: this.controller.signal, ...(referer ? { referer } : {}) });
       this.iterator = this.stream.events[Symbol.asyncIterator]();
-      this.idleTimer?.refresh();
+      this.touch();
     } catch (err) {
       throw this.mapError(err);
     }
@@ -80,7 +99,7 @@ export class UpstreamChat {
       const r = await this.iterator.next();
       // An aborted body may end quietly instead of throwing: a timeout must still surface.
       if (this.timedOut) throw this.timeoutError();
-      this.idleTimer?.refresh();
+      this.touch();
       return r.done ? undefined : r.value;
     } catch (err) {
       throw this.mapError(err);
@@ -104,8 +123,7 @@ export class UpstreamChat {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (this.totalTimer) clearTimeout(this.totalTimer);
+    if (this.timer) clearTimeout(this.timer);
     this.outerSignal?.removeEventListener('abort', this.onOuterAbort);
     // Ending iteration early must not leave the socket open.
     void this.iterator?.return?.().catch(() => undefined);

@@ -171,9 +171,18 @@ export class GrokHeaders {
     this.acceptLanguage = latin1(opts.acceptLanguage);
   }
 
+  /** Cookie strings per token: a pool reuses a few tokens for thousands of calls. */
+  private readonly cookies = new Map<string, string>();
+
   cookie(token: string): string {
-    const t = normalizeSsoToken(token);
-    return this.cfSuffix.length > 0 ? `sso=${t}; sso-rw=${t}; ${this.cfSuffix}` : `sso=${t}; sso-rw=${t}`;
+    let c = this.cookies.get(token);
+    if (c === undefined) {
+      const t = normalizeSsoToken(token);
+      c = this.cfSuffix.length > 0 ? `sso=${t}; sso-rw=${t}; ${this.cfSuffix}` : `sso=${t}; sso-rw=${t}`;
+      if (this.cookies.size >= 10_000) this.cookies.clear();
+      this.cookies.set(token, c);
+    }
+    return c;
   }
 
   /** Headers for one grok.com REST call; `x-statsig-id` and `x-xai-request-id` are fresh each time. */

@@ -27,8 +27,8 @@ export class MysqlStore implements Store {
   readonly inflight: MysqlInflightCounter;
   readonly locks: MysqlLockStore;
   readonly kv: MysqlKvStore;
-  readonly tables: MysqlTables;
-  readonly db: MysqlDb;
+  private readonly tables: MysqlTables;
+  private readonly db: MysqlDb;
   private readonly health: StoreHealth;
   private closed = false;
 
@@ -53,6 +53,9 @@ export class MysqlStore implements Store {
     this.inflight = new MysqlInflightCounter(this.db, this.tables, opts.inflightTtlMs);
     this.locks = new MysqlLockStore(this.db, this.tables);
     this.kv = new MysqlKvStore(this.db, this.tables);
+    // Like the Redis client, connect (and create the tables) in the background so healthy()
+    // soon tells the truth; failures are logged and recorded, and the next call retries.
+    this.ping().catch(() => undefined);
   }
 
   ping(): Promise<void> {

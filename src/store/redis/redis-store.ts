@@ -36,7 +36,7 @@ export class RedisStore implements Store {
   readonly inflight: RedisInflightCounter;
   readonly locks: RedisLockStore;
   readonly kv: RedisKvStore;
-  readonly client: Redis;
+  private readonly client: Redis;
   private readonly health: StoreHealth;
   private closed = false;
   /** The last connection-level error (ECONNREFUSED, ...), to explain failed calls. */
