@@ -8,7 +8,7 @@ import type { ChatService } from './gateway/chat-service.js';
 import { registerChatCompletions } from './openai/chat-completions-route.js';
 import { registerModels } from './openai/models-route.js';
 import { checkApiKey } from './server/api-key-auth.js';
-import type { CallContext } from './server/call-context.js';
+import type { CallContext, CallListener, FinishedCall } from './server/call-context.js';
 import { installCors } from './server/cors.js';
 import { installErrorHandlers } from './server/error-handler.js';
 import { registerHealth, type ReadinessReport } from './server/health-routes.js';
@@ -22,6 +22,8 @@ export interface AppServices {
   logger: Logger;
   /** Extra readiness checks (storage, proxies) contributed by other parts. */
   readinessChecks?: Array<() => string | undefined>;
+  /** Told about every finished call (call log, metrics). Must not throw or block. */
+  callListeners?: CallListener[];
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -66,27 +68,45 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     // One line per call, written when the socket is done (covers hijacked SSE streams too).
     reply.raw.once('close', () => {
       const c = request.call;
-      if (!cfg.log.requests || c.endpoint === '/health' || c.endpoint === '/ready') return;
-      request.log.info(
-        {
-          method: request.method,
-          endpoint: c.endpoint,
-          model: c.model,
-          path: c.path,
-          stream: c.stream,
-          account: c.account,
-          attempts: c.attempts,
-          status: c.status ?? reply.raw.statusCode,
-          kind: c.kind,
-          error: c.error,
-          apiKey: c.apiKey,
-          ttfbMs: c.firstByteMs,
-          latencyMs: Date.now() - started,
-          promptTokens: c.promptTokens,
-          completionTokens: c.completionTokens,
-        },
-        'call',
-      );
+      if (c.endpoint === '/health' || c.endpoint === '/ready' || c.endpoint === '/metrics') return;
+      const finished: FinishedCall = {
+        ...c,
+        requestId: request.id,
+        method: request.method,
+        startedAt: started,
+        status: c.status ?? (reply.raw.writableFinished ? reply.raw.statusCode : 499),
+        latencyMs: Date.now() - started,
+      };
+      if (services.config().log.requests) {
+        request.log.info(
+          {
+            method: finished.method,
+            endpoint: c.endpoint,
+            model: c.model,
+            path: c.path,
+            stream: c.stream,
+            account: c.account,
+            proxy: c.proxy,
+            attempts: c.attempts,
+            status: finished.status,
+            kind: c.kind,
+            error: c.error,
+            apiKey: c.apiKey,
+            ttfbMs: c.firstByteMs,
+            latencyMs: finished.latencyMs,
+            promptTokens: c.promptTokens,
+            completionTokens: c.completionTokens,
+          },
+          'call',
+        );
+      }
+      for (const listener of services.callListeners ?? []) {
+        try {
+          listener(finished);
+        } catch (err) {
+          request.log.error({ err }, 'call listener failed');
+        }
+      }
     });
   });
 

@@ -83,6 +83,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       });
       call.account = done.account;
       call.attempts = done.attempts.length;
+      call.upstream = done.attempts;
       const a = done.assembler;
       const content = a.contentText();
       const reasoningText = a.reasoningText();
@@ -111,6 +112,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
     });
     call.account = opened.lease.masked;
     call.attempts = opened.attempts.length;
+    call.upstream = opened.attempts;
     reply.hijack();
     const writer = new ChatStreamWriter(
       reply.raw,
@@ -169,6 +171,7 @@ function recordFailure(call: FastifyRequest['call'], err: unknown): void {
     call.error = err.code ?? err.message;
     if (err instanceof RetriesExhaustedError) {
       call.attempts = err.attempts.length;
+      call.upstream = err.attempts;
       const last = err.attempts[err.attempts.length - 1];
       if (last) call.account = last.account;
     }

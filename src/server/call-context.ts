@@ -21,7 +21,24 @@ export interface CallContext {
   completionTokens?: number | undefined;
   bytes?: number | undefined;
   error?: string | undefined;
+  /** Each upstream attempt: masked account, failure kind (undefined = success), upstream status. */
+  upstream?: Array<{ account: string; kind: string | undefined; status: number }> | undefined;
+  /** Proxy the upstream call went through (egress), masked. */
+  proxy?: string | undefined;
 }
+
+/** What listeners (call log, metrics) receive once a call is over. */
+export interface FinishedCall extends CallContext {
+  requestId: string;
+  method: string;
+  /** Epoch ms the request arrived. */
+  startedAt: number;
+  /** Status the client got (499 when it went away first). */
+  status: number;
+  latencyMs: number;
+}
+
+export type CallListener = (call: FinishedCall) => void;
 
 declare module 'fastify' {
   interface FastifyRequest {
