@@ -16,6 +16,7 @@
 // BENCH_GATEWAY_NODE_ARGS (extra node flags for the gateway, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof";
 // the profile is written when the gateway exits at the end of the run).
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
@@ -44,6 +45,8 @@ const STALLED_STREAMS = 20;
 /** Default chat.heartbeat_interval is 15 s: a 16 s window sees one heartbeat per stalled stream. */
 const STALLED_WINDOW_S = 16;
 const IDLE_WINDOW_S = 5;
+/** Each measured scenario is split into this many slices, alternating between floor and gateway. */
+const SLICES = 4;
 const API_KEY = 'sk-bench';
 /** Enough seeded accounts that max_inflight (8 per account, the default) never refuses a request. */
 const ACCOUNT_COUNT = 64;
@@ -107,6 +110,12 @@ function gitRevision(): string {
   return `${rev.stdout.trim()}${dirty.stdout.trim() ? ' (+ uncommitted changes in src/)' : ''}`;
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
+}
+
 const round = (n: number, d = 2): number => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : n);
 
 async function main(): Promise<void> {
@@ -142,6 +151,8 @@ async function main(): Promise<void> {
     GROK2API_SSO_TOKENS: tokens,
     GROK2API_APP_API_KEYS: API_KEY,
     GROK2API_LOG_LEVEL: 'info',
+    // Set, so the gateway does not generate one and print it into the log (and these results).
+    GROK2API_ADMIN_PASSWORD: randomUUID(),
   }, gwPort, ROOT);
   const floor = startChild('floor', ['--import', 'tsx', 'bench/floor-translator.ts'], {
     ...baseEnv, FLOOR_PORT: String(floorPort), FLOOR_UPSTREAM: simUrl, FLOOR_TOKEN: 'bench-floor',
@@ -184,57 +195,81 @@ async function main(): Promise<void> {
   };
 
   // 7a. Idle, right after start-up and a few calls (timers and logging with no traffic).
-  await sleep(1000);
+  await sleep(3000);
   await measureIdle('idleFreshMsPerS', IDLE_WINDOW_S);
 
   // 6. Concurrent streams: every one must complete with the exact answer; watch the RSS.
   const streams = await streamCapacity(gw, gwUrl);
 
-  // 1-5. Throughput, latency, CPU per request.
+  // 1-5. Throughput, latency, CPU per request. Floor and gateway are measured in alternating
+  // slices (floor, gateway, floor, gateway, ...) so that background load on a shared machine and
+  // JIT warm-up drift weigh on both sides of a ratio alike.
   const scenarios: LoadScenario[] = [];
-  const load = async (name: string, target: Child, url: string, headers: Record<string, string>, body: string, rate?: number): Promise<LoadScenario> => {
-    const opts: Options = { url, method: 'POST', headers, body, connections: CONNECTIONS, ...(rate ? { overallRate: rate } : {}) };
-    log(`${name}: warm-up ${WARMUP_S} s`);
-    await runCannon({ ...opts, duration: WARMUP_S });
-    const before = Object.fromEntries(all.map((c) => [c.name, cpuMs(c.pid)]));
-    const t0 = cpuTimes(target.pid);
-    log(`${name}: measuring ${DURATION_S} s, ${CONNECTIONS} connections`);
-    const r = await runCannon({ ...opts, duration: DURATION_S });
-    const t1 = cpuTimes(target.pid);
-    const ok = r['2xx'];
-    const byProcess = Object.fromEntries(all.map((c) => [c.name, round((cpuMs(c.pid) - (before[c.name] ?? 0)) / Math.max(1, ok), 3)]));
-    const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats).map(([k, v]) => [k, v.count]));
-    const s: LoadScenario = {
-      name,
-      process: target.name,
-      ...(rate ? { fixedRate: rate } : {}),
-      requests: r.requests.total,
-      rps: round(r.requests.total / r.duration, 0),
-      p50: r.latency.p50,
-      p99: r.latency.p99,
-      errors: r.errors + r.timeouts,
-      non2xx: r.non2xx,
-      statusCodes,
-      cpuMsPerRequest: byProcess[target.name] ?? NaN,
-      userMsPerRequest: round((t1.user - t0.user) / Math.max(1, ok), 3),
-      sysMsPerRequest: round((t1.sys - t0.sys) / Math.max(1, ok), 3),
-      cpuMsPerRequestByProcess: byProcess,
-    };
-    scenarios.push(s);
-    log(`${name}: ${s.rps} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, errors ${s.errors}, non-2xx ${s.non2xx}, ${s.cpuMsPerRequest} CPU ms/request (${target.name})`);
-    return s;
+  interface Target { name: string; child: Child; url: string; headers: Record<string, string>; body: string }
+  interface Acc { requests: number; ok: number; seconds: number; errors: number; non2xx: number; codes: Record<string, number>; p50s: number[]; p99s: number[]; cpu: Record<string, number>; user: number; sys: number }
+  const sliceS = DURATION_S / SLICES;
+  const measure = async (targets: Target[], rate?: number): Promise<LoadScenario[]> => {
+    const optsOf = (t: Target): Options => ({ url: t.url, method: 'POST', headers: t.headers, body: t.body, connections: CONNECTIONS, ...(rate ? { overallRate: rate } : {}) });
+    for (const t of targets) {
+      log(`${t.name}: warm-up ${WARMUP_S} s`);
+      await runCannon({ ...optsOf(t), duration: WARMUP_S });
+    }
+    const accs: Acc[] = targets.map(() => ({ requests: 0, ok: 0, seconds: 0, errors: 0, non2xx: 0, codes: {}, p50s: [], p99s: [], cpu: {}, user: 0, sys: 0 }));
+    log(`measuring ${targets.map((t) => t.name).join(' / ')}: ${SLICES} alternating slices of ${sliceS} s each, ${CONNECTIONS} connections`);
+    for (let i = 0; i < SLICES; i++) {
+      for (const [k, t] of targets.entries()) {
+        const acc = accs[k] as Acc;
+        const before = Object.fromEntries(all.map((c) => [c.name, cpuMs(c.pid)]));
+        const t0 = cpuTimes(t.child.pid);
+        const r = await runCannon({ ...optsOf(t), duration: sliceS });
+        const t1 = cpuTimes(t.child.pid);
+        for (const c of all) acc.cpu[c.name] = (acc.cpu[c.name] ?? 0) + cpuMs(c.pid) - (before[c.name] ?? 0);
+        acc.user += t1.user - t0.user;
+        acc.sys += t1.sys - t0.sys;
+        acc.requests += r.requests.total;
+        acc.ok += r['2xx'];
+        acc.seconds += r.duration;
+        acc.errors += r.errors + r.timeouts;
+        acc.non2xx += r.non2xx;
+        for (const [code, v] of Object.entries(r.statusCodeStats)) acc.codes[code] = (acc.codes[code] ?? 0) + v.count;
+        acc.p50s.push(r.latency.p50);
+        acc.p99s.push(r.latency.p99);
+      }
+    }
+    return targets.map((t, k) => {
+      const acc = accs[k] as Acc;
+      const ok = Math.max(1, acc.ok);
+      const byProcess = Object.fromEntries(Object.entries(acc.cpu).map(([n, v]) => [n, round(v / ok, 3)]));
+      const sc: LoadScenario = {
+        name: t.name,
+        process: t.child.name,
+        ...(rate ? { fixedRate: rate } : {}),
+        requests: acc.requests,
+        rps: round(acc.requests / acc.seconds, 0),
+        p50: median(acc.p50s),
+        p99: Math.max(...acc.p99s),
+        errors: acc.errors,
+        non2xx: acc.non2xx,
+        statusCodes: acc.codes,
+        cpuMsPerRequest: byProcess[t.child.name] ?? NaN,
+        userMsPerRequest: round(acc.user / ok, 3),
+        sysMsPerRequest: round(acc.sys / ok, 3),
+        cpuMsPerRequestByProcess: byProcess,
+      };
+      scenarios.push(sc);
+      log(`${sc.name}: ${sc.rps} req/s, p50 ${sc.p50} ms, p99 ${sc.p99} ms, errors ${sc.errors}, non-2xx ${sc.non2xx}, ${sc.cpuMsPerRequest} CPU ms/request (${sc.process})`);
+      return sc;
+    });
   };
-  await load('simulator direct', sim, `${simUrl}/rest/app-chat/conversations/new`, simHeaders, simBody);
-  const floorNs = await load('floor, non-stream', floor, floorUrl, chatHeaders, chatBody(false));
-  const gwNs = await load('gateway, non-stream', gw, gwUrl, chatHeaders, chatBody(false));
-  await load('floor, stream', floor, floorUrl, chatHeaders, chatBody(true));
-  await load('gateway, stream', gw, gwUrl, chatHeaders, chatBody(true));
+  const chat = (name: string, child: Child, url: string, stream: boolean): Target => ({ name, child, url, headers: chatHeaders, body: chatBody(stream) });
+  await measure([{ name: 'simulator direct', child: sim, url: `${simUrl}/rest/app-chat/conversations/new`, headers: simHeaders, body: simBody }]);
+  const [floorNs, gwNs] = await measure([chat('floor, non-stream', floor, floorUrl, false), chat('gateway, non-stream', gw, gwUrl, false)]);
+  await measure([chat('floor, stream', floor, floorUrl, true), chat('gateway, stream', gw, gwUrl, true)]);
   // CPU per request falls as a process nears saturation (more work per event-loop turn), and the
   // floor saturates at a higher rate than the gateway: compare them again at one equal rate,
   // half the slower one's ceiling, where both have the same batching opportunity.
-  const rate = Math.max(50, Math.round(Math.min(floorNs.rps, gwNs.rps) / 2 / 50) * 50);
-  await load(`floor, non-stream @ ${rate} req/s`, floor, floorUrl, chatHeaders, chatBody(false), rate);
-  await load(`gateway, non-stream @ ${rate} req/s`, gw, gwUrl, chatHeaders, chatBody(false), rate);
+  const rate = Math.max(50, Math.round(Math.min(floorNs?.rps ?? 0, gwNs?.rps ?? 0) / 2 / 50) * 50);
+  await measure([chat(`floor, non-stream @ ${rate} req/s`, floor, floorUrl, false), chat(`gateway, non-stream @ ${rate} req/s`, gw, gwUrl, false)], rate);
 
   // 7b. Idle again after the load (settled), then with stalled streams holding heartbeats.
   await sleep(3000);
@@ -450,7 +485,8 @@ function markdown(r: Results): string {
   const stalled = r.idle.stalledStreams as Stalled;
   const out: string[] = [];
   out.push(`Measured ${r.date.slice(0, 10)} at ${r.revision} with \`${r.command}\` on ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}, Node ${m.node}.`);
-  out.push(`Each load scenario: ${r.settings.warmupS} s warm-up, then ${r.settings.durationS} s with autocannon at ${r.settings.connections} connections; ` +
+  out.push(`Each load scenario: ${r.settings.warmupS} s warm-up, then ${r.settings.durationS} s with autocannon at ${r.settings.connections} connections, ` +
+    `measured in ${SLICES} slices that alternate floor and gateway (p50 = median of the slices, p99 = worst slice); ` +
     'the load generator, simulator, gateway and floor all share the machine. CPU per request is the utime+stime of the ' +
     'process under test over the measured window (/proc/<pid>/stat) divided by its 2xx responses. The gateway runs the ' +
     `built JS with default settings, logging at info (one line per call), ${r.settings.accounts} seeded accounts.`);

@@ -3,11 +3,17 @@
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { AccountService, accountIdFor, parseTokenLines } from './accounts/index.js';
+import { AdminCredentials, LoginLimiter, SessionStore, registerAdmin } from './admin/index.js';
+import { CallLog } from './calllog/index.js';
 import { importLegacyTokenFile } from './accounts/legacy-import.js';
 import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from './config/index.js';
+import { EgressService, egressSettingsFrom, routedRateLimits } from './egress/index.js';
 import { ChatService, type ChatSettings } from './gateway/chat-service.js';
-import { GrokClient } from './grok/index.js';
+import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
+import { GrokClient, GrokUpstreamError, createTransport, loadImpit } from './grok/index.js';
+import { Metrics, registerMetricsRoute, registerPoolGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
+import { Inflight } from './server/inflight.js';
 import { createStore, type Store } from './store/index.js';
 
 export interface GatewayOptions {
@@ -22,8 +28,20 @@ export interface Gateway {
   loaded: LoadedConfig;
   services: AppServices;
   accounts: AccountService;
+  /** Outbound proxies: list/add/remove/bind/test for the admin API. */
+  egress: EgressService;
   store: Store;
-  close(): Promise<void>;
+  metrics: Metrics;
+  callLog: CallLog;
+  /** Images, videos, video jobs and the media cache (`media.cache.size()` / `clear()`). */
+  media: MediaRuntime;
+  /** Re-reads the configuration (after a settings save) and makes it the live one. */
+  reloadConfig(): void;
+  /**
+   * Stops accepting connections, lets in-flight requests and SSE streams finish for up to
+   * `drainMs` (default server.shutdown_timeout), cuts what is left, then flushes and closes storage.
+   */
+  close(drainMs?: number): Promise<void>;
 }
 
 export function chatSettingsFrom(c: AppConfig): ChatSettings {
@@ -57,26 +75,37 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
         // Belt and braces: even if a secret-bearing object is logged by mistake, these never print.
         redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'token', '*.token', 'headers.cookie'], censor: '[redacted]' },
       },
-      // Buffered: one write syscall per 4 KB of log lines instead of one per line (flushed at exit).
-      pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+      // Asynchronous: while one write is in flight the next lines gather and go out in one syscall
+      // (batching under load), yet a quiet gateway's lines go out at once, in order. pino flushes
+      // what is left synchronously when the process exits.
+      pino.destination({ dest: 1, sync: false }),
     );
   for (const w of loaded.warnings) logger.warn(w);
   if (config.app.api_keys.length === 0) {
     logger.warn('app.api_keys is empty: /v1 is open to anyone who can reach this port. Set GROK2API_APP_API_KEYS.');
   }
 
+  // network.transport = "impit" must be usable here: fail at start-up, not on the first call.
+  if (config.network.transport === 'impit') loadImpit();
   const client = new GrokClient({
     endpoints: { baseUrl: config.grok.base_url, assetsUrl: config.grok.assets_url, wsUrl: config.grok.ws_url },
     userAgent: config.grok.user_agent,
     acceptLanguage: config.grok.accept_language,
     ...(config.grok.cf_clearance ? { cfClearance: config.grok.cf_clearance } : {}),
     connectTimeoutMs: config.chat.connect_timeout * 1000,
-    headersTimeoutMs: config.chat.request_timeout * 1000,
+    headersTimeoutMs: config.network.headers_timeout * 1000,
+    requestTimeoutMs: config.chat.request_timeout * 1000,
+    // Direct (proxy-less) calls; proxied calls get their transport from the egress service.
+    ...(config.network.transport === 'impit'
+      ? { transport: createTransport({ ...egressSettingsFrom(config), kind: 'impit', userAgent: config.grok.user_agent }) }
+      : {}),
   });
   const store = await createStore({ mode: config.storage.mode, url: config.storage.url, keyPrefix: config.storage.key_prefix, dataDir: loaded.dataDir, logger });
+  // Quota syncs leave through the account's proxy too, once the egress service exists (below).
+  const egressRef: { current?: EgressService } = {};
   const accounts = await AccountService.create({
     store,
-    client,
+    client: routedRateLimits(client, () => egressRef.current, accountIdFor),
     logger,
     settings: () => {
       const a = loaded.config.accounts;
@@ -94,14 +123,55 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       };
     },
   });
+  const egressService = await EgressService.create({
+    store,
+    bindings: accounts,
+    logger,
+    instanceId: accounts.instanceId,
+    settings: () => egressSettingsFrom(loaded.config),
+  });
+  egressRef.current = egressService;
+  accounts.setProxyPinner((accountId, proxyUrl) => egressService.pinAccount(accountId, proxyUrl));
   // Seeding is idempotent: a token already in the store (from an earlier start) is left as it is.
   const seeded = parseTokenLines(parseSeedTokens(env.GROK2API_SSO_TOKENS).join('\n'));
   const fresh = seeded.entries.filter((e) => !accounts.pool.get(accountIdFor(e.token)));
   if (fresh.length > 0) logger.info({ added: accounts.addEntries(fresh).added }, 'seeded accounts from GROK2API_SSO_TOKENS');
   await importLegacyTokenFile(loaded.dataDir, accounts, store, logger);
+  const callLog = await CallLog.create({
+    store: store.callLogs,
+    logger,
+    settings: () => ({ flushMs: loaded.config.calllog.flush_interval * 1000, maxEntries: loaded.config.calllog.max_entries }),
+  });
+  const credentials = await AdminCredentials.init({
+    kv: store.kv,
+    locks: store.locks,
+    logger,
+    config: () => loaded.config.admin,
+    instanceId: accounts.instanceId,
+  });
+  const reloadConfig = (): void => {
+    const next = loadConfig({ env, dataDir: loaded.dataDir, ...(opts.overrides ? { overrides: opts.overrides } : {}) });
+    loaded.config = next.config;
+    loaded.sources = next.sources;
+    loaded.warnings = next.warnings;
+    if (!opts.logger) logger.level = next.config.log.level;
+  };
   let registry = buildModelRegistry(config.models);
   let registryFor = config.models;
   const current = (): AppConfig => loaded.config;
+  const streams = new Inflight();
+  const requests = new Inflight();
+  const metrics = new Metrics({ knownModel: (id) => services.models().resolve(id) !== undefined });
+  const media = await createMediaRuntime({
+    config: current,
+    models: () => services.models(),
+    dataDir: loaded.dataDir,
+    client,
+    accounts,
+    logger,
+    chatSettings: () => chatSettingsFrom(current()),
+    egress: egressService,
+  });
   const services: AppServices = {
     config: current,
     models: () => {
@@ -116,6 +186,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     chat: new ChatService({
       client,
       accounts,
+      egress: egressService,
+      attachments: media.chatAttachments,
       settings: () => chatSettingsFrom(current()),
       onRetry: (r) => logger.warn({ reqId: r.requestId, attempt: r.attempt, account: r.account, kind: r.kind, delayMs: r.delayMs }, 'retrying on another account'),
     }),
@@ -123,17 +195,74 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     readinessChecks: [
       () => (store.healthy() ? undefined : `storage (${store.mode}) unreachable: ${store.lastError() ?? 'unknown error'}`),
       () => accounts.readinessProblem(),
+      () => egressService.readinessProblem(),
     ],
+    callListeners: [metrics.onCall, callLog.listener],
+    streams,
+    media,
   };
   const app = await buildServer(services);
+  app.server.on('request', (_req, res) => res.once('close', requests.enter()));
+  registerMetricsRoute(app, metrics, () => current().metrics);
+  registerPoolGauges(metrics, accounts, store);
+  metrics.registerGauge('grok2api_active_streams', 'SSE streams open to clients right now', () => streams.size);
+  metrics.registerGauge('grok2api_inflight_requests', 'HTTP requests in progress (streams included, this scrape too)', () => requests.size);
+  await registerAdmin(app, {
+    settings: { config: current, sources: () => loaded.sources, dataDir: loaded.dataDir, reload: reloadConfig },
+    accounts,
+    callLog,
+    credentials,
+    sessions: new SessionStore({ kv: store.kv, logger }),
+    limiter: new LoginLimiter(),
+    // The token test's tiny chat leaves through the account's proxy, like a real call.
+    chatProbe: {
+      openChat: async (token, body, o) => {
+        const route = egressService.routeFor(o.accountId);
+        try {
+          const res = await client.openChat(token, body, { signal: o.signal, route });
+          egressService.report(route);
+          return res;
+        } catch (err) {
+          if (err instanceof GrokUpstreamError) egressService.report(route, err);
+          throw err;
+        }
+      },
+    },
+    store,
+    logger,
+    startedAt: Date.now(),
+    proxies: egressService,
+    media: media.cache,
+  });
   return {
     app,
     loaded,
     services,
     accounts,
+    egress: egressService,
     store,
-    close: async () => {
-      await app.close();
+    metrics,
+    callLog,
+    media,
+    reloadConfig,
+    close: async (drainMs = current().server.shutdown_timeout * 1000) => {
+      const deadline = Date.now() + drainMs;
+      const closed = app.close(); // stops accepting at once; kept-alive connections get 503 shutting_down
+      // Fastify's close waits for busy sockets but not for the work on them to be over quickly:
+      // wait for requests and hijacked SSE streams ourselves, bounded by the drain time.
+      const drained = (await requests.whenIdle(drainMs)) && (await streams.whenIdle(deadline - Date.now()));
+      if (drained) {
+        app.server.closeIdleConnections(); // keep-alive sockets that went idle while draining
+      } else {
+        logger.warn({ requests: requests.size, streams: streams.size }, 'shutdown: drain time is over, closing the connections still open');
+        app.server.closeAllConnections();
+        // Cut streams release their accounts on the next ticks: let them, so the flush below has it.
+        await streams.whenIdle(2000);
+      }
+      await closed;
+      await media.close(); // cancels video jobs still running
+      await callLog.close(); // the calls that just finished are written too
+      await egressService.close(); // before the accounts: its last binding changes are flushed with them
       await accounts.close();
       await store.close();
       await client.close();

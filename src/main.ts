@@ -1,6 +1,7 @@
 // Process entry: load config, build, listen, shut down gracefully on SIGTERM/SIGINT.
 import { ConfigError } from './config/index.js';
 import { createGateway } from './gateway.js';
+import { StoreError } from './store/index.js';
 
 async function main(): Promise<void> {
   let gw;
@@ -12,28 +13,51 @@ async function main(): Promise<void> {
       console.error('grok2api-ts did not start: fix the configuration above (config.defaults.toml lists every key).');
       process.exit(1);
     }
+    if (err instanceof StoreError) {
+      // Without the stored accounts there is nothing to serve: let the supervisor restart us.
+      console.error(`storage error: ${err.message}`);
+      console.error('grok2api-ts did not start: the store is unreachable (check storage.mode / STORAGE_URL and that the server is up).');
+      process.exit(1);
+    }
     throw err;
   }
   const { host, port } = gw.loaded.config.server;
-  await gw.app.listen({ host, port });
+  try {
+    await gw.app.listen({ host, port });
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    console.error(`listen error: cannot listen on ${host}:${port}: ${typeof code === 'string' ? code : String(err)}`);
+    console.error('grok2api-ts did not start: choose another server.port / server.host (or stop what uses this port).');
+    await gw.close(0).catch(() => undefined); // seeded accounts are still written
+    process.exit(1);
+  }
   gw.services.logger.info({ host, port, accounts: gw.services.accounts.summary() }, 'grok2api-ts listening');
 
+  // Graceful shutdown (README "Operations"): stop accepting, let in-flight requests and streams
+  // finish for up to server.shutdown_timeout, flush pending account writes, exit 0. A second
+  // signal exits at once with code 130.
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {
-      gw.services.logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
+      gw.services.logger.warn({ signal }, 'second signal: exiting now without waiting');
+      gw.services.logger.flush();
+      process.exit(130);
     }
     stopping = true;
-    gw.services.logger.info({ signal }, 'shutting down');
     const timeoutMs = gw.loaded.config.server.shutdown_timeout * 1000;
+    gw.services.logger.info({ signal, timeoutSeconds: timeoutMs / 1000 }, 'shutting down: waiting for in-flight requests and streams');
+    // Safety net: draining is bounded by timeoutMs and the final flush normally takes milliseconds.
     const force = setTimeout(() => {
-      gw.services.logger.warn('shutdown timeout reached: exiting with streams still open');
-      process.exit(0);
-    }, timeoutMs);
+      gw.services.logger.error('shutdown did not finish in time (storage stuck?): exiting');
+      process.exit(1);
+    }, timeoutMs + 15_000);
     force.unref();
-    gw.close().then(
-      () => process.exit(0),
+    gw.close(timeoutMs).then(
+      () => {
+        gw.services.logger.info('shutdown complete');
+        gw.services.logger.flush();
+        process.exit(0);
+      },
       (err: unknown) => {
         gw.services.logger.error({ err }, 'error during shutdown');
         process.exit(1);

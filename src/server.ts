@@ -6,11 +6,16 @@ import type { AccountSource } from './accounts/index.js';
 import type { AppConfig, ModelRegistry } from './config/index.js';
 import type { ChatService } from './gateway/chat-service.js';
 import { registerChatCompletions } from './openai/chat-completions-route.js';
+import { handleMediaChat } from './openai/media-chat.js';
+import { mediaApiDeps, registerMediaApi, type MediaServices } from './openai/media-api.js';
 import { registerModels } from './openai/models-route.js';
+import { OpenAIHttpError } from './openai/errors.js';
 import { checkApiKey } from './server/api-key-auth.js';
 import type { CallContext, CallListener, FinishedCall } from './server/call-context.js';
 import { installCors } from './server/cors.js';
-import { installErrorHandlers } from './server/error-handler.js';
+import { frameworkErrorHandler, installErrorHandlers } from './server/error-handler.js';
+import type { Inflight } from './server/inflight.js';
+import { installSecurityHeaders } from './server/security-headers.js';
 import { registerHealth, type ReadinessReport } from './server/health-routes.js';
 
 export interface AppServices {
@@ -24,6 +29,10 @@ export interface AppServices {
   readinessChecks?: Array<() => string | undefined>;
   /** Told about every finished call (call log, metrics). Must not throw or block. */
   callListeners?: CallListener[];
+  /** Open SSE streams (metrics gauge; graceful shutdown waits for them). */
+  streams?: Inflight;
+  /** Images, edits, videos and the media cache (absent = those routes are not served). */
+  media?: MediaServices;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -57,7 +66,9 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     },
     // Streams can be long; the gateway's own watchdogs bound them instead.
     requestTimeout: 0,
-    return503OnClosing: true,
+    // While closing, requests on kept-alive connections get the 503 below (OpenAI's envelope).
+    return503OnClosing: false,
+    frameworkErrors: frameworkErrorHandler,
   });
 
   app.decorateRequest('call', undefined as unknown as CallContext);
@@ -73,6 +84,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
         ...c,
         requestId: request.id,
         method: request.method,
+        route: request.is404 ? undefined : request.routeOptions.url,
         startedAt: started,
         status: c.status ?? (reply.raw.writableFinished ? reply.raw.statusCode : 499),
         latencyMs: Date.now() - started,
@@ -110,6 +122,18 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     });
   });
 
+  installSecurityHeaders(app);
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    // Fastify already set Connection: close on this response.
+    request.call.status = 503;
+    void reply.code(503).send(new OpenAIHttpError(503, 'The gateway is shutting down; retry on another instance', { code: 'shutting_down' }).toBody());
+  });
+
   installErrorHandlers(app);
   installCors(app, () => services.config().server.cors_origins);
 
@@ -124,13 +148,18 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
 
   registerHealth(app, () => readiness(services));
   registerModels(app, services.models);
+  const onStream = services.streams ? services.streams.enter.bind(services.streams) : undefined;
+  const media = services.media ? mediaApiDeps(services.media, services.config, services.models, onStream) : undefined;
+  if (media) await registerMediaApi(app, media);
   registerChatCompletions(app, {
+    ...(media ? { media: (request, reply, body, spec) => handleMediaChat(media, request, reply, body, spec) } : {}),
     chat: services.chat,
     models: services.models,
     settings: () => {
       const c = services.config();
       return { reasoning: c.chat.reasoning, heartbeatMs: c.chat.heartbeat_interval * 1000, showSearchSources: c.chat.show_search_sources };
     },
+    ...(services.streams ? { onStream: services.streams.enter.bind(services.streams) } : {}),
   });
   return app;
 }

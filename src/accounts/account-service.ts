@@ -39,6 +39,8 @@ export class AccountService implements AccountSource {
   readonly syncer: QuotaSyncer;
   readonly instanceId = randomUUID();
   private readonly now: () => number;
+  /** Set by the egress service: pins `proxyURL@token` imports to their proxy. */
+  private proxyPinner: ((accountId: string, proxyUrl: string) => void) | undefined;
 
   private constructor(private readonly opts: AccountServiceOptions) {
     this.now = opts.now ?? Date.now;
@@ -87,8 +89,10 @@ export class AccountService implements AccountSource {
     const now = this.now();
     const result: ImportResult = { added: 0, updated: 0, ids: [] };
     const fresh: PoolAccount[] = [];
+    const pins: Array<[string, string]> = [];
     for (const e of entries) {
       const id = accountIdFor(e.token);
+      if (e.proxyUrl) pins.push([id, e.proxyUrl]);
       const existing = this.pool.get(id);
       if (existing) {
         const r = existing.rec;
@@ -114,8 +118,40 @@ export class AccountService implements AccountSource {
       }
       result.ids.push(id);
     }
+    // Pinned before the first sync, so even that call leaves through the account's proxy.
+    for (const [id, url] of pins) this.proxyPinner?.(id, url);
     if (s.syncOnImport) for (const acc of fresh) this.syncer.request(acc);
     return result;
+  }
+
+  // ---- egress bindings (AccountRecord.proxyId; the egress service owns the policy) ----------------
+
+  /** Called once by the egress service so `proxyURL@token` imports pin their account. */
+  setProxyPinner(pinner: ((accountId: string, proxyUrl: string) => void) | undefined): void {
+    this.proxyPinner = pinner;
+  }
+
+  hasAccount(id: string): boolean {
+    return this.pool.get(id) !== undefined;
+  }
+
+  proxyOf(id: string): string | undefined {
+    return this.pool.get(id)?.rec.proxyId;
+  }
+
+  /** Binds an account to a proxy (undefined unbinds); persisted like every account change. */
+  setProxy(id: string, proxyId: string | undefined): boolean {
+    const acc = this.pool.get(id);
+    if (!acc) return false;
+    if (acc.rec.proxyId === proxyId) return true;
+    if (proxyId === undefined) delete acc.rec.proxyId;
+    else acc.rec.proxyId = proxyId;
+    this.pool.changed(acc);
+    return true;
+  }
+
+  *proxyBindings(): Generator<readonly [string, string | undefined]> {
+    for (const acc of this.pool.all()) yield [acc.rec.id, acc.rec.proxyId];
   }
 
   remove(ids: string[]): number {

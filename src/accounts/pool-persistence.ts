@@ -20,6 +20,8 @@ export class PoolPersistence {
   private flushing: Promise<void> | undefined;
   private failing = false;
   private lastProblem: string | undefined;
+  /** Flushes that failed since start (each is retried): the store-error count /metrics reports. */
+  failedFlushes = 0;
 
   constructor(
     private readonly pool: AccountPool,
@@ -93,6 +95,7 @@ export class PoolPersistence {
       for (const id of ids) if (!this.deleted.has(id)) this.dirty.add(id);
       for (const id of gone) if (!this.dirty.has(id)) this.deleted.add(id);
       this.lastProblem = err instanceof Error ? err.message : String(err);
+      this.failedFlushes++;
       if (!this.failing) this.opts.logger.error({ err: this.lastProblem, backlog: this.backlog() }, 'storage write failed: serving from memory, will retry');
       this.failing = true;
     }

@@ -55,7 +55,11 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'app.api_keys',
   'grok.cf_clearance',
   'admin.password',
+  'metrics.token',
   'storage.url',
+  'proxy.urls',
+  'proxy.asset_urls',
+  'video.callback_secret',
 ]);
 
 export function isSecretKey(dottedKey: string): boolean {

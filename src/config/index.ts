@@ -5,6 +5,7 @@ export {
   ACCOUNT_TIERS,
   CHAT_MODES,
   IMAGE_MODES,
+  MEDIA_FORMATS,
   LOG_LEVELS,
   MODEL_KINDS,
   MODEL_MODES,
@@ -16,6 +17,7 @@ export {
   type ChatMode,
   type ConfigSection,
   type LogLevel,
+  type MediaFormat,
   type ModelKind,
   type ModelMode,
   type ModelSpec,
@@ -41,3 +43,4 @@ export { parseSeedTokens } from './seed-tokens.js';
 export { isSecretKey, SECRET_KEYS } from './config-keys.js';
 export { envVarName } from './env-layer.js';
 export { findDefaultsPath } from './defaults-path.js';
+export { settingsCatalog, type SettingInfo, type SettingType } from './settings-catalog.js';

@@ -108,14 +108,53 @@ export const chatSchema = z.object({
   show_search_sources: bool(),
 });
 
+/** How generated media reaches clients: our cached link, inline base64, or Grok's own asset URL. */
+export const MEDIA_FORMATS = ['url', 'b64_json', 'upstream'] as const;
+export type MediaFormat = (typeof MEDIA_FORMATS)[number];
+
+export const imageSchema = z.object({
+  use_ws: bool(),
+  round_timeout: positiveNumber(' (seconds)'),
+  idle_timeout: positiveNumber(' (seconds)'),
+});
+
+export const videoSchema = z.object({
+  html_tag: bool(),
+  segment_timeout: positiveNumber(' (seconds)'),
+  job_ttl: positiveNumber(' (seconds)'),
+  callback_secret: text(),
+  callback_attempts: intIn(1, 20),
+  callback_backoff: numberAtLeast(0, ' (seconds)'),
+});
+
+export const mediaSchema = z.object({
+  format: oneOf(MEDIA_FORMATS),
+  image_cache_mb: numberAtLeast(0, ' (megabytes)'),
+  video_cache_mb: numberAtLeast(0, ' (megabytes)'),
+  max_download_mb: positiveNumber(' (megabytes)'),
+  download_timeout: positiveNumber(' (seconds)'),
+  allow_private_urls: bool(),
+});
+
 export const logSchema = z.object({
   level: oneOf(LOG_LEVELS),
   requests: bool(),
 });
 
+export const metricsSchema = z.object({
+  enabled: bool(),
+  token: text(),
+});
+
 export const adminSchema = z.object({
   username: text().min(1, { error: 'expected a non-empty user name' }),
   password: text(),
+  session_ttl: numberAtLeast(60, ' (seconds)'),
+});
+
+export const calllogSchema = z.object({
+  flush_interval: numberAtLeast(0.05, ' (seconds)'),
+  max_entries: intIn(100, 1_000_000),
 });
 
 export const accountsSchema = z.object({
@@ -138,6 +177,35 @@ export const retrySchema = z.object({
   backoff_factor: numberAtLeast(1),
   backoff_max: numberAtLeast(0, ' (seconds)'),
   budget: numberAtLeast(0, ' (seconds)'),
+});
+
+export const TRANSPORTS = ['undici', 'impit'] as const;
+export type TransportSetting = (typeof TRANSPORTS)[number];
+
+export const networkSchema = z.object({
+  transport: oneOf(TRANSPORTS),
+  impit_browser: text().regex(/^(auto|[a-z]+[0-9]*)$/, { error: 'expected "auto" or an impit browser profile such as "chrome136"' }),
+  headers_timeout: positiveNumber(' (seconds)'),
+});
+
+const PROXY_ENTRY_RE = /^\s*(https?|socks4a?|socks5h?):\/\/[^\s/]+/i;
+const proxyList = (): z.ZodArray<z.ZodString> =>
+  z.array(
+    text().refine((v) => PROXY_ENTRY_RE.test(v), {
+      error: 'expected a proxy URL (http://, https://, socks4://, socks5:// or socks5h://host:port)',
+    }),
+    { error: 'expected a list of proxy URLs' },
+  );
+
+export const proxySchema = z.object({
+  urls: proxyList(),
+  asset_urls: proxyList(),
+  required: bool(),
+  fail_threshold: intIn(1, 1_000),
+  probe_url: urlOrEmpty(['http', 'https']),
+  probe_interval: positiveNumber(' (seconds)'),
+  probe_backoff: positiveNumber(' (seconds)'),
+  probe_timeout: positiveNumber(' (seconds)'),
 });
 
 export const storageSchema = z
@@ -229,10 +297,17 @@ export const configSchema = z.object({
   app: appSchema,
   grok: grokSchema,
   chat: chatSchema,
+  image: imageSchema,
+  video: videoSchema,
+  media: mediaSchema,
   log: logSchema,
+  metrics: metricsSchema,
   admin: adminSchema,
+  calllog: calllogSchema,
   accounts: accountsSchema,
   retry: retrySchema,
+  network: networkSchema,
+  proxy: proxySchema,
   storage: storageSchema,
   models: modelListSchema,
 });

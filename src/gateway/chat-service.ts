@@ -3,12 +3,15 @@
 // (non-streaming, where nothing has reached the client yet).
 import type { AccountLease, AccountSource, AccountTier } from '../accounts/index.js';
 import type { ModelSpec } from '../config/index.js';
+import type { EgressSelector } from '../egress/index.js';
 import { buildChatBody } from '../grok/index.js';
 import { classifyInBandError } from '../grok/errors.js';
 import type { GrokEvent } from '../grok/events.js';
 import { AnswerAssembler } from './answer-assembler.js';
+import type { AttachmentUploader, PreparedFile } from './attachments.js';
+import { EgressAttempts } from './egress-attempts.js';
 import { messagesToGrokPrompt } from './messages-to-grok-prompt.js';
-import { runWithAccountRetries, type AttemptRecord, type RetryPolicy } from './retry.js';
+import { RetriesExhaustedError, runWithAccountRetries, type AttemptRecord, type RetryPolicy } from './retry.js';
 import type { ChatTurnRequest } from './types.js';
 import { UpstreamChat, type UpstreamChatOpener } from './upstream-chat.js';
 
@@ -28,6 +31,10 @@ export interface ChatServiceDeps {
   /** Read on every call so settings changed live apply to the next request. */
   settings: () => ChatSettings;
   onRetry?: (info: { requestId: string; attempt: number; account: string; kind: string; delayMs: number }) => void;
+  /** Outbound proxies: each attempt leaves through the account's bound proxy (absent = the client's default egress). */
+  egress?: EgressSelector | undefined;
+  /** Uploads image/file parts and sends them as fileAttachments (absent = attachments are ignored). */
+  attachments?: AttachmentUploader | undefined;
 }
 
 /** A stream that produced its first event; the caller pumps the rest and must call finish(). */
@@ -36,12 +43,27 @@ export interface OpenedChatStream {
   upstream: UpstreamChat;
   lease: AccountLease;
   attempts: AttemptRecord[];
+  /** Egress of the successful attempt (`direct` or the masked proxy URL). */
+  proxy?: string | undefined;
 }
 
 export interface CollectedChat {
   assembler: AnswerAssembler;
   account: string;
   attempts: AttemptRecord[];
+  proxy?: string | undefined;
+}
+
+/** Runs the retries and puts each attempt's egress on its record (also on the error's records). */
+async function withEgress<T extends { attempts: AttemptRecord[] }>(egress: EgressAttempts, run: () => Promise<T>): Promise<T> {
+  try {
+    const result = await run();
+    egress.annotate(result.attempts);
+    return result;
+  } catch (err) {
+    if (err instanceof RetriesExhaustedError) egress.annotate(err.attempts);
+    throw err;
+  }
 }
 
 export class ChatService {
@@ -57,10 +79,18 @@ export class ChatService {
     });
   }
 
+  /** The body with this account's uploads of the request's attachments (an upload belongs to one account). */
+  private async withFiles(body: Record<string, unknown>, files: PreparedFile[] | undefined, token: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+    if (!files || !this.deps.attachments) return body;
+    return { ...body, fileAttachments: await this.deps.attachments.upload(token, files, signal) };
+  }
+
   async openStream(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortSignal): Promise<OpenedChatStream> {
     const s = this.deps.settings();
     const body = this.grokBody(turn, spec, s);
-    const result = await runWithAccountRetries({
+    const files = await this.deps.attachments?.prepare(turn.messages, signal);
+    const egress = new EgressAttempts(this.deps.egress);
+    const result = await withEgress(egress, () => runWithAccountRetries({
       accounts: this.deps.accounts,
       tier: spec.tier as AccountTier,
       bucket: spec.bucket,
@@ -68,25 +98,30 @@ export class ChatService {
       signal,
       onRetry: (r) => this.deps.onRetry?.({ requestId: turn.requestId, attempt: r.attempt, account: r.account, kind: r.error.kind, delayMs: r.delayMs }),
       attempt: async (lease) => {
+        const route = egress.route(lease.accountId);
         const upstream = new UpstreamChat({ idleTimeoutMs: s.idleTimeoutMs, requestTimeoutMs: s.requestTimeoutMs }, signal);
         try {
-          await upstream.open(this.deps.client, lease.token, body);
+          await upstream.open(this.deps.client, lease.token, await this.withFiles(body, files, lease.token, signal), undefined, route);
           // Pre-read one event: an in-band rate limit or an early cut is still retryable here.
           const first = await upstream.next();
+          egress.succeeded(route);
           return { upstream, first };
         } catch (err) {
           upstream.abort();
+          egress.failed(route, err, signal);
           throw err;
         }
       },
-    });
-    return { first: result.value.first, upstream: result.value.upstream, lease: result.lease, attempts: result.attempts };
+    }));
+    return { first: result.value.first, upstream: result.value.upstream, lease: result.lease, attempts: result.attempts, proxy: egress.last };
   }
 
   async collect(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortSignal): Promise<CollectedChat> {
     const s = this.deps.settings();
     const body = this.grokBody(turn, spec, s);
-    const result = await runWithAccountRetries({
+    const files = await this.deps.attachments?.prepare(turn.messages, signal);
+    const egress = new EgressAttempts(this.deps.egress);
+    const result = await withEgress(egress, () => runWithAccountRetries({
       accounts: this.deps.accounts,
       tier: spec.tier as AccountTier,
       bucket: spec.bucket,
@@ -94,10 +129,11 @@ export class ChatService {
       signal,
       onRetry: (r) => this.deps.onRetry?.({ requestId: turn.requestId, attempt: r.attempt, account: r.account, kind: r.error.kind, delayMs: r.delayMs }),
       attempt: async (lease) => {
+        const route = egress.route(lease.accountId);
         const upstream = new UpstreamChat({ idleTimeoutMs: s.idleTimeoutMs, requestTimeoutMs: s.requestTimeoutMs }, signal);
         const assembler = new AnswerAssembler({ reasoning: turn.reasoning, showSearchSources: s.showSearchSources });
         try {
-          await upstream.open(this.deps.client, lease.token, body);
+          await upstream.open(this.deps.client, lease.token, await this.withFiles(body, files, lease.token, signal), undefined, route);
           for (let ev = await upstream.next(); ev; ev = await upstream.next()) {
             assembler.push(ev);
             if (ev.type === 'end') break;
@@ -105,13 +141,17 @@ export class ChatService {
           assembler.finish();
           const modelError = assembler.modelError;
           if (modelError && !assembler.hasContent) throw classifyInBandError(undefined, modelError);
+          egress.succeeded(route);
           return assembler;
+        } catch (err) {
+          egress.failed(route, err, signal);
+          throw err;
         } finally {
           upstream.close();
         }
       },
-    });
+    }));
     result.lease.release({ ok: true });
-    return { assembler: result.value, account: result.lease.masked, attempts: result.attempts };
+    return { assembler: result.value, account: result.lease.masked, attempts: result.attempts, proxy: egress.last };
   }
 }

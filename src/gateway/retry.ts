@@ -20,6 +20,8 @@ export interface AttemptRecord {
   account: string;
   kind: FailureKind | undefined;
   status: number;
+  /** Egress the attempt left through (`direct` or the masked proxy URL), when known. */
+  proxy?: string | undefined;
 }
 
 export interface RetryResult<T> {

@@ -10,6 +10,8 @@ export interface ConversationAttachment {
   url: string;
   filename?: string | undefined;
   mimeType?: string | undefined;
+  /** Request field it came from, for error messages (`messages[1].content[0].image_url`). */
+  param?: string | undefined;
 }
 
 export interface ConversationToolCall {

@@ -3,13 +3,13 @@
 // layer and the client see one classified error instead of a hang.
 import type { GrokEvent } from '../grok/events.js';
 import { GrokUpstreamError, classifyTransportError } from '../grok/errors.js';
-import type { ChatStreamResult } from '../grok/index.js';
+import type { ChatStreamResult, GrokRoute } from '../grok/index.js';
 
 export interface UpstreamChatOpener {
   openChat(
     token: string,
     body: Record<string, unknown>,
-    opts: { signal?: AbortSignal; referer?: string },
+    opts: { signal?: AbortSignal; referer?: string; route?: GrokRoute },
   ): Promise<ChatStreamResult>;
 }
 
@@ -82,9 +82,9 @@ export class UpstreamChat {
     });
   }
 
-  async open(opener: UpstreamChatOpener, token: string, body: Record<string, unknown>, referer?: string): Promise<void> {
+  async open(opener: UpstreamChatOpener, token: string, body: Record<string, unknown>, referer?: string, route?: GrokRoute): Promise<void> {
     try {
-      this.stream = await opener.openChat(token, body, { signal: this.controller.signal, ...(referer ? { referer } : {}) });
+      this.stream = await opener.openChat(token, body, { signal: this.controller.signal, ...(referer ? { referer } : {}), ...(route ? { route } : {}) });
       this.iterator = this.stream.events[Symbol.asyncIterator]();
       this.touch();
     } catch (err) {

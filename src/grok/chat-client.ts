@@ -1,9 +1,10 @@
-// The grok.com REST client for chat and rate limits. undici `request()` over one keep-alive Agent
-// (or a caller-supplied dispatcher, e.g. a proxy or browser-TLS transport). Every response body is
+// The grok.com REST client for chat and rate limits. Requests go through a Transport (undici by
+// default: one keep-alive Agent, or a caller-supplied dispatcher); each call may name its own route
+// (the account's proxy transport and that proxy's clearance headers). Every response body is
 // consumed or destroyed on every path so no socket leaks.
 import { randomUUID } from 'node:crypto';
 import { finished, type Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { decodeContent } from './content-encoding.js';
 import { classifyHttpFailure, classifyTransportError, GrokUpstreamError } from './errors.js';
 import type { GrokEvent } from './events.js';
@@ -11,6 +12,8 @@ import { GrokHeaders } from './headers.js';
 import { parseChatStream, type ChatStreamStats } from './parse-chat-stream.js';
 import { normalizeRateLimits, type RateLimitWindow } from './rate-limits.js';
 import { readLimitedText } from './read-limited-text.js';
+import type { Transport, TransportResponse } from './transport.js';
+import { UndiciTransport } from './undici-transport.js';
 
 export interface GrokEndpoints {
   /** `https://grok.com` */
@@ -32,6 +35,20 @@ export interface GrokClientOptions {
   /** Time allowed for the response headers after the request was sent. */
   headersTimeoutMs: number;
   dispatcher?: Dispatcher | undefined;
+  /** Default transport (wins over `dispatcher`); a call's `route` may name another one. */
+  transport?: Transport | undefined;
+  /** Total cap of one call (impit needs it up front); defaults to headersTimeoutMs. */
+  requestTimeoutMs?: number | undefined;
+}
+
+/**
+ * How one call leaves: through which transport (direct, a proxy, impit) and with which headers
+ * (the clearance profile that belongs to that egress: cf_clearance + the User-Agent it was issued
+ * with). Omitted parts fall back to the client's defaults.
+ */
+export interface GrokRoute {
+  transport?: Transport | undefined;
+  headers?: GrokHeaders | undefined;
 }
 
 export interface ChatStreamResult {
@@ -66,8 +83,8 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 function noop(): void {}
 
 export class GrokClient {
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  private readonly transport: Transport;
+  private readonly ownsTransport: boolean;
   private readonly headers: GrokHeaders;
   private readonly chatUrl: string;
   private readonly rateLimitsUrl: string;
@@ -85,18 +102,26 @@ export class GrokClient {
       cfClearance: opts.cfClearance,
       cfCookies: opts.cfCookies,
     });
-    if (opts.dispatcher === undefined) {
-      this.dispatcher = new Agent({
-        pipelining: 1,
-        connect: { timeout: opts.connectTimeoutMs },
-        headersTimeout: opts.headersTimeoutMs,
-        bodyTimeout: 0,
-      });
-      this.ownsDispatcher = true;
+    if (opts.transport !== undefined) {
+      this.transport = opts.transport;
+      this.ownsTransport = false;
     } else {
-      this.dispatcher = opts.dispatcher;
-      this.ownsDispatcher = false;
+      // Without a dispatcher this builds the client's own keep-alive Agent (closed by close()).
+      this.transport = new UndiciTransport(
+        {
+          connectTimeoutMs: opts.connectTimeoutMs,
+          headersTimeoutMs: opts.headersTimeoutMs,
+          requestTimeoutMs: opts.requestTimeoutMs ?? opts.headersTimeoutMs,
+        },
+        opts.dispatcher,
+      );
+      this.ownsTransport = true;
     }
+  }
+
+  /** The default headers (direct egress: grok.user_agent + grok.cf_clearance). */
+  get defaultHeaders(): GrokHeaders {
+    return this.headers;
   }
 
   /**
@@ -107,18 +132,18 @@ export class GrokClient {
   async openChat(
     token: string,
     body: Record<string, unknown>,
-    opts: { signal?: AbortSignal | undefined; referer?: string | undefined } = {},
+    opts: { signal?: AbortSignal | undefined; referer?: string | undefined; route?: GrokRoute | undefined } = {},
   ): Promise<ChatStreamResult> {
     const { signal } = opts;
     signal?.throwIfAborted();
     const requestId = randomUUID();
-    const headers = this.headers.rest(token, { referer: opts.referer, requestId });
-    const res = await this.post(this.chatUrl, headers, JSON.stringify(body), signal);
-    if (res.statusCode !== 200) throw await this.failure(res, signal);
+    const headers = (opts.route?.headers ?? this.headers).rest(token, { referer: opts.referer, requestId });
+    const res = await this.post(opts.route?.transport, this.chatUrl, headers, JSON.stringify(body), signal);
+    if (res.status !== 200) throw await this.failure(res, signal);
     const stream = this.decoded(res);
     const stats: ChatStreamStats = { lines: 0, malformedLines: 0 };
     const events = new ChatEvents(stream, res.body, signal, stats);
-    return { events, abort: () => events.abort(), status: res.statusCode, requestId, stats };
+    return { events, abort: () => events.abort(), status: res.status, requestId, stats };
   }
 
   /**
@@ -128,13 +153,13 @@ export class GrokClient {
   async rateLimits(
     token: string,
     mode: string,
-    opts: { signal?: AbortSignal | undefined } = {},
+    opts: { signal?: AbortSignal | undefined; route?: GrokRoute | undefined } = {},
   ): Promise<RateLimitWindow | null> {
     const { signal } = opts;
     signal?.throwIfAborted();
-    const headers = this.headers.rest(token);
-    const res = await this.post(this.rateLimitsUrl, headers, JSON.stringify({ modelName: mode }), signal);
-    if (res.statusCode !== 200) throw await this.failure(res, signal);
+    const headers = (opts.route?.headers ?? this.headers).rest(token);
+    const res = await this.post(opts.route?.transport, this.rateLimitsUrl, headers, JSON.stringify({ modelName: mode }), signal, this.headersTimeoutMs);
+    if (res.status !== 200) throw await this.failure(res, signal);
     let text: string;
     try {
       text = await readLimitedText(this.decoded(res), JSON_BODY_LIMIT);
@@ -145,26 +170,28 @@ export class GrokClient {
     return normalizeRateLimits(text);
   }
 
-  /** Closes the client's own Agent (waits for requests in flight). A given dispatcher is left open. */
+  /** Closes the client's own transport (waits for requests in flight). A given dispatcher or transport is left open. */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (this.ownsTransport) await this.transport.close();
   }
 
   private async post(
+    transport: Transport | undefined,
     url: string,
     headers: Record<string, string>,
     body: string,
     signal: AbortSignal | undefined,
-  ): Promise<Dispatcher.ResponseData> {
+    bodyIdleTimeoutMs = 0,
+  ): Promise<TransportResponse> {
     try {
-      return await request(url, {
+      return await (transport ?? this.transport).request({
         method: 'POST',
+        url,
         headers,
         body,
-        dispatcher: this.dispatcher,
         signal,
-        headersTimeout: this.headersTimeoutMs,
-        bodyTimeout: 0,
+        headersTimeoutMs: this.headersTimeoutMs,
+        bodyIdleTimeoutMs,
       });
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
@@ -173,8 +200,9 @@ export class GrokClient {
   }
 
   /** The decoded body; an unknown Content-Encoding destroys the body and becomes a transport error. */
-  private decoded(res: Dispatcher.ResponseData): Readable {
+  private decoded(res: TransportResponse): Readable {
     res.body.on('error', noop); // errors surface through the reader; never as an unhandled 'error'
+    if (res.decoded) return res.body;
     try {
       const stream = decodeContent(res.body, headerValue(res.headers['content-encoding']));
       if (stream !== res.body) stream.on('error', noop);
@@ -185,7 +213,7 @@ export class GrokClient {
     }
   }
 
-  private async failure(res: Dispatcher.ResponseData, signal: AbortSignal | undefined): Promise<Error> {
+  private async failure(res: TransportResponse, signal: AbortSignal | undefined): Promise<Error> {
     let text = '';
     try {
       text = await readLimitedText(this.decoded(res), ERROR_BODY_LIMIT);
@@ -193,7 +221,7 @@ export class GrokClient {
       if (!res.body.destroyed) res.body.destroy();
       if (signal?.aborted) return toError(signal.reason);
     }
-    return classifyHttpFailure(res.statusCode, text, headerValue(res.headers['retry-after']));
+    return classifyHttpFailure(res.status, text, headerValue(res.headers['retry-after']));
   }
 }
 

@@ -118,12 +118,14 @@ export function classifyTransportError(err: unknown): GrokUpstreamError {
   const code = e?.code ?? '';
   const name = e?.name ?? '';
   const msg = e?.message ?? String(err);
+  // A connect timeout sent nothing upstream: it is a transport failure (retried elsewhere, counted
+  // against the proxy), not a slow answer.
   const timeout =
-    name === 'TimeoutError' ||
-    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code !== 'UND_ERR_CONNECT_TIMEOUT' &&
+    (name === 'TimeoutError' ||
     code === 'UND_ERR_HEADERS_TIMEOUT' ||
     code === 'UND_ERR_BODY_TIMEOUT' ||
-    code === 'ETIMEDOUT';
+    code === 'ETIMEDOUT');
   return new GrokUpstreamError({
     kind: timeout ? 'timeout' : 'transport',
     status: 0,

@@ -1,6 +1,7 @@
 // Grok's chat NDJSON byte stream → typed events (grok-protocol.md 3.4, 3.5).
 // Lines and UTF-8 characters may be split anywhere across network chunks. Each byte is decoded
 // once and each line searched once; JSON.parse is the only per-line cost.
+import { StringDecoder } from 'node:string_decoder';
 import type { GrokEvent } from './events.js';
 import { ChatFrameParser } from './parse-chat-frame.js';
 
@@ -27,14 +28,16 @@ export async function* parseChatStream(
   body: AsyncIterable<Uint8Array>,
   stats?: ChatStreamStats,
 ): AsyncGenerator<GrokEvent, void, undefined> {
-  const decoder = new TextDecoder('utf-8');
+  // StringDecoder keeps a split UTF-8 character for the next chunk, like TextDecoder({stream}),
+  // and costs far less to create (one per response).
+  const decoder = new StringDecoder('utf8');
   const parser = new ChatFrameParser();
   const counters: ChatStreamStats = stats ?? { lines: 0, malformedLines: 0 };
   const out: GrokEvent[] = [];
   let pending = '';
 
   for await (const chunk of body) {
-    const text = decoder.decode(chunk, { stream: true });
+    const text = decoder.write(chunk as Buffer);
     if (text.length === 0) continue;
     let nl = text.indexOf('\n');
     if (nl === -1) {
@@ -58,7 +61,7 @@ export async function* parseChatStream(
     pending = start < text.length ? text.slice(start) : '';
   }
 
-  const tail = pending + decoder.decode();
+  const tail = pending + decoder.end();
   if (tail.length > 0) {
     const ended = handleLine(tail, parser, out, counters);
     for (const event of out) yield event;

@@ -1,13 +1,13 @@
 // POST /v1/chat/completions: validate, resolve the model, then stream (SSE) or collect.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ModelRegistry } from '../config/index.js';
+import type { ModelRegistry, ModelSpec } from '../config/index.js';
 import type { ChatService } from '../gateway/chat-service.js';
 import { AnswerAssembler } from '../gateway/answer-assembler.js';
 import type { ChatTurnRequest, ReasoningMode } from '../gateway/types.js';
 import { buildUsage, estimatePromptTokens, estimateTokens } from '../gateway/usage.js';
 import { GrokUpstreamError } from '../grok/errors.js';
-import { chatRequestSchema } from './chat-request-schema.js';
+import { chatRequestSchema, type ChatRequestInput } from './chat-request-schema.js';
 import { ChatStreamWriter } from './chat-stream-writer.js';
 import { OpenAIHttpError, clientErrorForKind, invalidRequest } from './errors.js';
 import { toConversation } from './to-conversation.js';
@@ -19,6 +19,10 @@ export interface ChatRouteDeps {
   models: () => ModelRegistry;
   /** Live settings. */
   settings: () => { reasoning: ReasoningMode; heartbeatMs: number; showSearchSources: boolean };
+  /** Told when an SSE stream starts; the returned function is called once when it ends (metrics, graceful shutdown). */
+  onStream?: () => () => void;
+  /** Answers requests for image, image-edit and video models (absent = they get a 400). */
+  media?: (request: FastifyRequest, reply: FastifyReply, body: ChatRequestInput, spec: ModelSpec) => Promise<unknown>;
 }
 
 function completionId(): string {
@@ -51,13 +55,11 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       });
     }
     if (spec.kind !== 'chat') {
+      if (deps.media) return deps.media(request, reply, body, spec);
       throw invalidRequest(`The model '${body.model}' is a ${spec.kind} model; use the matching endpoint`, 'model', 'model_not_supported');
     }
+    if ((body.n ?? 1) > 1) throw invalidRequest('n greater than 1 is only supported by image models', 'n', 'invalid_value');
     const messages = toConversation(body.messages);
-    const withAttachment = messages.findIndex((m) => m.attachments.length > 0);
-    if (withAttachment >= 0) {
-      throw invalidRequest('Image, audio and file inputs are not supported by this gateway yet', `messages[${withAttachment}].content`, 'unsupported_content');
-    }
     const settings = deps.settings();
     const reasoning: ReasoningMode = body.reasoning_effort === 'none' ? 'hidden' : settings.reasoning;
     const stream = body.stream === true;
@@ -82,6 +84,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
         throw err;
       });
       call.account = done.account;
+      call.proxy = done.proxy;
       call.attempts = done.attempts.length;
       call.upstream = done.attempts;
       const a = done.assembler;
@@ -111,6 +114,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       throw err;
     });
     call.account = opened.lease.masked;
+    call.proxy = opened.proxy;
     call.attempts = opened.attempts.length;
     call.upstream = opened.attempts;
     reply.hijack();
@@ -122,7 +126,9 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
     const assembler = new AnswerAssembler({ reasoning, showSearchSources: settings.showSearchSources });
     const upstream = opened.upstream;
     let outcomeError: GrokUpstreamError | undefined;
-    writer.start({ 'x-request-id': request.id });
+    const streamEnded = deps.onStream?.();
+    // Headers the hooks set (x-request-id, CORS, security headers) go out with the SSE head.
+    writer.start(reply.getHeaders());
     try {
       for (let ev = opened.first; ev; ev = await upstream.next()) {
         const d = assembler.push(ev);
@@ -160,6 +166,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       call.bytes = writer.bytesWritten;
       if (writer.firstByteAt) call.firstByteMs = writer.firstByteAt - started;
       if (client.signal.aborted) call.status = 499;
+      streamEnded?.();
     }
   });
 }
@@ -173,7 +180,10 @@ function recordFailure(call: FastifyRequest['call'], err: unknown): void {
       call.attempts = err.attempts.length;
       call.upstream = err.attempts;
       const last = err.attempts[err.attempts.length - 1];
-      if (last) call.account = last.account;
+      if (last) {
+        call.account = last.account;
+        call.proxy = last.proxy;
+      }
     }
   }
 }

@@ -57,7 +57,8 @@ export const chatRequestSchema = z.looseObject({
   presence_penalty: nullableNumber,
   frequency_penalty: nullableNumber,
   seed: nullableNumber,
-  n: z.number().int().min(1).max(1, 'n greater than 1 is not supported').nullish(),
+  // More than 1 only for image models (checked per model).
+  n: z.number().int().min(1).max(10, 'n greater than 10 is not supported').nullish(),
   user: z.string().nullish(),
 });
 export type ChatRequestInput = z.infer<typeof chatRequestSchema>;

@@ -2,7 +2,6 @@
 // first delta, `finish_reason` on the last chunk, an optional usage chunk, then `data: [DONE]`.
 // Chunks are built from a precomputed prefix: this runs once per token on every stream.
 import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import type { OpenAIHttpError } from './errors.js';
 
 export interface ChunkMeta {
@@ -47,12 +46,13 @@ export class ChatStreamWriter {
   }
 
   /** Sends the SSE headers and the role chunk; starts the keep-alive timer. */
-  start(extraHeaders: Record<string, string>): void {
+  start(extraHeaders: Readonly<Record<string, string | number | string[] | undefined>>): void {
+    for (const [name, value] of Object.entries(extraHeaders)) if (value !== undefined) this.res.setHeader(name, value);
     this.res.writeHead(200, {
-      ...extraHeaders,
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
+      // No explicit "connection: keep-alive": Node sets it when the client wants it, and forcing it
+      // would keep the socket of a client that sent "Connection: close" open after the stream.
       'x-accel-buffering': 'no',
     });
     this.writeRaw(`${this.prefix}{"role":"assistant","content":""}${this.suffix}`);
@@ -87,9 +87,19 @@ export class ChatStreamWriter {
     if (!this.writeRaw(`${this.prefix}${body}${this.suffix}`)) await this.drain();
   }
 
-  private async drain(): Promise<void> {
-    if (this.res.destroyed) return;
-    await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
+  private drain(): Promise<void> {
+    if (this.res.destroyed) return Promise.resolve();
+    // Both listeners go once either fires: a long stream to a slow reader waits for 'drain' many
+    // times, and a leftover 'close' listener per wait would pile up for the stream's lifetime.
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      this.res.on('drain', done);
+      this.res.on('close', done);
+    });
   }
 
   /** The last chunk (finish_reason), the optional usage chunk, and [DONE]. */

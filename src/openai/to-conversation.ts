@@ -8,14 +8,15 @@ function toRole(role: ChatMessageInput['role']): ConversationRole {
 }
 
 export function toConversation(messages: ChatMessageInput[]): ConversationMessage[] {
-  return messages.map((m) => {
+  return messages.map((m, mi) => {
     const attachments: ConversationAttachment[] = [];
     let text = '';
     if (typeof m.content === 'string') {
       text = m.content;
     } else if (Array.isArray(m.content)) {
       const texts: string[] = [];
-      for (const part of m.content) {
+      for (const [pi, part] of m.content.entries()) {
+        const param = `messages[${mi}].content[${pi}]`;
         switch (part.type) {
           case 'text':
             texts.push(part.text);
@@ -25,12 +26,12 @@ export function toConversation(messages: ChatMessageInput[]): ConversationMessag
             break;
           case 'image_url': {
             const url = typeof part.image_url === 'string' ? part.image_url : part.image_url.url;
-            attachments.push({ kind: 'image', url });
+            attachments.push({ kind: 'image', url, param: `${param}.image_url` });
             break;
           }
           case 'file':
             if (part.file.file_data) {
-              attachments.push({ kind: 'file', url: part.file.file_data, filename: part.file.filename });
+              attachments.push({ kind: 'file', url: part.file.file_data, filename: part.file.filename, param: `${param}.file` });
             }
             break;
           case 'input_audio':
@@ -39,6 +40,7 @@ export function toConversation(messages: ChatMessageInput[]): ConversationMessag
               url: `data:audio/${part.input_audio.format};base64,${part.input_audio.data}`,
               filename: `audio.${part.input_audio.format}`,
               mimeType: `audio/${part.input_audio.format}`,
+              param: `${param}.input_audio`,
             });
             break;
         }

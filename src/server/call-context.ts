@@ -31,6 +31,8 @@ export interface CallContext {
 export interface FinishedCall extends CallContext {
   requestId: string;
   method: string;
+  /** Matched route pattern (`/v1/models/:id`), bounded unlike the raw path; undefined when no route matched. */
+  route?: string | undefined;
   /** Epoch ms the request arrived. */
   startedAt: number;
   /** Status the client got (499 when it went away first). */

@@ -1,6 +1,7 @@
 // Every error leaves as OpenAI's envelope with the right status; nothing internal leaks.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { OpenAIHttpError } from '../openai/errors.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 function fromFastifyError(err: FastifyError): OpenAIHttpError | undefined {
   switch (err.code) {
@@ -48,4 +49,13 @@ export function installErrorHandlers(app: FastifyInstance): void {
     });
     void reply.code(404).send(out.toBody());
   });
+}
+
+/**
+ * Errors Fastify raises before routing (a URL that is not valid percent-encoding, ...): the
+ * `frameworkErrors` server option, so they leave in the same envelope as everything else.
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const out = new OpenAIHttpError(400, error.message, { code: error.code === 'FST_ERR_BAD_URL' ? 'invalid_url' : 'invalid_request' });
+  void reply.code(out.status).headers(SECURITY_HEADERS).send(out.toBody());
 }

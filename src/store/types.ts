@@ -44,12 +44,57 @@ export interface KvStore {
   delete(key: string): Promise<void>;
 }
 
+/** One finished API call as the call log keeps it. Secrets are masked before it gets here. */
+export interface CallLogRecord {
+  /** Unique, time-ordered id (`<time base36>-<random>`): orders and deduplicates across instances. */
+  id: string;
+  /** Epoch ms the request arrived. */
+  time: number;
+  requestId: string;
+  method: string;
+  endpoint: string;
+  model?: string | undefined;
+  stream?: boolean | undefined;
+  /** Client API key name (masked key), never the key. */
+  apiKey?: string | undefined;
+  /** Masked account that served (or last failed) the call. */
+  account?: string | undefined;
+  proxy?: string | undefined;
+  status: number;
+  /** Failure kind (src/grok/errors.ts) when the upstream failed. */
+  kind?: string | undefined;
+  /** Error code or short message the client got. */
+  error?: string | undefined;
+  attempts?: number | undefined;
+  /** Each upstream attempt: masked account, failure kind (undefined = success), upstream status. */
+  upstream?: Array<{ account: string; kind?: string | undefined; status: number }> | undefined;
+  ttfbMs?: number | undefined;
+  latencyMs: number;
+  promptTokens?: number | undefined;
+  completionTokens?: number | undefined;
+  bytes?: number | undefined;
+}
+
+/**
+ * Persistence of the call log (the gateway answers queries from its in-memory window; this is what
+ * survives restarts). Entries are appended in batches; the store keeps at least the newest `cap`.
+ */
+export interface CallLogStore {
+  /** Appends a batch (oldest first) and drops entries beyond the newest `cap` (file: lazily, up to 2 × cap). */
+  append(entries: readonly CallLogRecord[], cap: number): Promise<void>;
+  /** The newest `limit` entries, oldest first. The file driver also compacts its file to them (start-up). */
+  loadRecent(limit: number): Promise<CallLogRecord[]>;
+  /** Deletes entries older than `before` (epoch ms), or every entry when undefined. Returns how many. */
+  deleteBefore(before?: number): Promise<number>;
+}
+
 export interface Store {
   mode: StorageMode;
   accounts: AccountStore;
   inflight: InflightCounter;
   locks: LockStore;
   kv: KvStore;
+  callLogs: CallLogStore;
   /** Resolves when the backing server answers (no-op for file). */
   ping(): Promise<void>;
   /** True while the last operation against the backing server succeeded. */

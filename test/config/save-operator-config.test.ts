@@ -7,7 +7,7 @@ import { tempDataDir } from './helpers.js';
 
 void describe('saveOperatorConfig', () => {
   void it('round trips through loadConfig and merges into what is there', () => {
-    const dir = tempDataDir('# operator notes\n[server]\nport = 9000\n[proxy]\nkeep = "me"\n');
+    const dir = tempDataDir('# operator notes\n[server]\nport = 9000\n[no_such_section]\nkeep = "me"\n');
     saveOperatorConfig(dir, {
       chat: { reasoning: 'think_tags' },
       'app.api_keys': ['sk-one', 'sk-two'],
@@ -24,7 +24,7 @@ void describe('saveOperatorConfig', () => {
     assert.equal(loaded.config.models.find((m) => m.id === 'grok-chat-fast')?.description, 'x');
     assert.equal(loaded.sources['chat.reasoning'], 'file');
     // The operator's unknown section is kept (and still warned about), not silently lost.
-    assert.ok(loaded.warnings.some((w) => w.includes('[proxy]')));
+    assert.ok(loaded.warnings.some((w) => w.includes('[no_such_section]')));
     assert.match(readFileSync(join(dir, 'config.toml'), 'utf8'), /keep = "me"/);
   });
 

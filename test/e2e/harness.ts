@@ -52,6 +52,8 @@ export async function startHarness(opts: HarnessOptions = {}, existingSim?: Fake
     retry: { backoff_base: 0.01, backoff_max: 0.05 },
     // Tests control the simulator's accounts; a background quota sync would race their assertions.
     accounts: { sync_on_import: false, flush_interval: 0.1, poll_interval: 0.2 },
+    // G2A_E2E_TRANSPORT=impit runs an e2e suite over the browser-impersonating transport (test/egress).
+    ...(process.env.G2A_E2E_TRANSPORT ? { network: { transport: process.env.G2A_E2E_TRANSPORT } } : {}),
     ...opts.overrides,
   };
   const gw = await createGateway({

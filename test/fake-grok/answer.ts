@@ -69,7 +69,8 @@ export function splitTokens(text: string): string[] {
     // Keep trailing whitespace with its word rather than as a token of its own.
     const last = pieces[pieces.length - 1];
     if (pieces.length > 1 && last !== undefined && last.trim() === '') pieces[pieces.length - 2] += pieces.pop() ?? '';
-    out.push(...pieces);
+    // One push per piece: a spread of a very long word's pieces would overflow the call stack.
+    for (const p of pieces) out.push(p);
   }
   return out;
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Store, StoreOptions } from '../../src/store/index.js';
-import { byId, makeRecord, sleep } from './helpers.js';
+import { byId, makeCallLog, makeRecord, sleep } from './helpers.js';
 
 export type StoreOverrides = Partial<Pick<StoreOptions, 'inflightTtlMs' | 'flushIntervalMs' | 'logger'>>;
 
@@ -235,6 +235,63 @@ export function runStoreContract(name: string, makeBackend: () => Promise<StoreB
         const again = await open();
         assert.deepEqual(await again.accounts.loadAll(), [recs[0]]);
         assert.equal(await again.kv.get('admin'), 'hash');
+      }));
+
+    void it('appends call-log entries and loads the newest, oldest first', () =>
+      withBackend(makeBackend, async (open) => {
+        const [a, b] = await pair(open);
+        assert.deepEqual(await a.callLogs.loadRecent(10), []);
+        const first = [1, 2, 3].map((n) => makeCallLog(n));
+        await a.callLogs.append(first, 100);
+        await a.callLogs.append([], 100);
+        const second = [4, 5].map((n) => makeCallLog(n, { model: 'ünïcødé 🚀 "model"' }));
+        await a.callLogs.append(second, 100);
+        assert.deepEqual(await b.callLogs.loadRecent(100), [...first, ...second]);
+        assert.deepEqual(await b.callLogs.loadRecent(2), second);
+        assert.deepEqual(await b.callLogs.loadRecent(0), []);
+      }));
+
+    void it('keeps the call log capped at the newest entries', () =>
+      withBackend(makeBackend, async (open) => {
+        const s = await open();
+        const all = Array.from({ length: 250 }, (_, i) => makeCallLog(i + 1));
+        for (let i = 0; i < all.length; i += 25) await s.callLogs.append(all.slice(i, i + 25), 50);
+        // Whatever the driver keeps beyond the cap (file: up to 2 × cap), loadRecent returns the newest.
+        assert.deepEqual(await s.callLogs.loadRecent(50), all.slice(-50));
+        assert.deepEqual((await s.callLogs.loadRecent(1000)).slice(-50), all.slice(-50));
+        assert.ok((await s.callLogs.loadRecent(1000)).length <= 100, 'at most 2 × cap retained');
+        // One big batch past the cap.
+        const big = Array.from({ length: 1200 }, (_, i) => makeCallLog(1000 + i));
+        await s.callLogs.append(big, 1000);
+        assert.deepEqual(await s.callLogs.loadRecent(1000), big.slice(-1000));
+      }));
+
+    void it('deletes call-log entries before a time, or all', () =>
+      withBackend(makeBackend, async (open) => {
+        const [a, b] = await pair(open);
+        const all = Array.from({ length: 20 }, (_, i) => makeCallLog(i + 1));
+        await a.callLogs.append(all, 100);
+        const cut = all[10]!.time;
+        assert.equal(await b.callLogs.deleteBefore(cut), 10);
+        assert.deepEqual(await a.callLogs.loadRecent(100), all.slice(10));
+        assert.equal(await a.callLogs.deleteBefore(cut), 0);
+        await a.callLogs.append([makeCallLog(30)], 100);
+        assert.equal(await b.callLogs.deleteBefore(), 11);
+        assert.deepEqual(await a.callLogs.loadRecent(100), []);
+        assert.equal(await a.callLogs.deleteBefore(), 0);
+        await a.callLogs.append([makeCallLog(31)], 100);
+        assert.deepEqual(await b.callLogs.loadRecent(100), [makeCallLog(31)]);
+      }));
+
+    void it('keeps the call log across close() and a new store', () =>
+      withBackend(makeBackend, async (open) => {
+        const s = await open();
+        const all = Array.from({ length: 5 }, (_, i) => makeCallLog(i + 1));
+        await s.callLogs.append(all, 100);
+        await s.close();
+        await assert.rejects(s.callLogs.append([makeCallLog(9)], 100), /closed/);
+        const again = await open();
+        assert.deepEqual(await again.callLogs.loadRecent(100), all);
       }));
 
     void it('answers ping and reports healthy', () =>

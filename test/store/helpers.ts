@@ -2,7 +2,7 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import type { AccountRecord } from '../../src/store/index.js';
+import type { AccountRecord, CallLogRecord } from '../../src/store/index.js';
 
 /** A valid, canonical record (every default present). */
 export function makeRecord(n: number, over: Partial<AccountRecord> = {}): AccountRecord {
@@ -25,6 +25,32 @@ export function makeRecord(n: number, over: Partial<AccountRecord> = {}): Accoun
     failures: 0,
     consecutiveFailures: 0,
     updatedAt: 1_700_000_000_000 + n,
+    ...over,
+  };
+}
+
+/** A call-log entry started at `1_700_000_000_000 + n * 1000`. */
+export function makeCallLog(n: number, over: Partial<CallLogRecord> = {}): CallLogRecord {
+  const time = 1_700_000_000_000 + n * 1000;
+  return {
+    id: `${time.toString(36)}-${String(n).padStart(6, '0')}`,
+    time,
+    requestId: `req-${n}`,
+    method: 'POST',
+    endpoint: '/v1/chat/completions',
+    model: n % 2 === 0 ? 'grok-chat-fast' : 'grok-chat-expert',
+    stream: n % 3 === 0,
+    apiKey: 'sk-tes****0000',
+    account: `sso-to****${String(n % 10).padStart(4, '0')}`,
+    status: n % 5 === 0 ? 429 : 200,
+    ...(n % 5 === 0 ? { kind: 'rate-limited', error: 'rate_limit_exceeded' } : {}),
+    attempts: 1,
+    upstream: [{ account: `sso-to****${String(n % 10).padStart(4, '0')}`, status: n % 5 === 0 ? 429 : 200 }],
+    ttfbMs: 100 + n,
+    latencyMs: 500 + n,
+    promptTokens: 10,
+    completionTokens: 20,
+    bytes: 1234,
     ...over,
   };
 }

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { createStore, redactUrl, type Store } from '../../src/store/index.js';
 import { runStoreContract, type StoreBackend } from './contract.js';
-import { captureLogger, expectRejection, makeRecord, randomSuffix, sleep, TcpProxy, waitFor } from './helpers.js';
+import { captureLogger, expectRejection, makeCallLog, makeRecord, randomSuffix, sleep, TcpProxy, waitFor } from './helpers.js';
 
 const REDIS_URL = process.env.G2A_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const RUN = `g2a_test_${randomSuffix()}`;
@@ -67,9 +67,18 @@ void describe('redis store', () => {
       await s.accounts.deleteMany([makeRecord(1).id]);
       await s.accounts.upsertMany([makeRecord(2)]);
       await s.kv.set('k', 'v');
+      await s.callLogs.append([makeCallLog(1)], 10);
       const prefix = `${RUN}_${serial}`;
       const keys = (await (await adminClient()).keys(`${prefix}:*`)).sort();
-      assert.deepEqual(keys, [`${prefix}:account:acc000002`, `${prefix}:accounts:changed`, `${prefix}:accounts:clock`, `${prefix}:accounts:deleted`, `${prefix}:kv`]);
+      assert.deepEqual(keys, [
+        `${prefix}:account:acc000002`,
+        `${prefix}:accounts:changed`,
+        `${prefix}:accounts:clock`,
+        `${prefix}:accounts:deleted`,
+        `${prefix}:calllog`,
+        `${prefix}:kv`,
+      ]);
+      assert.equal(await (await adminClient()).type(`${prefix}:calllog`), 'zset');
       assert.deepEqual(JSON.parse((await (await adminClient()).get(`${prefix}:account:acc000002`)) ?? 'null'), makeRecord(2));
     } finally {
       await s.close();

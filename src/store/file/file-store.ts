@@ -1,5 +1,6 @@
 // The default store: one process, state in memory, written behind to ${dataDir}/accounts.json
 // and ${dataDir}/kv.json (at most one atomic write per file per interval; close() flushes).
+// The call log is appended to ${dataDir}/call_logs.jsonl.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -10,6 +11,7 @@ import type { Store } from '../types.js';
 import { checkAccountRecord, idOf } from '../validate-account-record.js';
 import { removeStaleTempFiles } from './atomic-write-file.js';
 import { CoalescingWriter } from './coalescing-writer.js';
+import { CALL_LOG_FILE, FileCallLogStore } from './file-call-log-store.js';
 import { FileAccountStore } from './file-account-store.js';
 import { FileKvStore } from './file-kv-store.js';
 import { MemoryInflightCounter } from './memory-inflight-counter.js';
@@ -33,6 +35,7 @@ export class FileStore implements Store {
   readonly inflight: MemoryInflightCounter;
   readonly locks: MemoryLockStore;
   readonly kv: FileKvStore;
+  readonly callLogs: FileCallLogStore;
   readonly accountsPath: string;
   readonly kvPath: string;
   private readonly health: StoreHealth;
@@ -54,6 +57,13 @@ export class FileStore implements Store {
       deletionRetentionMs: opts.deletionRetentionMs,
     });
     this.kv = new FileKvStore({ assertOpen, onChange: () => this.kvWriter.markDirty() });
+    this.callLogs = new FileCallLogStore({
+      path: join(opts.dataDir, CALL_LOG_FILE),
+      assertOpen,
+      logger: opts.logger,
+      onOk: () => this.health.ok(),
+      onError: (err, context) => this.health.fail(err, context),
+    });
     this.inflight = new MemoryInflightCounter(assertOpen);
     this.locks = new MemoryLockStore(assertOpen);
     this.accountsWriter = this.writerFor(this.accountsPath, () => this.accounts.serialize());
@@ -94,7 +104,7 @@ export class FileStore implements Store {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.closed = true;
-      const results = await Promise.allSettled([this.accountsWriter.close(), this.kvWriter.close()]);
+      const results = await Promise.allSettled([this.accountsWriter.close(), this.kvWriter.close(), this.callLogs.drain()]);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw this.health.fail(failed.reason, 'final write on close failed');
     })();

@@ -9,6 +9,8 @@ export interface MysqlTables {
   kv: string;
   /** One row per clock; `accounts` is the change clock of account writes. */
   clock: string;
+  /** One row per finished API call (the call log). */
+  callLogs: string;
 }
 
 const PREFIX_RE = /^[A-Za-z0-9_]{1,40}$/;
@@ -24,6 +26,7 @@ export function mysqlTables(prefix: string): MysqlTables {
     locks: `\`${prefix}_locks\``,
     kv: `\`${prefix}_kv\``,
     clock: `\`${prefix}_sync_clock\``,
+    callLogs: `\`${prefix}_call_logs\``,
   };
 }
 
@@ -73,5 +76,22 @@ export function schemaStatements(t: MysqlTables): string[] {
       PRIMARY KEY (name)
     ) ${TABLE_OPTIONS}`,
     `INSERT IGNORE INTO ${t.clock} (name, value) VALUES ('accounts', 0)`,
+    `CREATE TABLE IF NOT EXISTS ${t.callLogs} (
+      seq BIGINT NOT NULL AUTO_INCREMENT,
+      id VARCHAR(64) NOT NULL,
+      started_at BIGINT NOT NULL,
+      status SMALLINT NOT NULL,
+      model VARCHAR(191) NULL,
+      account VARCHAR(64) NULL,
+      api_key VARCHAR(64) NULL,
+      data MEDIUMTEXT NOT NULL,
+      PRIMARY KEY (seq),
+      UNIQUE KEY uq_id (id),
+      KEY idx_started_at (started_at),
+      KEY idx_account (account, started_at),
+      KEY idx_model (model, started_at),
+      KEY idx_status (status, started_at),
+      KEY idx_api_key (api_key, started_at)
+    ) ${TABLE_OPTIONS}`,
   ];
 }

@@ -5,6 +5,7 @@ import { redactUrl, urlSecrets } from '../redact-url.js';
 import { StoreHealth } from '../store-health.js';
 import type { Store } from '../types.js';
 import { MysqlAccountStore } from './mysql-account-store.js';
+import { MysqlCallLogStore } from './mysql-call-log-store.js';
 import { MysqlDb } from './mysql-db.js';
 import { MysqlInflightCounter } from './mysql-inflight-counter.js';
 import { MysqlKvStore } from './mysql-kv-store.js';
@@ -27,6 +28,7 @@ export class MysqlStore implements Store {
   readonly inflight: MysqlInflightCounter;
   readonly locks: MysqlLockStore;
   readonly kv: MysqlKvStore;
+  readonly callLogs: MysqlCallLogStore;
   private readonly tables: MysqlTables;
   private readonly db: MysqlDb;
   private readonly health: StoreHealth;
@@ -53,6 +55,7 @@ export class MysqlStore implements Store {
     this.inflight = new MysqlInflightCounter(this.db, this.tables, opts.inflightTtlMs);
     this.locks = new MysqlLockStore(this.db, this.tables);
     this.kv = new MysqlKvStore(this.db, this.tables);
+    this.callLogs = new MysqlCallLogStore(this.db, this.tables);
     // Like the Redis client, connect (and create the tables) in the background so healthy()
     // soon tells the truth; failures are logged and recorded, and the next call retries.
     this.ping().catch(() => undefined);

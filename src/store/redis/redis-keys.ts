@@ -14,6 +14,8 @@ export interface RedisKeys {
   lock(name: string): string;
   /** Hash of the small documents. */
   kv: string;
+  /** Sorted set of call-log entries: score = start time (epoch ms), member = the entry's JSON. */
+  callLog: string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -25,5 +27,6 @@ export function redisKeys(prefix: string): RedisKeys {
     inflight: (id) => `${prefix}:inflight:${id}`,
     lock: (name) => `${prefix}:lock:${name}`,
     kv: `${prefix}:kv`,
+    callLog: `${prefix}:calllog`,
   };
 }

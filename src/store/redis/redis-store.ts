@@ -8,6 +8,7 @@ import { StoreClosedError, StoreError } from '../store-error.js';
 import { StoreHealth } from '../store-health.js';
 import type { Store } from '../types.js';
 import { RedisAccountStore } from './redis-account-store.js';
+import { RedisCallLogStore } from './redis-call-log-store.js';
 import { RedisInflightCounter } from './redis-inflight-counter.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisKvStore } from './redis-kv-store.js';
@@ -36,6 +37,7 @@ export class RedisStore implements Store {
   readonly inflight: RedisInflightCounter;
   readonly locks: RedisLockStore;
   readonly kv: RedisKvStore;
+  readonly callLogs: RedisCallLogStore;
   private readonly client: Redis;
   private readonly health: StoreHealth;
   private closed = false;
@@ -75,6 +77,7 @@ export class RedisStore implements Store {
     this.inflight = new RedisInflightCounter(this.client, keys, opts.inflightTtlMs, run);
     this.locks = new RedisLockStore(this.client, keys, run);
     this.kv = new RedisKvStore(this.client, keys, run);
+    this.callLogs = new RedisCallLogStore(this.client, keys, run);
   }
 
   ping(): Promise<void> {

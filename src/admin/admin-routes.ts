@@ -1,0 +1,45 @@
+// The admin API under /api: one encapsulated Fastify plugin. Every route but POST /api/login needs
+// an admin session. JSON in and out; errors in the OpenAI envelope. docs/admin-api.md documents it.
+import type { FastifyInstance } from 'fastify';
+import type { AdminDeps } from './admin-deps.js';
+import { installAdminAuth, registerAuthRoutes } from './auth-routes.js';
+import { registerLogRoutes } from './log-routes.js';
+import { registerProxyRoutes } from './proxy-routes.js';
+import { registerSettingsRoutes } from './settings-routes.js';
+import { registerStatsRoutes } from './stats-routes.js';
+import { registerTokenRoutes } from './token-routes.js';
+
+export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+  await app.register(
+    async (api) => {
+      // Admin answers are private and never cached by a proxy or the browser.
+      api.addHook('onSend', async (_request, reply, payload) => {
+        if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+        return payload;
+      });
+      // Bodies may be omitted on POSTs that take none (logout, refresh-all, cache clear).
+      api.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+        const text = typeof body === 'string' ? body : body.toString('utf8');
+        if (text.trim() === '') {
+          done(null, {});
+          return;
+        }
+        try {
+          // Keys that could reach an object's prototype when merged are dropped.
+          done(null, JSON.parse(text, (key, value: unknown) => (key === '__proto__' || key === 'constructor' ? undefined : value)) as unknown);
+        } catch (err) {
+          (err as { statusCode?: number }).statusCode = 400;
+          done(err as Error, undefined);
+        }
+      });
+      installAdminAuth(api, deps);
+      registerAuthRoutes(api, deps);
+      registerTokenRoutes(api, deps);
+      registerSettingsRoutes(api, deps);
+      registerStatsRoutes(api, deps);
+      registerLogRoutes(api, deps);
+      if (deps.proxies) registerProxyRoutes(api, deps, deps.proxies);
+    },
+    { prefix: '/api' },
+  );
+}

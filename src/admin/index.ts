@@ -1,0 +1,5 @@
+// Public surface of the admin area: the /api plugin, its dependencies, and the auth parts.
+export { registerAdmin } from './admin-routes.js';
+export type { AdminDeps, ChatProbe, MediaCacheView, ProxyAdmin, SettingsController } from './admin-deps.js';
+export { AdminCredentials, LoginLimiter, SessionStore, MIN_PASSWORD_LENGTH, type PasswordSource } from './auth/index.js';
+export { LIVE_KEYS } from './settings-routes.js';

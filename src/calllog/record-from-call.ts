@@ -1,0 +1,53 @@
+// A finished call (server/call-context.ts) → the entry the call log keeps. Accounts and API keys
+// arrive masked already; long client-chosen strings (model names, error texts) are cut short.
+import { randomBytes } from 'node:crypto';
+import type { FinishedCall } from '../server/call-context.js';
+import type { CallLogRecord } from '../store/index.js';
+
+const MAX_MODEL = 200;
+const MAX_ERROR = 300;
+const MAX_UPSTREAM = 10;
+
+/** Per-process random part of entry ids, so two instances never mint the same id. */
+const INSTANCE = randomBytes(4).toString('hex');
+let serial = 0;
+
+export function newEntryId(time: number): string {
+  serial = (serial + 1) % 0x7fffffff;
+  return `${time.toString(36)}-${INSTANCE}${serial.toString(36)}`;
+}
+
+const cut = (s: string, max: number): string => (s.length > max ? s.slice(0, max) : s);
+
+/** Only API traffic is logged: /v1/* (the admin API and the console's own requests are not). */
+export function isApiCall(call: FinishedCall): boolean {
+  return call.endpoint.startsWith('/v1/');
+}
+
+export function recordFromCall(c: FinishedCall): CallLogRecord {
+  const r: CallLogRecord = {
+    id: newEntryId(c.startedAt),
+    time: c.startedAt,
+    requestId: c.requestId,
+    method: c.method,
+    endpoint: cut(c.endpoint, MAX_MODEL),
+    status: c.status,
+    latencyMs: c.latencyMs,
+  };
+  if (c.model !== undefined) r.model = cut(c.model, MAX_MODEL);
+  if (c.stream !== undefined) r.stream = c.stream;
+  if (c.apiKey !== undefined) r.apiKey = c.apiKey;
+  if (c.account !== undefined) r.account = c.account;
+  if (c.proxy !== undefined) r.proxy = c.proxy;
+  if (c.kind !== undefined) r.kind = c.kind;
+  if (c.error !== undefined) r.error = cut(c.error, MAX_ERROR);
+  if (c.attempts !== undefined) r.attempts = c.attempts;
+  if (c.upstream !== undefined && c.upstream.length > 0) {
+    r.upstream = c.upstream.slice(0, MAX_UPSTREAM).map((u) => (u.kind === undefined ? { account: u.account, status: u.status } : { account: u.account, kind: u.kind, status: u.status }));
+  }
+  if (c.firstByteMs !== undefined) r.ttfbMs = c.firstByteMs;
+  if (c.promptTokens !== undefined) r.promptTokens = c.promptTokens;
+  if (c.completionTokens !== undefined) r.completionTokens = c.completionTokens;
+  if (c.bytes !== undefined) r.bytes = c.bytes;
+  return r;
+}

@@ -1,0 +1,162 @@
+// Client attachments (image_url, file and input_audio parts, reference images) → bytes ready to
+// upload to Grok. data: URLs are decoded; our own cached media is read from the cache; other URLs
+// are fetched with the SSRF-safe fetcher (public addresses only, size and time capped). Failures
+// are a 400 naming the request field. Uploading happens per attempt (an upload belongs to the
+// account that made it), on a fresh connection each (GrokMediaClient.upload).
+import type { GrokMediaClient, UploadedFile } from '../grok/index.js';
+import { extForMime, FetchFailedError, ownMediaRef, safeFetch, sniffImage, UrlRefusedError, type MediaCache } from '../media/index.js';
+import { invalidRequest, OpenAIHttpError } from '../openai/errors.js';
+import { attachmentsInOrder } from './messages-to-grok-prompt.js';
+import type { ConversationAttachment, ConversationMessage } from './types.js';
+
+export interface PreparedFile {
+  fileName: string;
+  mimeType: string;
+  bytes: Buffer;
+}
+
+export interface AttachmentSettings {
+  maxBytes: number;
+  timeoutMs: number;
+  allowPrivate: boolean;
+}
+
+/** What ChatService needs to send attachments with a chat. */
+export interface AttachmentUploader {
+  /** Loads every attachment of the conversation (once per request); undefined when there are none. */
+  prepare(messages: ConversationMessage[], signal: AbortSignal): Promise<PreparedFile[] | undefined>;
+  /** Uploads them with one account; returns the fileMetadataIds for `fileAttachments`. */
+  upload(token: string, files: PreparedFile[], signal: AbortSignal): Promise<string[]>;
+}
+
+const MAX_ATTACHMENTS = 16;
+
+function parseDataUrl(url: string): { mimeType: string; bytes: Buffer } | undefined {
+  const comma = url.indexOf(',');
+  if (!url.startsWith('data:') || comma === -1) return undefined;
+  const meta = url.slice(5, comma);
+  const data = url.slice(comma + 1);
+  const parts = meta.split(';');
+  const mimeType = (parts[0] ?? '').trim().toLowerCase() || 'application/octet-stream';
+  const base64 = parts.slice(1).some((p) => p.trim().toLowerCase() === 'base64');
+  try {
+    return { mimeType, bytes: base64 ? Buffer.from(data, 'base64') : Buffer.from(decodeURIComponent(data), 'utf8') };
+  } catch {
+    return undefined;
+  }
+}
+
+function lastSegment(url: string): string | undefined {
+  try {
+    const seg = new URL(url).pathname.split('/').filter((s) => s !== '').pop();
+    if (!seg) return undefined;
+    const clean = decodeURIComponent(seg).replace(/[^A-Za-z0-9._-]+/g, '_').slice(-100);
+    return /\.[A-Za-z0-9]{1,5}$/.test(clean) ? clean : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class AttachmentLoader {
+  constructor(
+    private readonly cache: MediaCache,
+    private readonly settings: () => AttachmentSettings,
+  ) {}
+
+  /**
+   * Bytes of one attachment. `param` names the request field in errors
+   * (e.g. `messages[1].content[0].image_url`).
+   */
+  async load(att: ConversationAttachment, param: string, signal?: AbortSignal): Promise<PreparedFile> {
+    const s = this.settings();
+    const url = att.url.trim();
+    let mimeType: string | undefined = att.mimeType;
+    let bytes: Buffer;
+    let nameFromUrl: string | undefined;
+    if (url.startsWith('data:')) {
+      const d = parseDataUrl(url);
+      if (!d) throw invalidRequest(`Invalid data URL in '${param}'`, param, 'invalid_image_url');
+      bytes = d.bytes;
+      mimeType ??= d.mimeType;
+      if (bytes.length > s.maxBytes) {
+        throw invalidRequest(`The data URL in '${param}' is larger than ${Math.round(s.maxBytes / 1024 / 1024)} MB (media.max_download_mb)`, param, 'invalid_image_url');
+      }
+    } else {
+      const own = ownMediaRef(url);
+      const cached = own ? await this.cache.read(own.kind, own.name) : undefined;
+      if (cached) {
+        bytes = cached.bytes;
+        mimeType = cached.mimeType;
+        nameFromUrl = own?.name;
+      } else {
+        try {
+          const got = await safeFetch(url, { maxBytes: s.maxBytes, timeoutMs: s.timeoutMs, allowPrivate: s.allowPrivate, signal });
+          bytes = got.bytes;
+          mimeType ??= got.contentType?.split(';')[0]?.trim().toLowerCase();
+          nameFromUrl = lastSegment(got.url);
+        } catch (err) {
+          if (err instanceof UrlRefusedError) {
+            throw invalidRequest(`Refusing to fetch the URL in '${param}': ${err.message}`, param, 'invalid_image_url');
+          }
+          if (err instanceof FetchFailedError) {
+            throw invalidRequest(`Could not download the URL in '${param}': ${err.message}`, param, 'invalid_image_url');
+          }
+          throw err;
+        }
+      }
+    }
+    if (bytes.length === 0) throw invalidRequest(`The attachment in '${param}' is empty`, param, 'invalid_image_url');
+    if (att.kind === 'image') {
+      const sniffed = sniffImage(bytes);
+      if (sniffed) mimeType = sniffed.mimeType;
+      else if (!mimeType?.startsWith('image/')) {
+        throw invalidRequest(`The content of '${param}' is not an image (JPEG, PNG, WebP or GIF expected)`, param, 'invalid_image_url');
+      }
+    }
+    const type = mimeType && mimeType !== '' ? mimeType : 'application/octet-stream';
+    const ext = extForMime(type) ?? (type.split('/')[1]?.replace(/[^a-z0-9]/g, '').slice(0, 5) || 'bin');
+    const fileName = att.filename ?? nameFromUrl ?? `${att.kind === 'image' ? 'image' : 'file'}.${ext}`;
+    return { fileName, mimeType: type, bytes };
+  }
+}
+
+/** Field name of an attachment for error messages. */
+export function attachmentParam(att: ConversationAttachment): string {
+  return att.param ?? 'messages';
+}
+
+/** Uploads files with one account, at most 3 at a time, in order. */
+export async function uploadAll(media: GrokMediaClient, token: string, files: PreparedFile[], signal: AbortSignal): Promise<UploadedFile[]> {
+  const out: UploadedFile[] = new Array<UploadedFile>(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++;
+      const f = files[i] as PreparedFile;
+      out[i] = await media.upload(token, { fileName: f.fileName, mimeType: f.mimeType, bytes: f.bytes }, { signal });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(3, files.length) }, () => worker()));
+  return out;
+}
+
+/** The chat path's uploader: every attachment of the conversation, in message order. */
+export class ChatAttachments implements AttachmentUploader {
+  constructor(
+    private readonly loader: AttachmentLoader,
+    private readonly media: GrokMediaClient,
+  ) {}
+
+  async prepare(messages: ConversationMessage[], signal: AbortSignal): Promise<PreparedFile[] | undefined> {
+    const list = attachmentsInOrder(messages);
+    if (list.length === 0) return undefined;
+    if (list.length > MAX_ATTACHMENTS) {
+      throw new OpenAIHttpError(400, `At most ${MAX_ATTACHMENTS} attachments per request (got ${list.length})`, { code: 'too_many_attachments', param: 'messages' });
+    }
+    return Promise.all(list.map((a) => this.loader.load(a, attachmentParam(a), signal)));
+  }
+
+  async upload(token: string, files: PreparedFile[], signal: AbortSignal): Promise<string[]> {
+    return (await uploadAll(this.media, token, files, signal)).map((u) => u.fileMetadataId);
+  }
+}

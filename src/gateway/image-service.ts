@@ -1,0 +1,286 @@
+// Image generation and editing use cases. Three upstream paths:
+//   imagine-ws  the imagine WebSocket (grok-imagine-image / -pro with image.use_ws = true)
+//   chat-image  a "Drawing: <prompt>" chat call collecting the image frames (lite always; others
+//               when image.use_ws = false; reference images attached as fileAttachments)
+//   image-edit  upload references, create a media post, run imagine-image-edit (protocol 6.2)
+// Every path runs inside the retry layer (another account per attempt) and publishes the images
+// (cache link, base64 or upstream URL) inside the attempt, with the account that drew them.
+import type { AccountSource, AccountTier } from '../accounts/index.js';
+import type { ModelSpec } from '../config/index.js';
+import type { EgressRoute, EgressSelector } from '../egress/index.js';
+import {
+  buildChatBody,
+  buildImageEditBody,
+  classifyInBandError,
+  GrokUpstreamError,
+  type GrokMediaClient,
+  type ImagineClient,
+} from '../grok/index.js';
+import type { MediaPublisher, PublishedMedia, PublishTarget } from '../media/index.js';
+import { uploadAll, type PreparedFile } from './attachments.js';
+import { EgressAttempts } from './egress-attempts.js';
+import { runWithAccountRetries, type AttemptRecord, type RetryPolicy } from './retry.js';
+import { UpstreamChat, type UpstreamChatOpener } from './upstream-chat.js';
+
+export type ImagePath = 'imagine-ws' | 'chat-image' | 'image-edit';
+
+export interface ImageSettings {
+  useWs: boolean;
+  roundTimeoutMs: number;
+  wsIdleTimeoutMs: number;
+  chatIdleTimeoutMs: number;
+  chatRequestTimeoutMs: number;
+  temporary: boolean;
+  disableMemory: boolean;
+  retry: RetryPolicy;
+  /** Upstream modelName of the edit flow (from the image-edit model, else imagine-image-edit). */
+  editUpstreamModel: string;
+}
+
+export interface ImageServiceDeps {
+  client: UpstreamChatOpener;
+  media: GrokMediaClient;
+  imagine: ImagineClient;
+  publisher: MediaPublisher;
+  accounts: AccountSource;
+  settings: () => ImageSettings;
+  /** Chat calls leave through the account's bound proxy (uploads, downloads and the WebSocket use MediaTransport). */
+  egress?: EgressSelector | undefined;
+  onRetry?: (info: { requestId: string; attempt: number; account: string; kind: string; delayMs: number }) => void;
+}
+
+export type ImageProgress =
+  | { type: 'progress'; index: number; percent: number }
+  | { type: 'partial'; index: number; bytes: Buffer; mimeType: string };
+
+export interface ImageJob {
+  requestId: string;
+  prompt: string;
+  n: number;
+  /** 1:1, 2:3, 3:2, 9:16 or 16:9 (imagine only). */
+  aspectRatio: string;
+  /** Input images: edit references (image-edit), attachments (chat-image). */
+  references: PreparedFile[];
+  target: PublishTarget;
+  signal: AbortSignal;
+  onProgress?: ((p: ImageProgress) => void) | undefined;
+}
+
+export interface ImageResult {
+  images: PublishedMedia[];
+  path: ImagePath;
+  account: string;
+  attempts: AttemptRecord[];
+  /** Grok's rewritten prompt (edit flow), when it returned one. */
+  revisedPrompt: string | undefined;
+}
+
+interface Drawn {
+  images: PublishedMedia[];
+  revisedPrompt?: string | undefined;
+}
+
+/** Which path a request takes, and why (logged with every image request). */
+export function chooseImagePath(spec: ModelSpec, useWs: boolean, hasReferences: boolean): { path: ImagePath; reason: string } {
+  if (spec.kind === 'image-edit') return { path: 'image-edit', reason: 'image-edit model' };
+  if (spec.mode === 'fast') {
+    return { path: 'chat-image', reason: hasReferences ? 'mode "fast" (lite) draws through chat; input images attached' : 'mode "fast" (lite) always draws through chat' };
+  }
+  if (hasReferences) return { path: 'image-edit', reason: 'input images given: the imagine WebSocket takes none, the edit flow does' };
+  return useWs ? { path: 'imagine-ws', reason: 'image.use_ws = true' } : { path: 'chat-image', reason: 'image.use_ws = false' };
+}
+
+/** `@IMAGE1`, `@image2`, ... → `@<fileMetadataId>` of that upload (1-based); others left alone. */
+export function replaceImagePlaceholders(prompt: string, fileIds: readonly string[]): string {
+  return prompt.replace(/@IMAGE(\d{1,2})\b/gi, (all, d: string) => {
+    const id = fileIds[Number(d) - 1];
+    return id === undefined ? all : `@${id}`;
+  });
+}
+
+interface ChatFinals {
+  urls: string[];
+  moderated: number;
+  modelError: string | undefined;
+}
+
+export class ImageService {
+  constructor(private readonly deps: ImageServiceDeps) {}
+
+  async run(spec: ModelSpec, path: ImagePath, job: ImageJob): Promise<ImageResult> {
+    const s = this.deps.settings();
+    const egress = new EgressAttempts(this.deps.egress);
+    const result = await runWithAccountRetries({
+      accounts: this.deps.accounts,
+      tier: spec.tier as AccountTier,
+      bucket: spec.bucket,
+      policy: s.retry,
+      signal: job.signal,
+      onRetry: (r) => this.deps.onRetry?.({ requestId: job.requestId, attempt: r.attempt, account: r.account, kind: r.error.kind, delayMs: r.delayMs }),
+      attempt: async (lease): Promise<Drawn> => {
+        if (path === 'imagine-ws') return this.viaImagine(lease.token, spec, job, s);
+        const route = egress.route(lease.accountId);
+        try {
+          const drawn = path === 'chat-image' ? await this.viaChat(lease.token, job, s, route) : await this.viaEdit(lease.token, spec, job, s, route);
+          egress.succeeded(route);
+          return drawn;
+        } catch (err) {
+          egress.failed(route, err, job.signal);
+          throw err;
+        }
+      },
+    });
+    egress.annotate(result.attempts);
+    result.lease.release({ ok: true });
+    return { images: result.value.images, path, account: result.lease.masked, attempts: result.attempts, revisedPrompt: result.value.revisedPrompt };
+  }
+
+  private publishAll(token: string, sources: Array<{ bytes?: Buffer; upstream?: string }>, job: ImageJob): Promise<PublishedMedia[]> {
+    return Promise.all(sources.map((src) => this.deps.publisher.publish('image', token, src, job.target, job.signal)));
+  }
+
+  private async viaImagine(token: string, spec: ModelSpec, job: ImageJob, s: ImageSettings): Promise<Drawn> {
+    const ordinal = new Map<number, number>();
+    const indexOf = (slot: number): number => {
+      let i = ordinal.get(slot);
+      if (i === undefined) {
+        i = ordinal.size;
+        ordinal.set(slot, i);
+      }
+      return i;
+    };
+    const r = await this.deps.imagine.generate(token, {
+      prompt: job.prompt,
+      aspectRatio: job.aspectRatio,
+      enablePro: spec.mode === 'quality',
+      n: job.n,
+      roundTimeoutMs: s.roundTimeoutMs,
+      idleTimeoutMs: s.wsIdleTimeoutMs,
+      signal: job.signal,
+      onPartial: (p) => job.onProgress?.({ type: 'partial', index: indexOf(p.slot), bytes: p.bytes, mimeType: p.mimeType }),
+      onProgress: (p) => job.onProgress?.({ type: 'progress', index: indexOf(p.slot), percent: p.percent }),
+    });
+    return { images: await this.publishAll(token, r.images.map((img) => ({ bytes: img.bytes, upstream: img.url })), job) };
+  }
+
+  /** Reads one image-drawing chat stream; final image URLs in order, deduplicated. */
+  private async readImageStream(
+    token: string,
+    body: Record<string, unknown>,
+    referer: string | undefined,
+    job: ImageJob,
+    s: ImageSettings,
+    indexBase: number,
+    route: EgressRoute | undefined,
+  ): Promise<ChatFinals> {
+    const up = new UpstreamChat({ idleTimeoutMs: s.chatIdleTimeoutMs, requestTimeoutMs: s.chatRequestTimeoutMs }, job.signal);
+    const urls: string[] = [];
+    const seen = new Set<string>();
+    const moderatedSlots = new Set<number>();
+    const shown = new Map<number, number>();
+    let modelError: string | undefined;
+    const add = (u: string | undefined): void => {
+      if (u === undefined || seen.has(u)) return;
+      seen.add(u);
+      urls.push(u);
+    };
+    try {
+      await up.open(this.deps.client, token, body, referer, route);
+      for (let ev = await up.next(); ev; ev = await up.next()) {
+        if (ev.type === 'image-progress') {
+          if (ev.progress >= 100 && ev.moderated) moderatedSlots.add(ev.index);
+          else if (ev.progress >= 100 && ev.url) add(ev.url);
+          const pct = Math.max(0, Math.min(100, Math.round(ev.progress)));
+          if (!ev.moderated && shown.get(ev.index) !== pct) {
+            shown.set(ev.index, pct);
+            job.onProgress?.({ type: 'progress', index: indexBase + ev.index, percent: pct });
+          }
+        } else if (ev.type === 'model-response') {
+          if (ev.error) modelError = ev.error;
+          for (const u of ev.generatedImageUrls) add(u);
+        } else if (ev.type === 'end') break;
+      }
+    } finally {
+      up.close();
+    }
+    // The same image may come as a relative path and as an absolute URL: keep one of each.
+    const absolute = new Set<string>();
+    const unique = urls.filter((u) => {
+      const a = this.deps.media.assetUrl(u);
+      if (absolute.has(a)) return false;
+      absolute.add(a);
+      return true;
+    });
+    return { urls: unique, moderated: moderatedSlots.size, modelError };
+  }
+
+  private noImages(moderated: number, modelError: string | undefined, what: string): GrokUpstreamError {
+    if (moderated > 0) return new GrokUpstreamError({ kind: 'safety-refusal', status: 400, message: `Grok moderated every generated image (${moderated})` });
+    if (modelError) return classifyInBandError(undefined, modelError);
+    return new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: `${what} returned no images` });
+  }
+
+  private async viaChat(token: string, job: ImageJob, s: ImageSettings, route: EgressRoute | undefined): Promise<Drawn> {
+    const fileIds = job.references.length > 0 ? (await uploadAll(this.deps.media, token, job.references, job.signal)).map((u) => u.fileMetadataId) : [];
+    const urls: string[] = [];
+    let moderated = 0;
+    let modelError: string | undefined;
+    const maxCalls = Math.ceil(job.n / 2) + 2;
+    for (let call = 0; urls.length < job.n && call < maxCalls; call++) {
+      const want = Math.min(2, job.n - urls.length);
+      const body = buildChatBody({
+        message: `Drawing: ${job.prompt}`,
+        modeId: 'fast',
+        temporary: s.temporary,
+        disableMemory: s.disableMemory,
+        imageGenerationCount: want,
+        fileAttachments: fileIds,
+      });
+      const r = await this.readImageStream(token, body, undefined, job, s, urls.length, route);
+      moderated += r.moderated;
+      modelError ??= r.modelError;
+      const fresh = r.urls.filter((u) => !urls.includes(u)).slice(0, want);
+      if (fresh.length === 0) break;
+      urls.push(...fresh);
+    }
+    if (urls.length === 0) throw this.noImages(moderated, modelError, 'The drawing chat');
+    return { images: await this.publishAll(token, urls.map((u) => ({ upstream: u })), job) };
+  }
+
+  private async viaEdit(token: string, spec: ModelSpec, job: ImageJob, s: ImageSettings, route: EgressRoute | undefined): Promise<Drawn> {
+    if (job.references.length === 0) {
+      throw new GrokUpstreamError({ kind: 'bad-request', status: 400, message: 'An image edit needs at least one input image' });
+    }
+    const uploads = await uploadAll(this.deps.media, token, job.references, job.signal);
+    const base = this.deps.media.baseUrl;
+    const prompt = replaceImagePlaceholders(job.prompt, uploads.map((u) => u.fileMetadataId));
+    const post = await this.deps.media.createMediaPost(token, { mediaType: 'MEDIA_POST_TYPE_IMAGE', prompt }, { referer: `${base}/imagine`, signal: job.signal });
+    const finalPrompt = post.prompt ?? prompt;
+    const upstreamModel = spec.kind === 'image-edit' && spec.upstream_model ? spec.upstream_model : s.editUpstreamModel;
+    const urls: string[] = [];
+    let moderated = 0;
+    let modelError: string | undefined;
+    const maxCalls = Math.ceil(job.n / 2) + 2;
+    for (let call = 0; urls.length < job.n && call < maxCalls; call++) {
+      const want = Math.min(2, job.n - urls.length);
+      const body = buildImageEditBody({
+        upstreamModel,
+        prompt: finalPrompt,
+        imageReferences: uploads.map((u) => u.url),
+        parentPostId: post.id,
+        imageCount: 2,
+      });
+      const r = await this.readImageStream(token, body, `${base}/imagine/post/${post.id}`, job, s, urls.length, route);
+      moderated += r.moderated;
+      modelError ??= r.modelError;
+      const fresh = r.urls.filter((u) => !urls.includes(u)).slice(0, want);
+      if (fresh.length === 0) break;
+      urls.push(...fresh);
+    }
+    if (urls.length === 0) throw this.noImages(moderated, modelError, 'The image edit');
+    return {
+      images: await this.publishAll(token, urls.map((u) => ({ upstream: u })), job),
+      revisedPrompt: post.prompt !== undefined && post.prompt !== job.prompt ? post.prompt : undefined,
+    };
+  }
+}

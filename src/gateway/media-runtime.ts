@@ -1,0 +1,144 @@
+// Composition of the media side (cache, Grok media client, imagine WebSocket, image/video use
+// cases, video jobs, chat attachments) from the live configuration. gateway.ts wires it in.
+import type { Logger } from 'pino';
+import { join } from 'node:path';
+import type { AccountSource } from '../accounts/index.js';
+import type { AppConfig, ModelRegistry } from '../config/index.js';
+import type { EgressSelector } from '../egress/index.js';
+import { DirectMediaTransport, GrokHeaders, GrokMediaClient, ImagineClient, type MediaTransport } from '../grok/index.js';
+import { MediaCache, MediaPublisher } from '../media/index.js';
+import { AttachmentLoader, ChatAttachments } from './attachments.js';
+import type { ChatSettings } from './chat-service.js';
+import { ImageService } from './image-service.js';
+import type { UpstreamChatOpener } from './upstream-chat.js';
+import { VideoJobs } from './video-jobs.js';
+import { VideoService } from './video-service.js';
+
+export interface MediaRuntimeOptions {
+  config: () => AppConfig;
+  models: () => ModelRegistry;
+  /** Media files go to `<dataDir>/media/{images,videos}`. */
+  dataDir: string;
+  /** Chat calls (drawing chats, image edits, video segments). */
+  client: UpstreamChatOpener;
+  accounts: AccountSource;
+  logger: Logger;
+  /** Chat settings (timeouts, retry policy) as the chat path reads them. */
+  chatSettings: () => ChatSettings;
+  /** Dispatchers for uploads and asset downloads; default: direct undici agents. */
+  transport?: MediaTransport | undefined;
+  /** Outbound proxies for the media chat calls (drawing chats, edits, video segments). */
+  egress?: EgressSelector | undefined;
+}
+
+export interface MediaRuntime {
+  cache: MediaCache;
+  images: ImageService;
+  videos: VideoService;
+  jobs: VideoJobs;
+  loader: AttachmentLoader;
+  /** ChatService's uploader for image_url / file parts. */
+  chatAttachments: ChatAttachments;
+  grok: GrokMediaClient;
+  close(): Promise<void>;
+}
+
+const MB = 1024 * 1024;
+
+export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<MediaRuntime> {
+  const c = opts.config();
+  const onRetry = (r: { requestId: string; attempt: number; account: string; kind: string; delayMs: number }): void =>
+    opts.logger.warn({ reqId: r.requestId, attempt: r.attempt, account: r.account, kind: r.kind, delayMs: r.delayMs }, 'retrying on another account');
+  const cache = await MediaCache.open(
+    join(opts.dataDir, 'media'),
+    () => {
+      const m = opts.config().media;
+      return { imageBytes: Math.round(m.image_cache_mb * MB), videoBytes: Math.round(m.video_cache_mb * MB) };
+    },
+    opts.logger,
+  );
+  const direct = opts.transport ? undefined : new DirectMediaTransport(c.chat.connect_timeout * 1000);
+  const transport = opts.transport ?? (direct as DirectMediaTransport);
+  const headerOpts = {
+    baseUrl: c.grok.base_url,
+    userAgent: c.grok.user_agent,
+    acceptLanguage: c.grok.accept_language,
+    ...(c.grok.cf_clearance ? { cfClearance: c.grok.cf_clearance } : {}),
+  };
+  const grok = new GrokMediaClient({
+    ...headerOpts,
+    assetsUrl: c.grok.assets_url,
+    transport,
+    headersTimeoutMs: c.chat.request_timeout * 1000,
+  });
+  const imagine = new ImagineClient({ wsUrl: c.grok.ws_url, headers: new GrokHeaders(headerOpts), connectTimeoutMs: c.chat.connect_timeout * 1000 });
+  const publisher = new MediaPublisher(cache, grok, () => ({ downloadTimeoutMs: opts.config().media.download_timeout * 1000 }));
+  const loader = new AttachmentLoader(cache, () => {
+    const m = opts.config().media;
+    return { maxBytes: Math.round(m.max_download_mb * MB), timeoutMs: m.download_timeout * 1000, allowPrivate: m.allow_private_urls };
+  });
+  const images = new ImageService({
+    client: opts.client,
+    media: grok,
+    imagine,
+    publisher,
+    accounts: opts.accounts,
+    egress: opts.egress,
+    onRetry,
+    settings: () => {
+      const cfg = opts.config();
+      const chat = opts.chatSettings();
+      const edit = opts.models().list().find((m) => m.kind === 'image-edit');
+      return {
+        useWs: cfg.image.use_ws,
+        roundTimeoutMs: cfg.image.round_timeout * 1000,
+        wsIdleTimeoutMs: cfg.image.idle_timeout * 1000,
+        chatIdleTimeoutMs: chat.idleTimeoutMs,
+        chatRequestTimeoutMs: chat.requestTimeoutMs,
+        temporary: chat.temporary,
+        disableMemory: chat.disableMemory,
+        retry: chat.retry,
+        editUpstreamModel: edit?.upstream_model ?? 'imagine-image-edit',
+      };
+    },
+  });
+  const videos = new VideoService({
+    client: opts.client,
+    media: grok,
+    publisher,
+    accounts: opts.accounts,
+    egress: opts.egress,
+    onRetry,
+    settings: () => {
+      const chat = opts.chatSettings();
+      return { idleTimeoutMs: chat.idleTimeoutMs, segmentTimeoutMs: opts.config().video.segment_timeout * 1000, retry: chat.retry };
+    },
+  });
+  const jobs = new VideoJobs(
+    videos,
+    () => {
+      const cfg = opts.config();
+      return {
+        ttlMs: cfg.video.job_ttl * 1000,
+        callbackSecret: cfg.video.callback_secret,
+        callbackAttempts: cfg.video.callback_attempts,
+        callbackBackoffMs: cfg.video.callback_backoff * 1000,
+        allowPrivateUrls: cfg.media.allow_private_urls,
+      };
+    },
+    opts.logger,
+  );
+  return {
+    cache,
+    images,
+    videos,
+    jobs,
+    loader,
+    chatAttachments: new ChatAttachments(loader, grok),
+    grok,
+    close: async () => {
+      await jobs.close();
+      await direct?.close();
+    },
+  };
+}

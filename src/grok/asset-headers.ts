@@ -1,0 +1,52 @@
+// Headers for downloading from the asset host (grok-protocol.md 8.1, A column): the requests
+// imitate a browser navigation, with the account's cookie, and Accept by media kind.
+import { randomUUID } from 'node:crypto';
+import { ACCEPT_ENCODING } from './content-encoding.js';
+import { GrokHeaders, clientHintHeaders, type GrokHeaderOptions } from './headers.js';
+import { generateStatsigId } from './statsig.js';
+
+export type AssetKind = 'image' | 'video' | 'other';
+
+const ACCEPT: Record<AssetKind, string> = {
+  image: 'image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8',
+  video: 'video/mp4,video/*,*/*;q=0.8',
+  other: '*/*',
+};
+
+export class AssetHeaders {
+  private readonly cookies: GrokHeaders;
+  private readonly hints: Record<string, string>;
+  private readonly referer: string;
+
+  constructor(
+    private readonly opts: GrokHeaderOptions & { assetsUrl: string },
+  ) {
+    this.cookies = new GrokHeaders(opts);
+    this.hints = clientHintHeaders(opts.userAgent);
+    this.referer = `${new URL(opts.assetsUrl).origin}/`;
+  }
+
+  /** `withCookie` false for hosts that are not Grok's (the SSO cookie never leaves Grok). */
+  get(token: string, kind: AssetKind, withCookie: boolean): Record<string, string> {
+    const h: Record<string, string> = {
+      Accept: ACCEPT[kind],
+      'Accept-Encoding': ACCEPT_ENCODING,
+      'Accept-Language': this.opts.acceptLanguage,
+      'Cache-Control': 'no-cache',
+      Pragma: 'no-cache',
+      Priority: 'u=0, i',
+      Referer: this.referer,
+      'Sec-Fetch-Dest': 'document',
+      'Sec-Fetch-Mode': 'navigate',
+      'Sec-Fetch-Site': 'none',
+      'Sec-Fetch-User': '?1',
+      'Upgrade-Insecure-Requests': '1',
+      'User-Agent': this.opts.userAgent,
+      ...this.hints,
+      'x-statsig-id': generateStatsigId(),
+      'x-xai-request-id': randomUUID(),
+    };
+    if (withCookie) h.Cookie = this.cookies.cookie(token);
+    return h;
+  }
+}

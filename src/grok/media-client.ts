@@ -1,0 +1,350 @@
+// The media side of the grok.com protocol: file upload (section 4), media posts (6.2, 7.3) and
+// asset downloads (8.1). Uploads go over a fresh connection each (a new dispatcher, closed after)
+// and are retried on a fresh connection after a reset or a 502/503/504, because a half-dead pooled
+// connection is the usual reason an upload of a few MB fails.
+import { randomUUID } from 'node:crypto';
+import { Agent, request, type Dispatcher } from 'undici';
+import { AssetHeaders, type AssetKind } from './asset-headers.js';
+import { decodeContent } from './content-encoding.js';
+import { classifyHttpFailure, classifyTransportError, GrokUpstreamError } from './errors.js';
+import { GrokHeaders } from './headers.js';
+import { readLimitedText } from './read-limited-text.js';
+
+/** Where media traffic goes out. The egress layer can swap in proxy-aware dispatchers. */
+export interface MediaTransport {
+  /** A long-lived (keep-alive) dispatcher for media posts and asset downloads; never closed by the client. */
+  shared(token: string): Dispatcher;
+  /** A new dispatcher for exactly one request; the client closes it right after. */
+  fresh(token: string): Dispatcher;
+}
+
+/** Plain undici agents: one shared keep-alive Agent, and a new one-connection Agent per fresh call. */
+export class DirectMediaTransport implements MediaTransport {
+  private readonly agent: Agent;
+
+  constructor(private readonly connectTimeoutMs: number) {
+    this.agent = new Agent({ connect: { timeout: connectTimeoutMs }, pipelining: 1 });
+  }
+
+  shared(): Dispatcher {
+    return this.agent;
+  }
+
+  fresh(): Dispatcher {
+    return new Agent({ connect: { timeout: this.connectTimeoutMs }, connections: 1, pipelining: 0 });
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+export interface GrokMediaClientOptions {
+  baseUrl: string;
+  assetsUrl: string;
+  userAgent: string;
+  acceptLanguage: string;
+  cfClearance?: string | undefined;
+  cfCookies?: string | undefined;
+  transport: MediaTransport;
+  /** Time allowed for response headers of REST calls. */
+  headersTimeoutMs: number;
+  /** Upload attempts per file (fresh connection each). Default 3. */
+  uploadAttempts?: number;
+  /** Delay before an upload retry, doubled each time. Default 250 ms. */
+  uploadRetryDelayMs?: number;
+}
+
+export interface UploadInput {
+  fileName: string;
+  mimeType: string;
+  bytes: Buffer;
+}
+
+export interface UploadedFile {
+  fileMetadataId: string;
+  /** Relative to the asset host (`users/<uid>/<id>/content`). */
+  fileUri: string;
+  /** Absolute content URL, used as media-post mediaUrl and image reference. */
+  url: string;
+}
+
+export interface MediaPost {
+  id: string;
+  /** `originalPrompt` or `prompt` when Grok returned a non-empty one. */
+  prompt: string | undefined;
+}
+
+export interface DownloadedAsset {
+  bytes: Buffer;
+  contentType: string | undefined;
+}
+
+const UPLOAD_PATH = '/rest/app-chat/upload-file';
+const MEDIA_POST_PATH = '/rest/media/post/create';
+const ERROR_BODY_LIMIT = 64 * 1024;
+const JSON_LIMIT = 1024 * 1024;
+const RETRY_UPLOAD_STATUSES = new Set([502, 503, 504]);
+const MAX_ASSET_REDIRECTS = 3;
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+export class GrokMediaClient {
+  private readonly base: string;
+  private readonly assets: string;
+  private readonly assetsHost: string;
+  private readonly baseHost: string;
+  private readonly headers: GrokHeaders;
+  private readonly assetHeaders: AssetHeaders;
+
+  constructor(private readonly opts: GrokMediaClientOptions) {
+    this.base = opts.baseUrl.replace(/\/+$/, '');
+    this.assets = opts.assetsUrl.replace(/\/+$/, '');
+    this.assetsHost = new URL(this.assets).host;
+    this.baseHost = new URL(this.base).host;
+    const h = { baseUrl: this.base, userAgent: opts.userAgent, acceptLanguage: opts.acceptLanguage, cfClearance: opts.cfClearance, cfCookies: opts.cfCookies };
+    this.headers = new GrokHeaders(h);
+    this.assetHeaders = new AssetHeaders({ ...h, assetsUrl: this.assets });
+  }
+
+  get baseUrl(): string {
+    return this.base;
+  }
+
+  /** An asset path from a stream (relative to the asset host) or an absolute URL, made absolute. */
+  assetUrl(pathOrUrl: string): string {
+    if (/^https?:\/\//i.test(pathOrUrl)) return pathOrUrl;
+    return `${this.assets}/${pathOrUrl.replace(/^\/+/, '')}`;
+  }
+
+  /** True for URLs on Grok's own hosts (the asset host, the app host, *.grok.com): they get the cookie. */
+  isGrokUrl(url: string): boolean {
+    try {
+      const u = new URL(url);
+      return u.host === this.assetsHost || u.host === this.baseHost || u.hostname === 'grok.com' || u.hostname.endsWith('.grok.com');
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * POST /rest/app-chat/upload-file (section 4) on a fresh connection; a reset, another network
+   * error or a 502/503/504 is retried on a new connection. Other failures are thrown classified.
+   */
+  async upload(token: string, file: UploadInput, opts: { signal?: AbortSignal | undefined } = {}): Promise<UploadedFile> {
+    const attempts = Math.max(1, this.opts.uploadAttempts ?? 3);
+    const body = JSON.stringify({ fileName: file.fileName, fileMimeType: file.mimeType, content: file.bytes.toString('base64') });
+    let last: GrokUpstreamError | undefined;
+    for (let i = 0; i < attempts; i++) {
+      if (i > 0) await sleep((this.opts.uploadRetryDelayMs ?? 250) * 2 ** (i - 1), opts.signal);
+      opts.signal?.throwIfAborted();
+      const dispatcher = this.opts.transport.fresh(token);
+      try {
+        const json = await this.postJson(dispatcher, UPLOAD_PATH, token, body, undefined, opts.signal);
+        const id = typeof json.fileMetadataId === 'string' ? json.fileMetadataId : typeof json.fileId === 'string' ? json.fileId : '';
+        if (id === '') throw new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: 'Grok upload answered without a fileMetadataId' });
+        const fileUri = typeof json.fileUri === 'string' && json.fileUri !== '' ? json.fileUri.replace(/^\/+/, '') : `users/unknown/${id}/content`;
+        return { fileMetadataId: id, fileUri, url: this.assetUrl(fileUri) };
+      } catch (err) {
+        if (opts.signal?.aborted) throw opts.signal.reason;
+        const e = err instanceof GrokUpstreamError ? err : classifyTransportError(err);
+        last = e;
+        const retryable = e.kind === 'transport' || e.kind === 'timeout' || RETRY_UPLOAD_STATUSES.has(e.status);
+        if (!retryable) throw e;
+      } finally {
+        void dispatcher.destroy().catch(() => undefined);
+      }
+    }
+    throw new GrokUpstreamError({
+      kind: last?.kind ?? 'transport',
+      status: last?.status ?? 0,
+      message: `Upload to Grok failed ${attempts} times, each on a fresh connection: ${last?.message ?? 'unknown error'}`,
+      ...(last ? { cause: last } : {}),
+    });
+  }
+
+  /** POST /rest/media/post/create → the post id (and Grok's rewritten prompt, if any). */
+  async createMediaPost(
+    token: string,
+    body: Record<string, unknown>,
+    opts: { referer?: string | undefined; signal?: AbortSignal | undefined } = {},
+  ): Promise<MediaPost> {
+    const json = await this.postJson(this.opts.transport.shared(token), MEDIA_POST_PATH, token, JSON.stringify(body), opts.referer ?? `${this.base}/imagine`, opts.signal);
+    const post = isObject(json.post) ? json.post : {};
+    const id = typeof post.id === 'string' ? post.id : '';
+    if (id === '') throw new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: 'Grok media post answered without post.id' });
+    const prompt = [post.originalPrompt, post.prompt].find((p): p is string => typeof p === 'string' && p.trim() !== '');
+    return { id, prompt };
+  }
+
+  /**
+   * GET an asset (section 8.1) with browser-navigation headers; the cookie only goes to Grok's own
+   * hosts. Redirects are followed. Throws GrokUpstreamError on non-200, network errors, timeouts
+   * and bodies larger than `maxBytes`.
+   */
+  async download(
+    token: string,
+    pathOrUrl: string,
+    opts: { kind: AssetKind; maxBytes: number; timeoutMs: number; signal?: AbortSignal | undefined },
+  ): Promise<DownloadedAsset> {
+    // A timer we clear ourselves: an AbortSignal.timeout firing after the body was dropped would
+    // surface as an unhandled abort of a request that is already over.
+    const timer = new AbortController();
+    const t = setTimeout(() => timer.abort(new Error('asset download timed out')), opts.timeoutMs);
+    const timeout = timer.signal;
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    try {
+      return await this.downloadWith(token, pathOrUrl, opts, signal, timeout);
+    } finally {
+      clearTimeout(t);
+    }
+  }
+
+  private async downloadWith(
+    token: string,
+    pathOrUrl: string,
+    opts: { kind: AssetKind; maxBytes: number; timeoutMs: number; signal?: AbortSignal | undefined },
+    signal: AbortSignal,
+    timeout: AbortSignal,
+  ): Promise<DownloadedAsset> {
+    let url = this.assetUrl(pathOrUrl);
+    for (let hop = 0; ; hop++) {
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(url, {
+          method: 'GET',
+          headers: this.assetHeaders.get(token, opts.kind, this.isGrokUrl(url)),
+          dispatcher: this.opts.transport.shared(token),
+          signal,
+          headersTimeout: opts.timeoutMs,
+          bodyTimeout: opts.timeoutMs,
+        });
+      } catch (err) {
+        throw this.downloadError(err, opts, timeout);
+      }
+      res.body.on('error', noop);
+      const location = headerValue(res.headers.location);
+      if (res.statusCode >= 300 && res.statusCode < 400 && location !== undefined && hop < MAX_ASSET_REDIRECTS) {
+        res.body.destroy();
+        url = new URL(location, url).toString();
+        continue;
+      }
+      if (res.statusCode !== 200) throw await this.failure(res, signal);
+      const declared = Number(headerValue(res.headers['content-length']));
+      if (Number.isFinite(declared) && declared > opts.maxBytes) {
+        res.body.destroy();
+        throw tooLarge(opts.maxBytes);
+      }
+      try {
+        const stream = decodeContent(res.body, headerValue(res.headers['content-encoding']));
+        const chunks: Buffer[] = [];
+        let total = 0;
+        for await (const chunk of stream) {
+          const b = chunk as Buffer;
+          total += b.length;
+          if (total > opts.maxBytes) {
+            stream.destroy();
+            res.body.destroy();
+            throw tooLarge(opts.maxBytes);
+          }
+          chunks.push(b);
+        }
+        return { bytes: Buffer.concat(chunks, total), contentType: headerValue(res.headers['content-type']) };
+      } catch (err) {
+        if (!res.body.destroyed) res.body.destroy();
+        if (err instanceof GrokUpstreamError) throw err;
+        throw this.downloadError(err, opts, timeout);
+      }
+    }
+  }
+
+  private downloadError(err: unknown, opts: { signal?: AbortSignal | undefined; timeoutMs: number }, timeout: AbortSignal): unknown {
+    if (opts.signal?.aborted) return opts.signal.reason;
+    if (timeout.aborted) {
+      return new GrokUpstreamError({ kind: 'timeout', status: 0, message: `Asset download took longer than ${Math.round(opts.timeoutMs / 1000)}s (media.download_timeout)` });
+    }
+    return classifyTransportError(err);
+  }
+
+  private async postJson(
+    dispatcher: Dispatcher,
+    path: string,
+    token: string,
+    body: string,
+    referer: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Record<string, unknown>> {
+    const headers = this.headers.rest(token, { referer: referer ?? `${this.base}/`, requestId: randomUUID() });
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(this.base + path, {
+        method: 'POST',
+        headers,
+        body,
+        dispatcher,
+        signal,
+        headersTimeout: this.opts.headersTimeoutMs,
+        bodyTimeout: this.opts.headersTimeoutMs,
+      });
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      throw classifyTransportError(err);
+    }
+    if (res.statusCode !== 200) throw await this.failure(res, signal);
+    let text: string;
+    try {
+      text = await readLimitedText(decodeContent(res.body, headerValue(res.headers['content-encoding'])), JSON_LIMIT);
+    } catch (err) {
+      if (!res.body.destroyed) res.body.destroy();
+      if (signal?.aborted) throw signal.reason;
+      throw classifyTransportError(err);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: `Grok answered ${path} with a body that is not JSON`, bodyExcerpt: text.slice(0, 200) });
+    }
+    if (!isObject(json)) throw new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: `Grok answered ${path} with unexpected JSON` });
+    return json;
+  }
+
+  private async failure(res: Dispatcher.ResponseData, signal: AbortSignal | undefined): Promise<Error> {
+    let text = '';
+    try {
+      text = await readLimitedText(decodeContent(res.body, headerValue(res.headers['content-encoding'])), ERROR_BODY_LIMIT);
+    } catch {
+      if (!res.body.destroyed) res.body.destroy();
+      if (signal?.aborted) return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
+    }
+    return classifyHttpFailure(res.statusCode, text, headerValue(res.headers['retry-after']));
+  }
+}
+
+function noop(): void {}
+
+function tooLarge(maxBytes: number): GrokUpstreamError {
+  return new GrokUpstreamError({
+    kind: 'upstream-5xx',
+    status: 502,
+    message: `The generated asset is larger than ${Math.round(maxBytes / 1024 / 1024)} MB (media cache cap)`,
+  });
+}

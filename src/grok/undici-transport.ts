@@ -1,0 +1,98 @@
+// The default transport: undici `request()` over a keep-alive pool. Direct → Agent; http(s) proxy
+// → ProxyAgent (CONNECT tunnel); socks4/5/5h → Agent with a SOCKS connector.
+import { finished } from 'node:stream';
+import type { Agent as HttpAgent } from 'node:http';
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { socksConnector, TunnelAgent } from './proxy-tunnel.js';
+import { isSocks, maskProxyUrl, parseProxyUrl, type ProxyUrl } from './proxy-url.js';
+import type { Transport, TransportOptions, TransportRequest, TransportResponse } from './transport.js';
+
+export class UndiciTransport implements Transport {
+  readonly kind = 'undici' as const;
+  readonly label: string;
+  private readonly proxy: ProxyUrl | undefined;
+  private readonly pool: Dispatcher;
+  private readonly ownsPool: boolean;
+  private wsAgent: HttpAgent | undefined;
+  private readonly freshOnes = new Set<Dispatcher>();
+
+  /** `dispatcher` given: requests go through it (it is not closed by close()); proxyUrl is ignored. */
+  constructor(
+    private readonly opts: TransportOptions,
+    dispatcher?: Dispatcher,
+  ) {
+    this.proxy = opts.proxyUrl ? parseProxyUrl(opts.proxyUrl) : undefined;
+    this.label = this.proxy ? maskProxyUrl(this.proxy.href) : 'direct';
+    if (dispatcher) {
+      this.pool = dispatcher;
+      this.ownsPool = false;
+    } else {
+      this.pool = this.build(true);
+      this.ownsPool = true;
+    }
+  }
+
+  private build(keepAlive: boolean): Dispatcher {
+    const { connectTimeoutMs, headersTimeoutMs } = this.opts;
+    const common = {
+      pipelining: 1,
+      headersTimeout: headersTimeoutMs,
+      bodyTimeout: 0,
+      ...(keepAlive ? {} : { connections: 1, keepAliveTimeout: 1, keepAliveMaxTimeout: 1 }),
+    };
+    const p = this.proxy;
+    if (!p) return new Agent({ ...common, connect: { timeout: connectTimeoutMs } });
+    if (isSocks(p)) return new Agent({ ...common, connect: socksConnector(p, connectTimeoutMs) });
+    return new ProxyAgent({
+      ...common,
+      uri: p.href,
+      proxyTls: { timeout: connectTimeoutMs, servername: p.host },
+      requestTls: { timeout: connectTimeoutMs },
+      connect: { timeout: connectTimeoutMs },
+    });
+  }
+
+  async request(req: TransportRequest): Promise<TransportResponse> {
+    const dispatcher = req.fresh ? this.build(false) : this.pool;
+    if (req.fresh) this.freshOnes.add(dispatcher);
+    const dispose = (): void => {
+      if (!req.fresh) return;
+      this.freshOnes.delete(dispatcher);
+      void dispatcher.destroy().catch(() => undefined);
+    };
+    try {
+      const res = await request(req.url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        dispatcher,
+        signal: req.signal,
+        ...(req.headersTimeoutMs ? { headersTimeout: req.headersTimeoutMs } : {}),
+        bodyTimeout: req.bodyIdleTimeoutMs ?? 0,
+      });
+      // A fresh connection lives exactly as long as its body.
+      if (req.fresh) finished(res.body, dispose);
+      return { status: res.statusCode, headers: res.headers, body: res.body, decoded: false };
+    } catch (err) {
+      dispose();
+      throw err;
+    }
+  }
+
+  webSocketAgent(): HttpAgent | undefined {
+    if (!this.proxy) return undefined;
+    this.wsAgent ??= new TunnelAgent(this.proxy, this.opts.connectTimeoutMs);
+    return this.wsAgent;
+  }
+
+  dispatcher(): Dispatcher {
+    return this.pool;
+  }
+
+  async close(): Promise<void> {
+    this.wsAgent?.destroy();
+    for (const d of this.freshOnes) void d.destroy().catch(() => undefined);
+    this.freshOnes.clear();
+    if (this.ownsPool) await this.pool.close();
+  }
+}

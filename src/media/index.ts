@@ -1,0 +1,12 @@
+// Public surface of src/media/: the media cache, its routes, downloads of client URLs and links.
+export { MediaCache, MEDIA_NAME_RE, isMediaName } from './media-cache.js';
+export type { CachedFile, MediaCacheLimits, MediaCacheSize, MediaCacheKindSize } from './media-cache.js';
+export { registerMediaRoutes, parseByteRange } from './media-routes.js';
+export { MediaPublisher, ownMediaRef } from './publisher.js';
+export type { PublishTarget, PublishedMedia, PublisherSettings, MediaSource } from './publisher.js';
+export { safeFetch, resolvePublicAddress, UrlRefusedError, FetchFailedError } from './safe-fetch.js';
+export type { SafeFetchOptions, SafeFetchResult } from './safe-fetch.js';
+export { blockedAddressReason } from './address-policy.js';
+export { sniffImage, sniffVideo, validateMedia, extForMime, InvalidMediaError, MIME_BY_EXT } from './sniff.js';
+export type { MediaKind, SniffedMedia } from './sniff.js';
+export { mediaBaseUrl } from './links.js';

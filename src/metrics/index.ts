@@ -1,0 +1,3 @@
+export { Metrics, type Collected, type LabelledValue, type MetricsOptions } from './metrics.js';
+export { registerMetricsRoute, type MetricsRouteSettings } from './metrics-route.js';
+export { registerPoolGauges } from './pool-gauges.js';

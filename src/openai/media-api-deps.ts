@@ -1,0 +1,71 @@
+// What the media routes (images, videos, media models in chat) are built from.
+import type { FastifyRequest } from 'fastify';
+import type { MediaFormat, ModelRegistry } from '../config/index.js';
+import type { AttachmentLoader } from '../gateway/attachments.js';
+import type { ImageService } from '../gateway/image-service.js';
+import { RetriesExhaustedError } from '../gateway/retry.js';
+import type { ReasoningMode } from '../gateway/types.js';
+import type { VideoJobs } from '../gateway/video-jobs.js';
+import type { VideoService } from '../gateway/video-service.js';
+import type { MediaCache } from '../media/index.js';
+import { OpenAIHttpError } from './errors.js';
+
+export interface MediaApiSettings {
+  format: MediaFormat;
+  appUrl: string;
+  useWs: boolean;
+  heartbeatMs: number;
+  reasoning: ReasoningMode;
+  htmlTag: boolean;
+  allowPrivateUrls: boolean;
+  /** Largest multipart file, bytes. */
+  maxUploadBytes: number;
+}
+
+export interface MediaApiDeps {
+  images: ImageService;
+  videos: VideoService;
+  jobs: VideoJobs;
+  loader: AttachmentLoader;
+  cache: MediaCache;
+  models: () => ModelRegistry;
+  settings: () => MediaApiSettings;
+  /** Told when an SSE stream starts; the returned function is called when it ends. */
+  onStream?: (() => () => void) | undefined;
+}
+
+/** The format of generated media for a request: response_format wins over media.format. */
+export function outputFormat(requested: 'url' | 'b64_json' | null | undefined, configured: MediaFormat): MediaFormat {
+  if (requested === 'b64_json') return 'b64_json';
+  if (requested === 'url') return configured === 'upstream' ? 'upstream' : 'url';
+  return configured;
+}
+
+export function recordCallFailure(call: FastifyRequest['call'], err: unknown): void {
+  if (!(err instanceof OpenAIHttpError)) return;
+  call.status = err.status;
+  call.kind = err.kind;
+  call.error = err.code ?? err.message;
+  if (err instanceof RetriesExhaustedError) {
+    call.attempts = err.attempts.length;
+    call.upstream = err.attempts;
+    const last = err.attempts[err.attempts.length - 1];
+    if (last) {
+      call.account = last.account;
+      call.proxy = last.proxy;
+    }
+  }
+}
+
+/**
+ * Imagine timeouts are reported as 502 (the WebSocket session failed, like any other bad gateway),
+ * keeping the kind's code (upstream_timeout) so it stays diagnosable.
+ */
+export function imagineError(err: unknown): unknown {
+  if (err instanceof RetriesExhaustedError && err.kind === 'timeout' && err.status === 504) {
+    const out = new RetriesExhaustedError(502, err.message, { type: err.type, code: err.code, param: err.param, headers: err.headers, kind: 'timeout' });
+    out.attempts = err.attempts;
+    return out;
+  }
+  return err;
+}

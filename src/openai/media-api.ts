@@ -1,0 +1,47 @@
+// Registers everything media: /images/* and /videos/* (the cache), /v1/images/*, /v1/videos*.
+// Multipart parsing (@fastify/multipart) is scoped to the routes that take uploads.
+import multipart from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
+import type { AppConfig, ModelRegistry } from '../config/index.js';
+import { registerMediaRoutes } from '../media/index.js';
+import { registerImageRoutes } from './images-route.js';
+import type { MediaApiDeps, MediaApiSettings } from './media-api-deps.js';
+import { registerVideoRoutes } from './videos-route.js';
+
+export async function registerMediaApi(app: FastifyInstance, deps: MediaApiDeps): Promise<void> {
+  registerMediaRoutes(app, deps.cache);
+  await app.register(async (scope) => {
+    await scope.register(multipart, {
+      limits: { files: 17, fileSize: deps.settings().maxUploadBytes, fields: 64, fieldSize: 1024 * 1024, parts: 128 },
+    });
+    registerImageRoutes(scope, deps);
+    registerVideoRoutes(scope, deps);
+  });
+}
+
+/** The live settings the media routes read, from the configuration. */
+export function mediaApiSettingsFrom(c: AppConfig): MediaApiSettings {
+  return {
+    format: c.media.format,
+    appUrl: c.app.app_url,
+    useWs: c.image.use_ws,
+    heartbeatMs: c.chat.heartbeat_interval * 1000,
+    reasoning: c.chat.reasoning,
+    htmlTag: c.video.html_tag,
+    allowPrivateUrls: c.media.allow_private_urls,
+    maxUploadBytes: Math.round(c.server.body_limit_mb * 1024 * 1024),
+  };
+}
+
+/** The media use cases a server is built with (AppServices.media). */
+export type MediaServices = Pick<MediaApiDeps, 'images' | 'videos' | 'jobs' | 'loader' | 'cache'>;
+
+/** Builds the route deps from the services and the live configuration. */
+export function mediaApiDeps(
+  media: MediaServices,
+  config: () => AppConfig,
+  models: () => ModelRegistry,
+  onStream: (() => () => void) | undefined,
+): MediaApiDeps {
+  return { ...media, models, settings: () => mediaApiSettingsFrom(config()), onStream };
+}

@@ -1,0 +1,163 @@
+// The async video job API: POST /v1/videos (JSON or multipart, as the OpenAI SDK's videos.create
+// sends it), GET /v1/videos, GET /v1/videos/{id}, GET /v1/videos/{id}/content, DELETE /v1/videos/{id}.
+// Jobs are kept in memory (see VideoJobs); a finished job's `url` is the video.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { ConversationAttachment } from '../gateway/types.js';
+import { VIDEO_PRESETS, type VideoPreset } from '../grok/index.js';
+import { mediaBaseUrl, resolvePublicAddress, sniffImage, UrlRefusedError, FetchFailedError } from '../media/index.js';
+import type { PreparedFile } from '../gateway/attachments.js';
+import { invalidRequest, OpenAIHttpError } from './errors.js';
+import { videoAspect, videoSize } from './media-params.js';
+import { outputFormat, type MediaApiDeps } from './media-api-deps.js';
+import { field, fieldList, readForm } from './media-form.js';
+import { zodToOpenAIError } from './validation.js';
+
+const DEFAULT_VIDEO_MODEL = 'grok-imagine-video';
+const MAX_REFERENCES = 7;
+export const MAX_VIDEO_SECONDS = 30;
+
+const secondsValue = z.preprocess(
+  (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+  z.number({ error: `expected a whole number of seconds, 1 to ${MAX_VIDEO_SECONDS}` }).int().min(1).max(MAX_VIDEO_SECONDS, `expected at most ${MAX_VIDEO_SECONDS} seconds`),
+);
+
+const refSchema = z.union([z.string(), z.object({ image_url: z.string().optional(), file_id: z.string().optional() })]);
+
+export const videoCreateSchema = z.looseObject({
+  prompt: z.string().trim().min(1, 'prompt is required'),
+  model: z.string().min(1).nullish(),
+  seconds: secondsValue.nullish(),
+  size: z.string().nullish(),
+  aspect_ratio: z.string().nullish(),
+  resolution: z.enum(['480p', '720p']).nullish(),
+  preset: z.enum(VIDEO_PRESETS).nullish(),
+  input_reference: refSchema.nullish(),
+  image_urls: z.array(z.string()).max(MAX_REFERENCES).nullish(),
+  reference_images: z.array(z.string()).max(MAX_REFERENCES).nullish(),
+  callback_url: z.string().nullish(),
+});
+
+type VideoCreateBody = z.infer<typeof videoCreateSchema>;
+
+async function parseCreate(request: FastifyRequest): Promise<{ body: VideoCreateBody; files: PreparedFile[] }> {
+  if (!request.isMultipart()) {
+    const parsed = videoCreateSchema.safeParse(request.body);
+    if (!parsed.success) throw zodToOpenAIError(parsed.error);
+    return { body: parsed.data, files: [] };
+  }
+  const form = await readForm(request, { maxFiles: MAX_REFERENCES });
+  const raw: Record<string, unknown> = {};
+  for (const key of ['prompt', 'model', 'seconds', 'size', 'aspect_ratio', 'resolution', 'preset', 'callback_url'] as const) {
+    const v = field(form, key);
+    if (v !== undefined) raw[key] = v;
+  }
+  const refUrl = field(form, 'input_reference[image_url]') ?? field(form, 'input_reference');
+  if (refUrl !== undefined) raw.input_reference = refUrl;
+  const urls = [...fieldList(form, 'image_urls'), ...fieldList(form, 'reference_images')];
+  if (urls.length > 0) raw.image_urls = urls;
+  const parsed = videoCreateSchema.safeParse(raw);
+  if (!parsed.success) throw zodToOpenAIError(parsed.error);
+  const files: PreparedFile[] = [];
+  for (const f of form.files) {
+    const sniffed = sniffImage(f.bytes);
+    if (!sniffed) throw invalidRequest(`The file '${f.filename}' (${f.field}) is not a JPEG, PNG, WebP or GIF image`, f.field, 'invalid_image');
+    files.push({ fileName: f.filename || `image.${sniffed.ext}`, mimeType: sniffed.mimeType, bytes: f.bytes });
+  }
+  return { body: parsed.data, files };
+}
+
+async function checkCallbackUrl(raw: string, allowPrivate: boolean): Promise<string> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalidRequest("Invalid value for 'callback_url': expected an absolute http(s) URL", 'callback_url', 'invalid_value');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw invalidRequest("Invalid value for 'callback_url': expected an http or https URL", 'callback_url', 'invalid_value');
+  }
+  try {
+    await resolvePublicAddress(url, allowPrivate);
+  } catch (err) {
+    if (err instanceof UrlRefusedError || err instanceof FetchFailedError) {
+      throw invalidRequest(`Refusing 'callback_url': ${err.message}`, 'callback_url', 'invalid_callback_url');
+    }
+    throw err;
+  }
+  return url.toString();
+}
+
+export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): void {
+  app.post('/v1/videos', async (request, reply) => {
+    const { body, files } = await parseCreate(request);
+    const settings = deps.settings();
+    const model = body.model ?? DEFAULT_VIDEO_MODEL;
+    request.call.model = model;
+    request.call.path = 'video-job';
+    const spec = deps.models().resolve(model);
+    if (!spec) throw new OpenAIHttpError(404, `The model '${model}' does not exist or is disabled`, { code: 'model_not_found', param: 'model' });
+    if (spec.kind !== 'video') throw invalidRequest(`The model '${model}' is a ${spec.kind} model; /v1/videos takes video models`, 'model', 'model_not_supported');
+
+    const aspect = videoAspect(body.aspect_ratio ?? body.size, body.aspect_ratio ? 'aspect_ratio' : 'size');
+    const resolution = body.resolution ?? (body.size ? '720p' : '480p');
+    const preset: VideoPreset = body.preset ?? 'custom';
+    const callbackUrl = body.callback_url ? await checkCallbackUrl(body.callback_url, settings.allowPrivateUrls) : undefined;
+
+    const refs: Array<{ att: ConversationAttachment; param: string }> = [];
+    const ref = body.input_reference;
+    if (typeof ref === 'string') refs.push({ att: { kind: 'image', url: ref }, param: 'input_reference' });
+    else if (ref?.image_url) refs.push({ att: { kind: 'image', url: ref.image_url }, param: 'input_reference.image_url' });
+    else if (ref?.file_id) throw invalidRequest('file_id references are not supported: send image_url or upload the file', 'input_reference', 'unsupported_value');
+    (body.image_urls ?? body.reference_images ?? []).forEach((url, i) => refs.push({ att: { kind: 'image', url }, param: `image_urls[${i}]` }));
+    const loaded = await Promise.all(refs.map((r) => deps.loader.load(r.att, r.param)));
+    const references = [...files, ...loaded];
+    if (references.length > MAX_REFERENCES) throw invalidRequest(`At most ${MAX_REFERENCES} reference images`, 'input_reference', 'too_many_images');
+
+    const seconds = body.seconds ?? 6;
+    const job = deps.jobs.create(
+      spec,
+      model,
+      {
+        requestId: request.id,
+        prompt: body.prompt,
+        seconds,
+        aspectRatio: aspect,
+        resolution,
+        preset,
+        references,
+        // b64_json makes no sense for a video: it is linked (cached) instead.
+        target: { format: outputFormat(undefined, settings.format) === 'upstream' ? 'upstream' : 'url', baseUrl: mediaBaseUrl(settings.appUrl, request) },
+      },
+      body.size ?? videoSize(aspect, resolution),
+      callbackUrl,
+    );
+    request.log.info({ job: job.id, model, seconds, aspect, resolution, preset, references: references.length, callback: callbackUrl !== undefined }, 'video job created');
+    return reply.send(job);
+  });
+
+  app.get('/v1/videos', async (_request, reply) => {
+    const data = deps.jobs.list();
+    return reply.send({ object: 'list', data, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null, has_more: false });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/videos/:id', async (request, reply) => {
+    const job = deps.jobs.get(request.params.id);
+    if (!job) throw new OpenAIHttpError(404, `No video job '${request.params.id}' (jobs are kept in memory for video.job_ttl)`, { code: 'video_not_found', param: 'id' });
+    return reply.send(job);
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/videos/:id/content', async (request, reply) => {
+    const job = deps.jobs.get(request.params.id);
+    if (!job) throw new OpenAIHttpError(404, `No video job '${request.params.id}'`, { code: 'video_not_found', param: 'id' });
+    if (job.status !== 'completed' || job.url === null) {
+      throw new OpenAIHttpError(job.status === 'failed' ? 404 : 409, `The video job is ${job.status}; its content is not available`, { code: 'video_not_ready' });
+    }
+    return reply.redirect(job.url, 302);
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/videos/:id', async (request, reply) => {
+    if (!deps.jobs.delete(request.params.id)) throw new OpenAIHttpError(404, `No video job '${request.params.id}'`, { code: 'video_not_found', param: 'id' });
+    return reply.send({ id: request.params.id, object: 'video.deleted', deleted: true });
+  });
+}

@@ -1,0 +1,347 @@
+// Real local proxies for the egress tests, built on node:net / node:http:
+//   - an HTTP proxy: CONNECT tunnels and absolute-form forwarding (what impit uses for http://
+//     targets), optional basic auth; mode 'challenge' answers every tunneled or forwarded request
+//     with Cloudflare's 403 "Just a moment..." page itself, as if the proxy's IP were challenged;
+//   - a SOCKS5 proxy (no-auth or username/password, IPv4 / domain / IPv6 targets).
+// Both record which SSO tokens they carried (the simulator speaks plain HTTP, so the Cookie header
+// is visible in the tunneled bytes) and can be stopped and started again on the same port.
+import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { CLOUDFLARE_HTML } from '../fake-grok/auth.js';
+
+export interface TestProxy {
+  /** e.g. `http://user:pass@127.0.0.1:PORT` or `socks5://127.0.0.1:PORT`. */
+  url: string;
+  port: number;
+  /** Tunnels / forwarded requests accepted so far. */
+  connections: number;
+  /** Handshakes refused for bad credentials. */
+  authFailures: number;
+  /** Absolute-form requests forwarded (HTTP proxy only; CONNECT tunnels are `connections`). */
+  forwarded: number;
+  /** How many requests carried each SSO token through this proxy. */
+  tokenCounts(): Map<string, number>;
+  /** Forget what was recorded. */
+  reset(): void;
+  /** Close the listener and every open connection (the proxy is "down"). */
+  stop(): Promise<void>;
+  /** Listen again on the same port. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const SSO_IN_COOKIE = /\r\ncookie:[^\r\n]*?(?:^|[;\s])sso=([^;\r\n]+)/gi;
+const MAX_SNIFF = 1024 * 1024;
+
+class Recorder {
+  connections = 0;
+  authFailures = 0;
+  private sniffed: string[] = [];
+  private forwarded: string[] = [];
+
+  /** Keeps what a client sent through a tunnel (plain HTTP inside). */
+  sniff(socket: Duplex): void {
+    const at = this.sniffed.length;
+    this.sniffed.push('');
+    socket.on('data', (chunk: Buffer) => {
+      const cur = this.sniffed[at];
+      if (cur !== undefined && cur.length < MAX_SNIFF) this.sniffed[at] = cur + chunk.toString('latin1');
+    });
+  }
+
+  forwardedCount = 0;
+
+  forwardedToken(cookie: string | undefined): void {
+    this.forwardedCount++;
+    const m = /(?:^|[;\s])sso=([^;]+)/.exec(cookie ?? '');
+    if (m?.[1]) this.forwarded.push(m[1].trim());
+  }
+
+  tokenCounts(): Map<string, number> {
+    const out = new Map<string, number>();
+    const add = (t: string): void => {
+      out.set(t, (out.get(t) ?? 0) + 1);
+    };
+    for (const text of this.sniffed) for (const m of text.matchAll(SSO_IN_COOKIE)) if (m[1]) add(m[1].trim());
+    for (const t of this.forwarded) add(t);
+    return out;
+  }
+
+  reset(): void {
+    this.sniffed = [];
+    this.forwarded = [];
+    this.connections = 0;
+    this.authFailures = 0;
+    this.forwardedCount = 0;
+  }
+}
+
+function listen(server: Server | NetServer, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function trackSockets(server: Server | NetServer, sockets: Set<Duplex>): void {
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+}
+
+function closeServer(server: Server | NetServer, sockets: Set<Duplex>): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    for (const s of sockets) s.destroy();
+    sockets.clear();
+  });
+}
+
+function splitHostPort(target: string): { host: string; port: number } {
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(target);
+  return { host: m?.[1] ?? target, port: Number(m?.[2] ?? 80) };
+}
+
+/** The 403 page a challenged proxy IP gets, answered to every request on a socket. */
+function challengeServer(rec: Recorder): Server {
+  return createHttpServer((req, res) => {
+    rec.forwardedToken(req.headers.cookie);
+    req.resume();
+    res.writeHead(403, { 'content-type': 'text/html; charset=UTF-8', 'cf-mitigated': 'challenge', 'content-length': Buffer.byteLength(CLOUDFLARE_HTML) });
+    res.end(CLOUDFLARE_HTML);
+  });
+}
+
+export interface HttpProxyOptions {
+  auth?: { user: string; pass: string };
+  mode?: 'tunnel' | 'challenge';
+}
+
+export async function startHttpProxy(opts: HttpProxyOptions = {}): Promise<TestProxy> {
+  const rec = new Recorder();
+  const mode = opts.mode ?? 'tunnel';
+  const expected = opts.auth ? `Basic ${Buffer.from(`${opts.auth.user}:${opts.auth.pass}`).toString('base64')}` : undefined;
+  const sockets = new Set<Duplex>();
+  const challenge = challengeServer(rec);
+  const authorized = (req: IncomingMessage): boolean => {
+    if (!expected) return true;
+    if (req.headers['proxy-authorization'] === expected) return true;
+    rec.authFailures++;
+    return false;
+  };
+
+  const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
+    // Absolute-form request (forward proxying of http:// targets).
+    if (!authorized(req)) {
+      res.writeHead(407, { 'proxy-authenticate': 'Basic realm="test"' }).end();
+      return;
+    }
+    rec.connections++;
+    if (mode === 'challenge') {
+      challenge.emit('request', req, res);
+      return;
+    }
+    rec.forwardedToken(req.headers.cookie);
+    let target: URL;
+    try {
+      target = new URL(req.url ?? '');
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    const headers = { ...req.headers };
+    delete headers['proxy-authorization'];
+    delete headers['proxy-connection'];
+    const up = httpRequest({ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers }, (ur) => {
+      res.writeHead(ur.statusCode ?? 502, ur.headers);
+      ur.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    res.on('close', () => up.destroy());
+    req.pipe(up);
+  });
+  server.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) => {
+    client.on('error', () => undefined);
+    if (!authorized(req)) {
+      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    rec.connections++;
+    if (mode === 'challenge') {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) client.unshift(head);
+      challenge.emit('connection', client);
+      return;
+    }
+    const { host, port } = splitHostPort(req.url ?? '');
+    const upstream = netConnect({ host, port }, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      rec.sniff(client);
+      if (head.length > 0) {
+        upstream.write(head);
+      }
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    sockets.add(upstream);
+    upstream.on('close', () => sockets.delete(upstream));
+  });
+  server.on('clientError', (_e, s) => s.destroy());
+  trackSockets(server, sockets);
+  const port = await listen(server, 0);
+  const cred = opts.auth ? `${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.pass)}@` : '';
+  return {
+    url: `http://${cred}127.0.0.1:${port}`,
+    port,
+    get connections() {
+      return rec.connections;
+    },
+    get authFailures() {
+      return rec.authFailures;
+    },
+    get forwarded() {
+      return rec.forwardedCount;
+    },
+    tokenCounts: () => rec.tokenCounts(),
+    reset: () => rec.reset(),
+    stop: () => closeServer(server, sockets),
+    start: async () => {
+      await listen(server, port);
+    },
+    close: async () => {
+      await closeServer(server, sockets);
+      challenge.close();
+    },
+  };
+}
+
+export interface Socks5ProxyOptions {
+  auth?: { user: string; pass: string };
+}
+
+/** A SOCKS5 proxy (RFC 1928, username/password auth RFC 1929). */
+export async function startSocks5Proxy(opts: Socks5ProxyOptions = {}): Promise<TestProxy> {
+  const rec = new Recorder();
+  const sockets = new Set<Duplex>();
+  const server = createNetServer((client) => {
+    client.on('error', () => undefined);
+    let buf = Buffer.alloc(0);
+    let stage: 'greeting' | 'auth' | 'request' | 'done' = 'greeting';
+    const fail = (reply?: Buffer): void => {
+      stage = 'done';
+      client.removeListener('data', onData);
+      if (reply) client.end(reply);
+      else client.destroy();
+    };
+    const onData = (chunk: Buffer): void => {
+      buf = Buffer.concat([buf, chunk]);
+      for (;;) {
+        if (stage === 'greeting') {
+          if (buf.length < 2) return;
+          const n = buf[1] ?? 0;
+          if (buf.length < 2 + n) return;
+          if (buf[0] !== 5) return fail();
+          const methods = [...buf.subarray(2, 2 + n)];
+          buf = buf.subarray(2 + n);
+          const want = opts.auth ? 2 : 0;
+          if (!methods.includes(want)) return fail(Buffer.from([5, 0xff]));
+          client.write(Buffer.from([5, want]));
+          stage = opts.auth ? 'auth' : 'request';
+          continue;
+        }
+        if (stage === 'auth') {
+          if (buf.length < 2) return;
+          const ulen = buf[1] ?? 0;
+          if (buf.length < 3 + ulen) return;
+          const plen = buf[2 + ulen] ?? 0;
+          if (buf.length < 3 + ulen + plen) return;
+          const user = buf.subarray(2, 2 + ulen).toString();
+          const pass = buf.subarray(3 + ulen, 3 + ulen + plen).toString();
+          buf = buf.subarray(3 + ulen + plen);
+          if (user !== opts.auth?.user || pass !== opts.auth.pass) {
+            rec.authFailures++;
+            return fail(Buffer.from([1, 1]));
+          }
+          client.write(Buffer.from([1, 0]));
+          stage = 'request';
+          continue;
+        }
+        if (stage === 'request') {
+          if (buf.length < 5) return;
+          const atyp = buf[3];
+          let host: string;
+          let end: number;
+          if (atyp === 1) {
+            end = 4 + 4;
+            if (buf.length < end + 2) return;
+            host = [...buf.subarray(4, 8)].join('.');
+          } else if (atyp === 3) {
+            const len = buf[4] ?? 0;
+            end = 5 + len;
+            if (buf.length < end + 2) return;
+            host = buf.subarray(5, end).toString();
+          } else if (atyp === 4) {
+            end = 4 + 16;
+            if (buf.length < end + 2) return;
+            const parts: string[] = [];
+            for (let i = 0; i < 16; i += 2) parts.push(buf.readUInt16BE(4 + i).toString(16));
+            host = parts.join(':');
+          } else return fail(Buffer.from([5, 8, 0, 1, 0, 0, 0, 0, 0, 0]));
+          if (buf[1] !== 1) return fail(Buffer.from([5, 7, 0, 1, 0, 0, 0, 0, 0, 0]));
+          const port = buf.readUInt16BE(end);
+          const rest = buf.subarray(end + 2);
+          stage = 'done';
+          client.removeListener('data', onData);
+          client.pause();
+          const upstream = netConnect({ host, port }, () => {
+            rec.connections++;
+            client.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0]));
+            rec.sniff(client);
+            if (rest.length > 0) upstream.write(rest);
+            upstream.pipe(client);
+            client.pipe(upstream);
+            client.resume();
+          });
+          sockets.add(upstream);
+          upstream.on('close', () => sockets.delete(upstream));
+          upstream.on('error', () => {
+            if (!client.destroyed) client.end(Buffer.from([5, 5, 0, 1, 0, 0, 0, 0, 0, 0]));
+          });
+          client.on('close', () => upstream.destroy());
+          return;
+        }
+        return;
+      }
+    };
+    client.on('data', onData);
+  });
+  trackSockets(server, sockets);
+  const port = await listen(server, 0);
+  const cred = opts.auth ? `${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.pass)}@` : '';
+  return {
+    url: `socks5://${cred}127.0.0.1:${port}`,
+    port,
+    get connections() {
+      return rec.connections;
+    },
+    get authFailures() {
+      return rec.authFailures;
+    },
+    forwarded: 0,
+    tokenCounts: () => rec.tokenCounts(),
+    reset: () => rec.reset(),
+    stop: () => closeServer(server, sockets),
+    start: async () => {
+      await listen(server, port);
+    },
+    close: () => closeServer(server, sockets),
+  };
+}

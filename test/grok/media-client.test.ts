@@ -1,0 +1,103 @@
+// GrokMediaClient against the simulator: uploads on a fresh connection each (and retried on one),
+// media posts, asset downloads with browser-navigation headers and the cookie only for Grok hosts.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Agent, type Dispatcher } from 'undici';
+import { GrokMediaClient, GrokUpstreamError, type MediaTransport } from '../../src/grok/index.js';
+import { makePng, startFakeGrok, type FakeGrok } from '../fake-grok/index.js';
+
+const TOKEN = 'sso-media-client-0001';
+
+/** Counts fresh dispatchers and checks each is closed after its request. */
+class CountingTransport implements MediaTransport {
+  readonly agent = new Agent();
+  made: Agent[] = [];
+  shared(): Dispatcher {
+    return this.agent;
+  }
+  fresh(): Dispatcher {
+    const a = new Agent({ connections: 1 });
+    this.made.push(a);
+    return a;
+  }
+}
+
+void describe('GrokMediaClient', () => {
+  let sim: FakeGrok;
+  let transport: CountingTransport;
+  let client: GrokMediaClient;
+  before(async () => {
+    sim = await startFakeGrok({ tokens: { [TOKEN]: {} } });
+    transport = new CountingTransport();
+    client = new GrokMediaClient({
+      baseUrl: sim.baseUrl,
+      assetsUrl: sim.assetsUrl,
+      userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36',
+      acceptLanguage: 'en',
+      transport,
+      headersTimeoutMs: 5000,
+      uploadRetryDelayMs: 10,
+    });
+  });
+  after(async () => {
+    await transport.agent.close();
+    await sim.close();
+  });
+
+  void it('uploads on a new dispatcher per attempt, destroyed afterwards; the bytes are then downloadable', async () => {
+    transport.made = [];
+    const png = makePng(5, 5);
+    const up = await client.upload(TOKEN, { fileName: 'a.png', mimeType: 'image/png', bytes: png });
+    assert.match(up.fileMetadataId, /^[0-9a-f-]{36}$/);
+    assert.equal(up.url, `${sim.assetsUrl}/${up.fileUri}`);
+    assert.equal(transport.made.length, 1);
+    assert.ok(transport.made.every((a) => a.destroyed || a.closed));
+    const got = await client.download(TOKEN, up.fileUri, { kind: 'image', maxBytes: 1024 * 1024, timeoutMs: 5000 });
+    assert.deepEqual(got.bytes, png);
+    const req = sim.requests.filter((r) => r.origin === 'assets').pop();
+    assert.equal(req?.headers['sec-fetch-mode'], 'navigate');
+    assert.equal(req?.headers['sec-fetch-dest'], 'document');
+    assert.equal(req?.headers['upgrade-insecure-requests'], '1');
+    assert.match(String(req?.headers.accept), /^image\/avif/);
+    assert.match(String(req?.headers.cookie), new RegExp(`sso=${TOKEN}`));
+  });
+
+  for (const mode of ['reset', 502] as const) {
+    void it(`retries an upload failing with ${mode} on fresh connections`, async () => {
+      sim.setToken(TOKEN, { uploadFailures: 2, uploadFailMode: mode });
+      transport.made = [];
+      const up = await client.upload(TOKEN, { fileName: 'a.png', mimeType: 'image/png', bytes: makePng(2, 2) });
+      assert.ok(up.fileMetadataId);
+      assert.equal(transport.made.length, 3, 'one new dispatcher per attempt');
+      assert.equal(new Set(transport.made).size, 3);
+      sim.setToken(TOKEN, {});
+    });
+  }
+
+  void it('gives up after the attempts with the classified error', async () => {
+    sim.setToken(TOKEN, { uploadFailures: 5, uploadFailMode: 502 });
+    await assert.rejects(client.upload(TOKEN, { fileName: 'a.png', mimeType: 'image/png', bytes: makePng(2, 2) }), (e: unknown) => e instanceof GrokUpstreamError && e.status === 502);
+    sim.setToken(TOKEN, {});
+  });
+
+  void it('does not retry a 401 (not a transport problem)', async () => {
+    transport.made = [];
+    await assert.rejects(client.upload('sso-unknown-token', { fileName: 'a.png', mimeType: 'image/png', bytes: makePng(2, 2) }), (e: unknown) => e instanceof GrokUpstreamError && e.kind === 'invalid-credential');
+    assert.equal(transport.made.length, 1);
+  });
+
+  void it('creates media posts and reads back the prompt', async () => {
+    const post = await client.createMediaPost(TOKEN, { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: 'a wave' });
+    assert.match(post.id, /^[0-9a-f-]{36}$/);
+    assert.equal(post.prompt, 'a wave');
+  });
+
+  void it('download errors: 404 classified, too large refused, the cookie never goes to other hosts', async () => {
+    await assert.rejects(client.download(TOKEN, 'users/nope/missing.jpg', { kind: 'image', maxBytes: 1000, timeoutMs: 5000 }), (e: unknown) => e instanceof GrokUpstreamError && e.status === 404);
+    const up = await client.upload(TOKEN, { fileName: 'big.png', mimeType: 'image/png', bytes: makePng(64, 64) });
+    await assert.rejects(client.download(TOKEN, up.fileUri, { kind: 'image', maxBytes: 10, timeoutMs: 5000 }), /larger than/);
+    assert.equal(client.isGrokUrl(`${sim.assetsUrl}/x`), true);
+    assert.equal(client.isGrokUrl('https://assets.grok.com/x'), true);
+    assert.equal(client.isGrokUrl('https://evil.example/x'), false);
+  });
+});

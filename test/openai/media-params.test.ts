@@ -1,0 +1,31 @@
+// OpenAI sizes and ratios → Grok aspect ratios.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { imageAspect, videoAspect, videoSize } from '../../src/openai/media-params.js';
+import { OpenAIHttpError } from '../../src/openai/errors.js';
+
+void describe('media params', () => {
+  void it('maps image sizes (protocol 5.2), ratios and nearest matches', () => {
+    assert.equal(imageAspect(undefined), '2:3');
+    assert.equal(imageAspect('auto'), '2:3');
+    assert.equal(imageAspect('1024x1024'), '1:1');
+    assert.equal(imageAspect('1280x720'), '16:9');
+    assert.equal(imageAspect('720x1280'), '9:16');
+    assert.equal(imageAspect('1024x1536'), '2:3');
+    assert.equal(imageAspect('1536x1024'), '3:2');
+    assert.equal(imageAspect('1792x1024'), '3:2');
+    assert.equal(imageAspect('16:9'), '16:9');
+    assert.equal(imageAspect('4:3'), '3:2');
+    assert.equal(imageAspect('2000x1000'), '16:9');
+    assert.throws(() => imageAspect('big'), (e: unknown) => e instanceof OpenAIHttpError && e.param === 'size');
+  });
+
+  void it('maps video sizes (protocol 7.3) and builds sizes back', () => {
+    assert.equal(videoAspect(undefined), '16:9');
+    assert.equal(videoAspect('720x1280'), '9:16');
+    assert.equal(videoAspect('1792x1024'), '16:9');
+    assert.equal(videoAspect('1:1'), '1:1');
+    assert.equal(videoSize('9:16', '720p'), '720x1280');
+    assert.equal(videoSize('16:9', '480p'), '854x480');
+  });
+});
