@@ -11,7 +11,7 @@ import { EgressService, egressSettingsFrom, routedRateLimits } from './egress/in
 import { ChatService, type ChatSettings } from './gateway/chat-service.js';
 import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
 import { GrokClient, GrokUpstreamError, createTransport, loadImpit } from './grok/index.js';
-import { Metrics, registerMetricsRoute, registerPoolGauges } from './metrics/index.js';
+import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
 import { Inflight } from './server/inflight.js';
 import { createStore, type Store } from './store/index.js';
@@ -205,6 +205,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   app.server.on('request', (_req, res) => res.once('close', requests.enter()));
   registerMetricsRoute(app, metrics, () => current().metrics);
   registerPoolGauges(metrics, accounts, store);
+  registerProxyGauges(metrics, egressService);
+  registerCallLogGauges(metrics, callLog);
   metrics.registerGauge('grok2api_active_streams', 'SSE streams open to clients right now', () => streams.size);
   metrics.registerGauge('grok2api_inflight_requests', 'HTTP requests in progress (streams included, this scrape too)', () => requests.size);
   await registerAdmin(app, {

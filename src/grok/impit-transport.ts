@@ -177,6 +177,10 @@ export class ImpitTransport implements Transport {
     return this.undiciTwin().dispatcher();
   }
 
+  freshDispatcher(): Dispatcher {
+    return this.undiciTwin().freshDispatcher();
+  }
+
   async close(): Promise<void> {
     await this.undici?.close();
   }

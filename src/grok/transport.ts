@@ -47,6 +47,8 @@ export interface Transport {
   webSocketAgent(): HttpAgent | undefined;
   /** An undici dispatcher for the same egress (asset downloads and other undici callers). */
   dispatcher(): Dispatcher;
+  /** A new one-connection undici dispatcher for the same egress (uploads); the caller destroys it after its request. */
+  freshDispatcher(): Dispatcher;
   /** Closes pooled connections (waits for requests in flight). */
   close(): Promise<void>;
 }

@@ -89,6 +89,10 @@ export class UndiciTransport implements Transport {
     return this.pool;
   }
 
+  freshDispatcher(): Dispatcher {
+    return this.build(false);
+  }
+
   async close(): Promise<void> {
     this.wsAgent?.destroy();
     for (const d of this.freshOnes) void d.destroy().catch(() => undefined);

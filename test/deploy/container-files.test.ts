@@ -37,7 +37,7 @@ void describe('Dockerfile', () => {
 
 void describe('docker-compose.yml', () => {
   const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as {
-    services: Record<string, { environment?: Record<string, string>; healthcheck?: { test: string[] }; ports?: string[]; volumes?: string[]; restart?: string; profiles?: string[] }>;
+    services: Record<string, { environment?: Record<string, string>; healthcheck?: { test: string[] }; ports?: string[]; volumes?: string[]; restart?: string; profiles?: string[]; stop_grace_period?: string }>;
   };
   const gw = compose.services.grok2api;
 
@@ -60,5 +60,12 @@ void describe('docker-compose.yml', () => {
     assert.equal(gw?.restart, 'unless-stopped');
     assert.deepEqual(compose.services.redis?.profiles, ['redis']);
     assert.deepEqual(compose.services.mysql?.profiles, ['mysql']);
+  });
+
+  void it('gives graceful shutdown time: stop_grace_period exceeds server.shutdown_timeout', () => {
+    const grace = /^(\d+)s$/.exec(gw?.stop_grace_period ?? '')?.[1];
+    const timeout = /^shutdown_timeout = (\d+)$/m.exec(readFileSync('config.defaults.toml', 'utf8'))?.[1];
+    assert.ok(grace && timeout, 'both are set');
+    assert.ok(Number(grace) >= Number(timeout) + 10, `stop_grace_period ${grace}s vs shutdown_timeout ${timeout}s`);
   });
 });

@@ -47,6 +47,7 @@ function fakeTransport(opts: CreateTransportOptions): Transport {
     },
     webSocketAgent: () => undefined,
     dispatcher: () => ({}) as Dispatcher,
+    freshDispatcher: () => ({}) as Dispatcher,
     close: async () => undefined,
   };
 }

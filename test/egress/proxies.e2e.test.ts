@@ -7,8 +7,10 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { accountIdFor } from '../../src/accounts/index.js';
-import type { ProxyView } from '../../src/egress/index.js';
-import { expectedAnswer } from '../fake-grok/index.js';
+import { request } from 'undici';
+import { egressMediaTransport, type ProxyView } from '../../src/egress/index.js';
+import { createTransport } from '../../src/grok/index.js';
+import { expectedAnswer, simHeaders } from '../fake-grok/index.js';
 import { startHarness, type Harness } from '../e2e/harness.js';
 import { startHttpProxy, startSocks5Proxy, type TestProxy } from './test-proxies.js';
 
@@ -111,6 +113,26 @@ void describe('egress: accounts bound to real proxies', () => {
     assert.deepEqual(tokens.map((t) => boundTo(h, t)), before);
   });
 
+  void it('media transport: uploads (fresh connections) and asset downloads leave through the account\'s proxy', async () => {
+    const direct = createTransport({ kind: 'undici', connectTimeoutMs: 1000, headersTimeoutMs: 2000, requestTimeoutMs: 5000 });
+    try {
+      const media = egressMediaTransport(h.gw.egress, direct, accountIdFor);
+      const token = tokens[0] as string;
+      const proxy = boundTo(h, token) === proxyIdOf(h, http) ? http : socks;
+      proxy.reset();
+      const before = proxy.connections;
+      for (const d of [media.fresh(token), media.shared(token), media.assets(token)]) {
+        const res = await request(`${h.sim.baseUrl}/rest/rate-limits`, { method: 'POST', headers: simHeaders(token), body: '{"modelName":"auto"}', dispatcher: d });
+        await res.body.text();
+      }
+      assert.equal(proxy.tokenCounts().get(token), 3);
+      assert.ok(proxy.connections > before, 'the fresh dispatcher opened its own tunnel');
+      assert.ok(media.headers(token), 'per-proxy headers');
+    } finally {
+      await direct.close();
+    }
+  });
+
   void it('never shows a proxy password in listings or logs; the call line names the proxy masked', () => {
     const listing = JSON.stringify(h.gw.egress.list());
     assert.ok(!listing.includes(HTTP_PASS) && !listing.includes(SOCKS_PASS));
@@ -132,8 +154,10 @@ void describe('egress: accounts bound to real proxies', () => {
     for (const t of tokens) assert.equal(boundTo(h, t), socksId, `${t} rebound to the healthy proxy`);
     assert.equal(view(h, http).boundAccounts, 0);
     assert.ok(view(h, http).lastError, 'the failure is reported');
-    // Only the healthy proxy carried answers meanwhile, for every account.
-    for (const t of tokens) assert.ok((socks.tokenCounts().get(t) ?? 0) >= 0);
+    // The healthy proxy carried every answer meanwhile, for every account (12 calls in all).
+    let carried = 0;
+    for (const t of tokens) carried += socks.tokenCounts().get(t) ?? 0;
+    assert.equal(carried, 12);
     assert.equal((await ready(h)).status, 200, 'one healthy proxy is enough');
 
     await http.start();

@@ -37,16 +37,16 @@ const MAX_SNIFF = 1024 * 1024;
 class Recorder {
   connections = 0;
   authFailures = 0;
-  private sniffed: string[] = [];
+  /** One entry per tunnel; reset() empties them but keeps recording on the tunnels still open. */
+  private readonly sniffed: Array<{ text: string }> = [];
   private forwarded: string[] = [];
 
   /** Keeps what a client sent through a tunnel (plain HTTP inside). */
   sniff(socket: Duplex): void {
-    const at = this.sniffed.length;
-    this.sniffed.push('');
+    const entry = { text: '' };
+    this.sniffed.push(entry);
     socket.on('data', (chunk: Buffer) => {
-      const cur = this.sniffed[at];
-      if (cur !== undefined && cur.length < MAX_SNIFF) this.sniffed[at] = cur + chunk.toString('latin1');
+      if (entry.text.length < MAX_SNIFF) entry.text += chunk.toString('latin1');
     });
   }
 
@@ -63,13 +63,13 @@ class Recorder {
     const add = (t: string): void => {
       out.set(t, (out.get(t) ?? 0) + 1);
     };
-    for (const text of this.sniffed) for (const m of text.matchAll(SSO_IN_COOKIE)) if (m[1]) add(m[1].trim());
+    for (const { text } of this.sniffed) for (const m of text.matchAll(SSO_IN_COOKIE)) if (m[1]) add(m[1].trim());
     for (const t of this.forwarded) add(t);
     return out;
   }
 
   reset(): void {
-    this.sniffed = [];
+    for (const entry of this.sniffed) entry.text = '';
     this.forwarded = [];
     this.connections = 0;
     this.authFailures = 0;

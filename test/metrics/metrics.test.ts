@@ -77,6 +77,9 @@ void describe('/metrics', () => {
     assert.equal(sample(text, 'grok2api_store_healthy', { mode: 'file' }), 1);
     assert.equal(typeof sample(text, 'grok2api_account_persistence_backlog'), 'number');
     assert.equal(sample(text, 'grok2api_store_write_failures_total'), 0);
+    assert.equal(typeof sample(text, 'grok2api_calllog_pending'), 'number');
+    assert.equal(sample(text, 'grok2api_calllog_dropped_total'), 0);
+    assert.match(text, /^# TYPE grok2api_proxies gauge$/m, 'proxy health (no proxy configured here: no samples)');
     assert.equal(sample(text, 'grok2api_active_streams'), 0);
     assert.equal(sample(text, 'grok2api_inflight_requests'), 1, 'the scrape itself');
     assert.ok((sample(text, 'process_cpu_user_seconds_total') ?? -1) >= 0, 'default process metrics');

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accountIdFor } from '../../src/accounts/index.js';
 import { startFakeGrok, type FakeGrok } from '../fake-grok/index.js';
+import { startHarness } from '../e2e/harness.js';
 import { exitWithin, startGatewayProcess, type GatewayProcess } from './gateway-process.js';
 
 const KEY = 'sk-shutdown-test-key-0001';
@@ -167,6 +168,44 @@ void describe('graceful shutdown (child process)', () => {
       assert.match(gp.stdout(), /second signal/);
     } finally {
       gp.child.kill('SIGKILL');
+    }
+  });
+});
+
+void describe('while draining (in process)', () => {
+  void it('a request on a connection that was already open gets 503 shutting_down with Connection: close', { timeout: 30_000 }, async () => {
+    const h = await startHarness({ apiKey: KEY });
+    let closing: Promise<void> | undefined;
+    try {
+      const started = await fetch(`${h.baseURL}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+        body: JSON.stringify({ model: 'grok-chat-fast', stream: true, messages: [{ role: 'user', content: 'x [sim:tokens=40] [sim:delay=20]' }] }),
+      });
+      assert.equal(started.status, 200);
+      const stream = started.text();
+      // A client in the middle of sending its request when the shutdown starts (so its connection
+      // is not idle and is not closed with the idle ones).
+      const sock = connect(Number(new URL(h.baseURL).port), '127.0.0.1');
+      await new Promise((r) => sock.once('connect', r));
+      let got = '';
+      sock.on('data', (d: Buffer) => (got += d.toString()));
+      sock.write('GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      await new Promise((r) => setTimeout(r, 50));
+      closing = h.gw.close();
+      await new Promise((r) => setTimeout(r, 50));
+      sock.write(`Authorization: Bearer ${KEY}\r\n\r\n`);
+      await Promise.race([new Promise((r) => sock.once('close', r)), new Promise((r) => setTimeout(r, 5000))]);
+      sock.destroy();
+      assert.match(got, /^HTTP\/1\.1 503 /);
+      assert.match(got, /\r\nConnection: close\r\n/i);
+      assert.match(got, /\r\nx-content-type-options: nosniff\r\n/i);
+      const body = JSON.parse(got.slice(got.indexOf('\r\n\r\n') + 4)) as { error: { code: string; type: string } };
+      assert.equal(body.error.code, 'shutting_down');
+      assert.ok((await stream).endsWith('data: [DONE]\n\n'), 'the stream in flight still completed');
+    } finally {
+      await (closing ?? h.gw.close());
+      await h.sim.close();
     }
   });
 });
