@@ -3,38 +3,16 @@
 // test/docs/readme-config.test.ts fails when the README drifts from the defaults.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { documentedKeys } from '../src/config/documented-keys.js';
 
 const START = '<!-- config-table:start -->';
 const END = '<!-- config-table:end -->';
 
 export function configTable(toml: string): string {
   const rows: string[] = ['| Key | Environment variable | Default | What it does |', '| --- | --- | --- | --- |'];
-  let section = '';
-  let comment: string[] = [];
-  for (const raw of toml.split('\n')) {
-    const line = raw.trim();
-    const sec = /^\[([a-z_]+)\]$/.exec(line);
-    if (sec) {
-      section = sec[1] ?? '';
-      comment = [];
-      continue;
-    }
-    if (line.startsWith('[[')) {
-      section = '';
-      continue;
-    }
-    if (line.startsWith('#')) {
-      comment.push(line.replace(/^#\s?/, ''));
-      continue;
-    }
-    const kv = /^([a-z_]+)\s*=\s*(.+)$/.exec(line);
-    if (kv && section) {
-      const key = `${section}.${kv[1] ?? ''}`;
-      const env = `GROK2API_${section.toUpperCase()}_${(kv[1] ?? '').toUpperCase()}`;
-      const text = comment.join(' ').replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
-      rows.push(`| \`${key}\` | \`${env}\` | \`${(kv[2] ?? '').replace(/\|/g, '\\|')}\` | ${text} |`);
-    }
-    if (!line.startsWith('#')) comment = [];
+  for (const d of documentedKeys(toml)) {
+    const env = `GROK2API_${d.key.replace('.', '_').toUpperCase()}`;
+    rows.push(`| \`${d.key}\` | \`${env}\` | \`${d.raw.replace(/\|/g, '\\|')}\` | ${d.comment.replace(/\|/g, '\\|')} |`);
   }
   return rows.join('\n');
 }

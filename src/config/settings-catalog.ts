@@ -9,6 +9,7 @@ import { envVarName } from './env-layer.js';
 import { parseToml } from './read-toml.js';
 import { configSchema } from './schema.js';
 import { isTable } from './tables.js';
+import { documentedKeys } from './documented-keys.js';
 
 export type SettingType = 'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'string[]' | 'number[]';
 
@@ -51,31 +52,7 @@ function typeInfo(schema: z.core.$ZodType): Pick<SettingInfo, 'type' | 'enum' | 
 
 /** `section.key` → the comment lines right above it in the defaults file. */
 function commentsOf(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  let section = '';
-  let comment: string[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    const sec = /^\[([a-z_]+)\]$/.exec(line);
-    if (sec) {
-      section = sec[1] ?? '';
-      comment = [];
-      continue;
-    }
-    if (line.startsWith('[[')) {
-      section = '';
-      comment = [];
-      continue;
-    }
-    if (line.startsWith('#')) {
-      comment.push(line.replace(/^#\s?/, ''));
-      continue;
-    }
-    const kv = /^([a-z_]+)\s*=/.exec(line);
-    if (kv && section) out.set(`${section}.${kv[1] ?? ''}`, comment.join(' ').replace(/\s+/g, ' ').trim());
-    comment = [];
-  }
-  return out;
+  return new Map(documentedKeys(text).map((d) => [d.key, d.comment]));
 }
 
 let cached: SettingInfo[] | undefined;

@@ -85,7 +85,17 @@ export class ChatService {
     return { ...body, fileAttachments: await this.deps.attachments.upload(token, files, signal) };
   }
 
-  async openStream(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortSignal): Promise<OpenedChatStream> {
+  /**
+   * One retried upstream chat: the body and attachments are prepared once, then every attempt
+   * gets a different account, its egress route, a fresh UpstreamChat already opened, and `run`
+   * decides what a successful attempt returns.
+   */
+  private async withAttempts<T>(
+    turn: ChatTurnRequest,
+    spec: ModelSpec,
+    signal: AbortSignal,
+    run: (upstream: UpstreamChat, s: ChatSettings) => Promise<T>,
+  ): Promise<{ value: T; lease: AccountLease; attempts: AttemptRecord[]; proxy: string | undefined }> {
     const s = this.deps.settings();
     const body = this.grokBody(turn, spec, s);
     const files = await this.deps.attachments?.prepare(turn.messages, signal);
@@ -102,10 +112,9 @@ export class ChatService {
         const upstream = new UpstreamChat({ idleTimeoutMs: s.idleTimeoutMs, requestTimeoutMs: s.requestTimeoutMs }, signal);
         try {
           await upstream.open(this.deps.client, lease.token, await this.withFiles(body, files, lease.token, signal), undefined, route);
-          // Pre-read one event: an in-band rate limit or an early cut is still retryable here.
-          const first = await upstream.next();
+          const value = await run(upstream, s);
           egress.succeeded(route);
-          return { upstream, first };
+          return value;
         } catch (err) {
           upstream.abort();
           egress.failed(route, err, signal);
@@ -113,45 +122,32 @@ export class ChatService {
         }
       },
     }));
-    return { first: result.value.first, upstream: result.value.upstream, lease: result.lease, attempts: result.attempts, proxy: egress.last };
+    return { value: result.value, lease: result.lease, attempts: result.attempts, proxy: egress.last };
+  }
+
+  async openStream(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortSignal): Promise<OpenedChatStream> {
+    // Pre-read one event: an in-band rate limit or an early cut is still retryable here.
+    const r = await this.withAttempts(turn, spec, signal, async (upstream) => ({ upstream, first: await upstream.next() }));
+    return { first: r.value.first, upstream: r.value.upstream, lease: r.lease, attempts: r.attempts, proxy: r.proxy };
   }
 
   async collect(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortSignal): Promise<CollectedChat> {
-    const s = this.deps.settings();
-    const body = this.grokBody(turn, spec, s);
-    const files = await this.deps.attachments?.prepare(turn.messages, signal);
-    const egress = new EgressAttempts(this.deps.egress);
-    const result = await withEgress(egress, () => runWithAccountRetries({
-      accounts: this.deps.accounts,
-      tier: spec.tier as AccountTier,
-      bucket: spec.bucket,
-      policy: s.retry,
-      signal,
-      onRetry: (r) => this.deps.onRetry?.({ requestId: turn.requestId, attempt: r.attempt, account: r.account, kind: r.error.kind, delayMs: r.delayMs }),
-      attempt: async (lease) => {
-        const route = egress.route(lease.accountId);
-        const upstream = new UpstreamChat({ idleTimeoutMs: s.idleTimeoutMs, requestTimeoutMs: s.requestTimeoutMs }, signal);
-        const assembler = new AnswerAssembler({ reasoning: turn.reasoning, showSearchSources: s.showSearchSources });
-        try {
-          await upstream.open(this.deps.client, lease.token, await this.withFiles(body, files, lease.token, signal), undefined, route);
-          for (let ev = await upstream.next(); ev; ev = await upstream.next()) {
-            assembler.push(ev);
-            if (ev.type === 'end') break;
-          }
-          assembler.finish();
-          const modelError = assembler.modelError;
-          if (modelError && !assembler.hasContent) throw classifyInBandError(undefined, modelError);
-          egress.succeeded(route);
-          return assembler;
-        } catch (err) {
-          egress.failed(route, err, signal);
-          throw err;
-        } finally {
-          upstream.close();
+    const r = await this.withAttempts(turn, spec, signal, async (upstream, s) => {
+      const assembler = new AnswerAssembler({ reasoning: turn.reasoning, showSearchSources: s.showSearchSources });
+      try {
+        for (let ev = await upstream.next(); ev; ev = await upstream.next()) {
+          assembler.push(ev);
+          if (ev.type === 'end') break;
         }
-      },
-    }));
-    result.lease.release({ ok: true });
-    return { assembler: result.value, account: result.lease.masked, attempts: result.attempts, proxy: egress.last };
+        assembler.finish();
+        const modelError = assembler.modelError;
+        if (modelError && !assembler.hasContent) throw classifyInBandError(undefined, modelError);
+        return assembler;
+      } finally {
+        upstream.close();
+      }
+    });
+    r.lease.release({ ok: true });
+    return { assembler: r.value, account: r.lease.masked, attempts: r.attempts, proxy: r.proxy };
   }
 }
