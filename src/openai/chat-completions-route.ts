@@ -13,6 +13,7 @@ import { OpenAIHttpError, clientErrorForKind, invalidRequest } from './errors.js
 import { toConversation } from './to-conversation.js';
 import { zodToOpenAIError } from './validation.js';
 import { RetriesExhaustedError } from '../gateway/retry.js';
+import { clientGoneSignal } from './client-gone.js';
 
 export interface ChatRouteDeps {
   chat: ChatService;
@@ -30,15 +31,6 @@ function completionId(): string {
   return `chatcmpl-${randomUUID().replaceAll('-', '').slice(0, 24)}`;
 }
 
-/** A client abort signal tied to the socket: aborts the upstream call the moment the client goes. */
-function clientGoneSignal(reply: FastifyReply): AbortController {
-  const ctl = new AbortController();
-  const res = reply.raw;
-  res.once('close', () => {
-    if (!res.writableFinished) ctl.abort();
-  });
-  return ctl;
-}
 
 export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDeps): void {
   app.post('/v1/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
