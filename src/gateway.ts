@@ -7,7 +7,7 @@ import { AdminCredentials, LoginLimiter, SessionStore, registerAdmin } from './a
 import { CallLog } from './calllog/index.js';
 import { importLegacyTokenFile } from './accounts/legacy-import.js';
 import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from './config/index.js';
-import { EgressService, egressSettingsFrom, routedRateLimits } from './egress/index.js';
+import { EgressService, egressMediaTransport, egressSettingsFrom, routedRateLimits } from './egress/index.js';
 import { ChatService, type ChatSettings } from './gateway/chat-service.js';
 import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
 import { GrokClient, GrokUpstreamError, createTransport, loadImpit } from './grok/index.js';
@@ -87,6 +87,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
 
   // network.transport = "impit" must be usable here: fail at start-up, not on the first call.
   if (config.network.transport === 'impit') loadImpit();
+  // The direct (proxy-less) egress: chat calls and media calls of accounts without a proxy. Proxied
+  // calls get their transport from the egress service. Closed last on shutdown.
+  const direct = createTransport({ ...egressSettingsFrom(config), kind: config.network.transport, userAgent: config.grok.user_agent });
   const client = new GrokClient({
     endpoints: { baseUrl: config.grok.base_url, assetsUrl: config.grok.assets_url, wsUrl: config.grok.ws_url },
     userAgent: config.grok.user_agent,
@@ -95,10 +98,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     connectTimeoutMs: config.chat.connect_timeout * 1000,
     headersTimeoutMs: config.network.headers_timeout * 1000,
     requestTimeoutMs: config.chat.request_timeout * 1000,
-    // Direct (proxy-less) calls; proxied calls get their transport from the egress service.
-    ...(config.network.transport === 'impit'
-      ? { transport: createTransport({ ...egressSettingsFrom(config), kind: 'impit', userAgent: config.grok.user_agent }) }
-      : {}),
+    transport: direct,
   });
   const store = await createStore({ mode: config.storage.mode, url: config.storage.url, keyPrefix: config.storage.key_prefix, dataDir: loaded.dataDir, logger });
   // Quota syncs leave through the account's proxy too, once the egress service exists (below).
@@ -171,6 +171,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     logger,
     chatSettings: () => chatSettingsFrom(current()),
     egress: egressService,
+    // Uploads, media posts, asset downloads (asset pool first) and the imagine WebSocket leave
+    // through the account's proxy, with that proxy's clearance, like its chat calls.
+    transport: egressMediaTransport(egressService, direct, accountIdFor),
   });
   const services: AppServices = {
     config: current,
@@ -268,6 +271,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       await accounts.close();
       await store.close();
       await client.close();
+      await direct.close();
       logger.flush();
     },
   };

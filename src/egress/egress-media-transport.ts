@@ -1,32 +1,35 @@
-// Media traffic through the egress: uploads and media posts leave through the account's proxy
-// (uploads on a fresh connection), asset downloads through the asset pool (proxy.asset_urls, else
-// the account's proxy). Plugs into GrokMediaClient's MediaTransport (shared/fresh) plus `assets`.
-import type { Dispatcher } from 'undici';
-import type { GrokHeaders, Transport } from '../grok/index.js';
+// Media traffic through the egress, for calls that name no route of their own (the media services
+// pass their attempt's route; chat attachments and the like do not): uploads and media posts leave
+// through the account's proxy (uploads on a fresh connection), asset downloads through the asset
+// pool (proxy.asset_urls, else the call's route, else the account's proxy), the imagine WebSocket
+// through a tunnel of the account's proxy. Each comes with that proxy's own clearance headers.
+import type { GrokRoute, GrokUpstreamError, MediaEgress, MediaTransport, Transport, WebSocketEgress } from '../grok/index.js';
 import type { EgressService } from './egress-service.js';
-
-export interface EgressMediaTransport {
-  /** Keep-alive dispatcher of the account's proxy (media posts). */
-  shared(token: string): Dispatcher;
-  /** New one-connection dispatcher of the account's proxy (uploads); destroyed by the caller. */
-  fresh(token: string): Dispatcher;
-  /** Dispatcher for asset downloads (asset pool first). */
-  assets(token: string): Dispatcher;
-  /** The clearance headers of the account's egress (undefined = the defaults), e.g. for the imagine WebSocket. */
-  headers(token: string): GrokHeaders | undefined;
-  /** http.Agent for the account's WebSocket handshakes (undefined = direct). */
-  webSocketAgent(token: string): ReturnType<Transport['webSocketAgent']>;
-}
 
 const NONE: ReadonlySet<string> = new Set();
 
-export function egressMediaTransport(egress: EgressService, direct: Transport, accountIdOf: (token: string) => string): EgressMediaTransport {
-  const transportFor = (token: string): Transport => egress.routeFor(accountIdOf(token), NONE).transport ?? direct;
+/** `direct`: the transport used when the account's route is direct (no proxy configured). */
+export function egressMediaTransport(egress: EgressService, direct: Transport, accountIdOf: (token: string) => string): MediaTransport {
+  const routeOf = (token: string): GrokRoute => egress.routeFor(accountIdOf(token), NONE);
+  const via = (route: GrokRoute, fresh: boolean): MediaEgress => {
+    const t = route.transport ?? direct;
+    return { dispatcher: fresh ? t.freshDispatcher() : t.dispatcher(), headers: route.headers };
+  };
   return {
-    shared: (token) => transportFor(token).dispatcher(),
-    fresh: (token) => transportFor(token).freshDispatcher(),
-    assets: (token) => egress.dispatcherForAssets(accountIdOf(token)).dispatcher,
-    headers: (token) => egress.routeFor(accountIdOf(token), NONE).headers,
-    webSocketAgent: (token) => egress.routeFor(accountIdOf(token), NONE).transport?.webSocketAgent(),
+    shared: (token) => via(routeOf(token), false),
+    fresh: (token) => via(routeOf(token), true),
+    assets: (token, fallback) => {
+      const a = egress.assetRoute(accountIdOf(token));
+      if (!a) return via(fallback ?? routeOf(token), false);
+      // Not the caller's route: its outcome is reported here, against the asset proxy.
+      const report = (error?: GrokUpstreamError): void => {
+        egress.report(a, error);
+      };
+      return { dispatcher: a.dispatcher, headers: a.headers, report };
+    },
+    webSocket: (token): WebSocketEgress => {
+      const r = routeOf(token);
+      return { agent: r.transport?.webSocketAgent(), headers: r.headers };
+    },
   };
 }

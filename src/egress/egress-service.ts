@@ -194,8 +194,8 @@ export class EgressService implements EgressSelector {
   private pollTimer: NodeJS.Timeout | undefined;
   private lastResync = 0;
   private probesRunning = 0;
-  private direct: Transport | undefined;
   private closed = false;
+  private readonly reported = new WeakSet<GrokUpstreamError>();
   private readonly now: () => number;
   private readonly factory: (opts: CreateTransportOptions) => Transport;
 
@@ -247,6 +247,12 @@ export class EgressService implements EgressSelector {
   }
 
   report(route: EgressRoute, error?: GrokUpstreamError): boolean {
+    if (error !== undefined) {
+      // One failure belongs to one egress: an asset download that failed through an asset proxy is
+      // reported there first, then again by the attempt around it (whose route did not carry it).
+      if (this.reported.has(error)) return false;
+      this.reported.add(error);
+    }
     const egressFault = error !== undefined && isEgressFailure(error);
     const p = route.proxyId ? this.proxies.get(route.proxyId) : undefined;
     if (!p) return egressFault;
@@ -265,23 +271,17 @@ export class EgressService implements EgressSelector {
     return false;
   }
 
-  /** Egress for asset downloads: a healthy asset proxy (stable per account), else the account's own route. */
-  dispatcherForAssets(accountId: string): AssetRoute {
+  /**
+   * The asset pool's egress for an account's downloads: a healthy asset proxy, the same one for an
+   * account while the pool's health does not change. undefined when the pool has none healthy
+   * (the download then leaves through the account's own route).
+   */
+  assetRoute(accountId: string): AssetRoute | undefined {
     const healthy = this.assets.filter((p) => p.healthy);
-    if (healthy.length > 0) {
-      const p = healthy[hashOf(accountId) % healthy.length] as PoolProxy;
-      const t = this.transportOf(p);
-      return { proxyId: p.id, label: p.masked, transport: t, dispatcher: t.dispatcher(), headers: this.headersOf(p) };
-    }
-    const r = this.routeFor(accountId);
-    const t = r.transport ?? this.directTransport();
-    return { proxyId: r.proxyId, label: r.label, transport: t, dispatcher: t.dispatcher(), headers: r.headers };
-  }
-
-  /** The transport used for direct (proxy-less) asset downloads. */
-  private directTransport(): Transport {
-    this.direct ??= this.factory(this.transportOptions(undefined, undefined));
-    return this.direct;
+    if (healthy.length === 0) return undefined;
+    const p = healthy[hashOf(accountId) % healthy.length] as PoolProxy;
+    const t = this.transportOf(p);
+    return { proxyId: p.id, label: p.masked, transport: t, dispatcher: t.dispatcher(), headers: this.headersOf(p) };
   }
 
   private route(p: PoolProxy): EgressRoute {
@@ -844,7 +844,6 @@ export class EgressService implements EgressSelector {
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.ops.length > 0) await this.flush();
     const all = [...this.proxies.values()].map((p) => p.transport?.close().catch(() => undefined));
-    all.push(this.direct?.close().catch(() => undefined));
     await Promise.all(all);
   }
 }

@@ -19,4 +19,4 @@ export { PROXY_DOC_KEY, type ProxyDoc, type ProxyPoolName, type StoredProxy } fr
 export type { ProbeResult } from './probe.js';
 export { egressSettingsFrom } from './egress-settings.js';
 export { routedRateLimits } from './routed-rate-limits.js';
-export { egressMediaTransport, type EgressMediaTransport } from './egress-media-transport.js';
+export { egressMediaTransport } from './egress-media-transport.js';

@@ -3,7 +3,7 @@
 // are fetched with the SSRF-safe fetcher (public addresses only, size and time capped). Failures
 // are a 400 naming the request field. Uploading happens per attempt (an upload belongs to the
 // account that made it), on a fresh connection each (GrokMediaClient.upload).
-import type { GrokMediaClient, UploadedFile } from '../grok/index.js';
+import type { GrokMediaClient, GrokRoute, UploadedFile } from '../grok/index.js';
 import { extForMime, FetchFailedError, ownMediaRef, safeFetch, sniffImage, UrlRefusedError, type MediaCache } from '../media/index.js';
 import { invalidRequest, OpenAIHttpError } from '../openai/errors.js';
 import { attachmentsInOrder } from './messages-to-grok-prompt.js';
@@ -25,8 +25,11 @@ export interface AttachmentSettings {
 export interface AttachmentUploader {
   /** Loads every attachment of the conversation (once per request); undefined when there are none. */
   prepare(messages: ConversationMessage[], signal: AbortSignal): Promise<PreparedFile[] | undefined>;
-  /** Uploads them with one account; returns the fileMetadataIds for `fileAttachments`. */
-  upload(token: string, files: PreparedFile[], signal: AbortSignal): Promise<string[]>;
+  /**
+   * Uploads them with one account; returns the fileMetadataIds for `fileAttachments`. `route`: the
+   * attempt's egress (absent = the account's own proxy).
+   */
+  upload(token: string, files: PreparedFile[], signal: AbortSignal, route?: GrokRoute): Promise<string[]>;
 }
 
 const MAX_ATTACHMENTS = 16;
@@ -125,15 +128,15 @@ export function attachmentParam(att: ConversationAttachment): string {
   return att.param ?? 'messages';
 }
 
-/** Uploads files with one account, at most 3 at a time, in order. */
-export async function uploadAll(media: GrokMediaClient, token: string, files: PreparedFile[], signal: AbortSignal): Promise<UploadedFile[]> {
+/** Uploads files with one account (through `route`, the attempt's egress, when given), at most 3 at a time, in order. */
+export async function uploadAll(media: GrokMediaClient, token: string, files: PreparedFile[], signal: AbortSignal, route?: GrokRoute): Promise<UploadedFile[]> {
   const out: UploadedFile[] = new Array<UploadedFile>(files.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
       const i = next++;
       const f = files[i] as PreparedFile;
-      out[i] = await media.upload(token, { fileName: f.fileName, mimeType: f.mimeType, bytes: f.bytes }, { signal });
+      out[i] = await media.upload(token, { fileName: f.fileName, mimeType: f.mimeType, bytes: f.bytes }, { signal, route });
     }
   };
   await Promise.all(Array.from({ length: Math.min(3, files.length) }, () => worker()));
@@ -156,7 +159,7 @@ export class ChatAttachments implements AttachmentUploader {
     return Promise.all(list.map((a) => this.loader.load(a, attachmentParam(a), signal)));
   }
 
-  async upload(token: string, files: PreparedFile[], signal: AbortSignal): Promise<string[]> {
-    return (await uploadAll(this.media, token, files, signal)).map((u) => u.fileMetadataId);
+  async upload(token: string, files: PreparedFile[], signal: AbortSignal, route?: GrokRoute): Promise<string[]> {
+    return (await uploadAll(this.media, token, files, signal, route)).map((u) => u.fileMetadataId);
   }
 }

@@ -3,9 +3,10 @@
 //   chat-image  a "Drawing: <prompt>" chat call collecting the image frames (lite always; others
 //               when image.use_ws = false; reference images attached as fileAttachments)
 //   image-edit  upload references, create a media post, run imagine-image-edit (protocol 6.2)
-// Every path runs inside the retry layer (another account per attempt) and publishes the images
-// (cache link, base64 or upstream URL) inside the attempt, with the account that drew them.
-import type { AccountSource, AccountTier } from '../accounts/index.js';
+// Every path runs inside the retry layer (another account per attempt, and that attempt's egress
+// route for every call it makes) and publishes the images (cache link, base64 or upstream URL)
+// inside the attempt, with the account that drew them.
+import type { AccountSource } from '../accounts/index.js';
 import type { ModelSpec } from '../config/index.js';
 import type { EgressRoute, EgressSelector } from '../egress/index.js';
 import {
@@ -18,8 +19,8 @@ import {
 } from '../grok/index.js';
 import type { MediaPublisher, PublishedMedia, PublishTarget } from '../media/index.js';
 import { uploadAll, type PreparedFile } from './attachments.js';
-import { EgressAttempts } from './egress-attempts.js';
-import { runWithAccountRetries, type AttemptRecord, type RetryPolicy } from './retry.js';
+import { runMediaAttempts } from './media-attempts.js';
+import type { AttemptRecord, RetryPolicy } from './retry.js';
 import { UpstreamChat, type UpstreamChatOpener } from './upstream-chat.js';
 
 export type ImagePath = 'imagine-ws' | 'chat-image' | 'image-edit';
@@ -44,7 +45,7 @@ export interface ImageServiceDeps {
   publisher: MediaPublisher;
   accounts: AccountSource;
   settings: () => ImageSettings;
-  /** Chat calls leave through the account's bound proxy (uploads, downloads and the WebSocket use MediaTransport). */
+  /** Outbound proxies: each attempt's calls (chat, uploads, posts, WebSocket, downloads) leave through the account's proxy. */
   egress?: EgressSelector | undefined;
   onRetry?: (info: { requestId: string; attempt: number; account: string; kind: string; delayMs: number }) => void;
 }
@@ -109,37 +110,18 @@ export class ImageService {
 
   async run(spec: ModelSpec, path: ImagePath, job: ImageJob): Promise<ImageResult> {
     const s = this.deps.settings();
-    const egress = new EgressAttempts(this.deps.egress);
-    const result = await runWithAccountRetries({
-      accounts: this.deps.accounts,
-      tier: spec.tier as AccountTier,
-      bucket: spec.bucket,
-      policy: s.retry,
-      signal: job.signal,
-      onRetry: (r) => this.deps.onRetry?.({ requestId: job.requestId, attempt: r.attempt, account: r.account, kind: r.error.kind, delayMs: r.delayMs }),
-      attempt: async (lease): Promise<Drawn> => {
-        if (path === 'imagine-ws') return this.viaImagine(lease.token, spec, job, s);
-        const route = egress.route(lease.accountId);
-        try {
-          const drawn = path === 'chat-image' ? await this.viaChat(lease.token, job, s, route) : await this.viaEdit(lease.token, spec, job, s, route);
-          egress.succeeded(route);
-          return drawn;
-        } catch (err) {
-          egress.failed(route, err, job.signal);
-          throw err;
-        }
-      },
+    const r = await runMediaAttempts(this.deps, spec, job, s.retry, (token, route): Promise<Drawn> => {
+      if (path === 'imagine-ws') return this.viaImagine(token, spec, job, s, route);
+      return path === 'chat-image' ? this.viaChat(token, job, s, route) : this.viaEdit(token, spec, job, s, route);
     });
-    egress.annotate(result.attempts);
-    result.lease.release({ ok: true });
-    return { images: result.value.images, path, account: result.lease.masked, attempts: result.attempts, revisedPrompt: result.value.revisedPrompt };
+    return { images: r.value.images, path, account: r.account, attempts: r.attempts, revisedPrompt: r.value.revisedPrompt };
   }
 
-  private publishAll(token: string, sources: Array<{ bytes?: Buffer; upstream?: string }>, job: ImageJob): Promise<PublishedMedia[]> {
-    return Promise.all(sources.map((src) => this.deps.publisher.publish('image', token, src, job.target, job.signal)));
+  private publishAll(token: string, sources: Array<{ bytes?: Buffer; upstream?: string }>, job: ImageJob, route: EgressRoute | undefined): Promise<PublishedMedia[]> {
+    return Promise.all(sources.map((src) => this.deps.publisher.publish('image', token, src, job.target, { signal: job.signal, route })));
   }
 
-  private async viaImagine(token: string, spec: ModelSpec, job: ImageJob, s: ImageSettings): Promise<Drawn> {
+  private async viaImagine(token: string, spec: ModelSpec, job: ImageJob, s: ImageSettings, route: EgressRoute | undefined): Promise<Drawn> {
     const ordinal = new Map<number, number>();
     const indexOf = (slot: number): number => {
       let i = ordinal.get(slot);
@@ -157,10 +139,11 @@ export class ImageService {
       roundTimeoutMs: s.roundTimeoutMs,
       idleTimeoutMs: s.wsIdleTimeoutMs,
       signal: job.signal,
+      route,
       onPartial: (p) => job.onProgress?.({ type: 'partial', index: indexOf(p.slot), bytes: p.bytes, mimeType: p.mimeType }),
       onProgress: (p) => job.onProgress?.({ type: 'progress', index: indexOf(p.slot), percent: p.percent }),
     });
-    return { images: await this.publishAll(token, r.images.map((img) => ({ bytes: img.bytes, upstream: img.url })), job) };
+    return { images: await this.publishAll(token, r.images.map((img) => ({ bytes: img.bytes, upstream: img.url })), job, route) };
   }
 
   /** Reads one image-drawing chat stream; final image URLs in order, deduplicated. */
@@ -221,7 +204,7 @@ export class ImageService {
   }
 
   private async viaChat(token: string, job: ImageJob, s: ImageSettings, route: EgressRoute | undefined): Promise<Drawn> {
-    const fileIds = job.references.length > 0 ? (await uploadAll(this.deps.media, token, job.references, job.signal)).map((u) => u.fileMetadataId) : [];
+    const fileIds = job.references.length > 0 ? (await uploadAll(this.deps.media, token, job.references, job.signal, route)).map((u) => u.fileMetadataId) : [];
     const urls: string[] = [];
     let moderated = 0;
     let modelError: string | undefined;
@@ -244,17 +227,17 @@ export class ImageService {
       urls.push(...fresh);
     }
     if (urls.length === 0) throw this.noImages(moderated, modelError, 'The drawing chat');
-    return { images: await this.publishAll(token, urls.map((u) => ({ upstream: u })), job) };
+    return { images: await this.publishAll(token, urls.map((u) => ({ upstream: u })), job, route) };
   }
 
   private async viaEdit(token: string, spec: ModelSpec, job: ImageJob, s: ImageSettings, route: EgressRoute | undefined): Promise<Drawn> {
     if (job.references.length === 0) {
       throw new GrokUpstreamError({ kind: 'bad-request', status: 400, message: 'An image edit needs at least one input image' });
     }
-    const uploads = await uploadAll(this.deps.media, token, job.references, job.signal);
+    const uploads = await uploadAll(this.deps.media, token, job.references, job.signal, route);
     const base = this.deps.media.baseUrl;
     const prompt = replaceImagePlaceholders(job.prompt, uploads.map((u) => u.fileMetadataId));
-    const post = await this.deps.media.createMediaPost(token, { mediaType: 'MEDIA_POST_TYPE_IMAGE', prompt }, { referer: `${base}/imagine`, signal: job.signal });
+    const post = await this.deps.media.createMediaPost(token, { mediaType: 'MEDIA_POST_TYPE_IMAGE', prompt }, { referer: `${base}/imagine`, signal: job.signal, route });
     const finalPrompt = post.prompt ?? prompt;
     const upstreamModel = spec.kind === 'image-edit' && spec.upstream_model ? spec.upstream_model : s.editUpstreamModel;
     const urls: string[] = [];
@@ -279,7 +262,7 @@ export class ImageService {
     }
     if (urls.length === 0) throw this.noImages(moderated, modelError, 'The image edit');
     return {
-      images: await this.publishAll(token, urls.map((u) => ({ upstream: u })), job),
+      images: await this.publishAll(token, urls.map((u) => ({ upstream: u })), job, route),
       revisedPrompt: post.prompt !== undefined && post.prompt !== job.prompt ? post.prompt : undefined,
     };
   }

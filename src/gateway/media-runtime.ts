@@ -25,9 +25,12 @@ export interface MediaRuntimeOptions {
   logger: Logger;
   /** Chat settings (timeouts, retry policy) as the chat path reads them. */
   chatSettings: () => ChatSettings;
-  /** Dispatchers for uploads and asset downloads; default: direct undici agents. */
+  /**
+   * Per-account egress of media calls that name no route (chat attachments' uploads), and the asset
+   * pool; default: direct undici agents.
+   */
   transport?: MediaTransport | undefined;
-  /** Outbound proxies for the media chat calls (drawing chats, edits, video segments). */
+  /** Outbound proxies: the route of each image/video attempt, for all of its calls. */
   egress?: EgressSelector | undefined;
 }
 
@@ -71,7 +74,12 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
     transport,
     headersTimeoutMs: c.chat.request_timeout * 1000,
   });
-  const imagine = new ImagineClient({ wsUrl: c.grok.ws_url, headers: new GrokHeaders(headerOpts), connectTimeoutMs: c.chat.connect_timeout * 1000 });
+  const imagine = new ImagineClient({
+    wsUrl: c.grok.ws_url,
+    headers: new GrokHeaders(headerOpts),
+    connectTimeoutMs: c.chat.connect_timeout * 1000,
+    egress: (token) => transport.webSocket(token),
+  });
   const publisher = new MediaPublisher(cache, grok, () => ({ downloadTimeoutMs: opts.config().media.download_timeout * 1000 }));
   const loader = new AttachmentLoader(cache, () => {
     const m = opts.config().media;

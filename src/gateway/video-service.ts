@@ -2,8 +2,8 @@
 // per uploaded reference), then one chat call per segment (6 or 10 s; longer videos are extension
 // segments stitched onto the previous one), then the final video is published (cached link or
 // upstream URL). The whole sequence is one attempt of the retry layer: posts and segments belong
-// to the account that made them.
-import type { AccountSource, AccountTier } from '../accounts/index.js';
+// to the account that made them, and all of it leaves through that attempt's egress route.
+import type { AccountSource } from '../accounts/index.js';
 import type { ModelSpec } from '../config/index.js';
 import type { EgressRoute, EgressSelector } from '../egress/index.js';
 import {
@@ -16,8 +16,8 @@ import {
 } from '../grok/index.js';
 import type { MediaPublisher, PublishedMedia, PublishTarget } from '../media/index.js';
 import { uploadAll, type PreparedFile } from './attachments.js';
-import { EgressAttempts } from './egress-attempts.js';
-import { runWithAccountRetries, type AttemptRecord, type RetryPolicy } from './retry.js';
+import { runMediaAttempts } from './media-attempts.js';
+import type { AttemptRecord, RetryPolicy } from './retry.js';
 import { UpstreamChat, type UpstreamChatOpener } from './upstream-chat.js';
 
 export interface VideoSettings {
@@ -32,7 +32,7 @@ export interface VideoServiceDeps {
   publisher: MediaPublisher;
   accounts: AccountSource;
   settings: () => VideoSettings;
-  /** Segment calls leave through the account's bound proxy (uploads and downloads use MediaTransport). */
+  /** Outbound proxies: each attempt's calls (uploads, posts, segments, the download) leave through the account's proxy. */
   egress?: EgressSelector | undefined;
   onRetry?: (info: { requestId: string; attempt: number; account: string; kind: string; delayMs: number }) => void;
 }
@@ -77,29 +77,10 @@ export class VideoService {
   async generate(spec: ModelSpec, job: VideoJobInput): Promise<VideoResult> {
     const s = this.deps.settings();
     const segments = videoSegments(job.seconds);
-    const egress = new EgressAttempts(this.deps.egress);
-    const result = await runWithAccountRetries({
-      accounts: this.deps.accounts,
-      tier: spec.tier as AccountTier,
-      bucket: spec.bucket,
-      policy: s.retry,
-      signal: job.signal,
-      onRetry: (r) => this.deps.onRetry?.({ requestId: job.requestId, attempt: r.attempt, account: r.account, kind: r.error.kind, delayMs: r.delayMs }),
-      attempt: async (lease) => {
-        const route = egress.route(lease.accountId);
-        try {
-          const v = await this.attempt(lease.token, spec.upstream_model ?? 'imagine-video-gen', segments, job, s, route);
-          egress.succeeded(route);
-          return v;
-        } catch (err) {
-          egress.failed(route, err, job.signal);
-          throw err;
-        }
-      },
-    });
-    egress.annotate(result.attempts);
-    result.lease.release({ ok: true });
-    return { ...result.value, seconds: segments.reduce((a, b) => a + b, 0), account: result.lease.masked, attempts: result.attempts };
+    const r = await runMediaAttempts(this.deps, spec, job, s.retry, (token, route) =>
+      this.attempt(token, spec.upstream_model ?? 'imagine-video-gen', segments, job, s, route),
+    );
+    return { ...r.value, seconds: segments.reduce((a, b) => a + b, 0), account: r.account, attempts: r.attempts };
   }
 
   private async attempt(
@@ -116,15 +97,15 @@ export class VideoService {
     let parentPostId: string;
     let imageReferences: string[] = [];
     if (job.references.length > 0) {
-      const uploads = await uploadAll(media, token, job.references, job.signal);
+      const uploads = await uploadAll(media, token, job.references, job.signal, route);
       const posts = [];
       for (const u of uploads) {
-        posts.push(await media.createMediaPost(token, { mediaType: 'MEDIA_POST_TYPE_IMAGE', mediaUrl: u.url }, { referer, signal: job.signal }));
+        posts.push(await media.createMediaPost(token, { mediaType: 'MEDIA_POST_TYPE_IMAGE', mediaUrl: u.url }, { referer, signal: job.signal, route }));
       }
       parentPostId = (posts[0] as { id: string }).id;
       imageReferences = uploads.map((u) => u.url);
     } else {
-      parentPostId = (await media.createMediaPost(token, { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: job.prompt }, { referer, signal: job.signal })).id;
+      parentPostId = (await media.createMediaPost(token, { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: job.prompt }, { referer, signal: job.signal, route })).id;
     }
 
     let elapsed = 0;
@@ -146,7 +127,7 @@ export class VideoService {
       elapsed += length;
     }
     const last = previous as SegmentOutcome;
-    const video = await this.deps.publisher.publish('video', token, { upstream: last.videoUrl }, job.target, job.signal);
+    const video = await this.deps.publisher.publish('video', token, { upstream: last.videoUrl }, job.target, { signal: job.signal, route });
     return { video, thumbnailUrl: last.thumbnailUrl !== undefined ? media.assetUrl(last.thumbnailUrl) : undefined };
   }
 

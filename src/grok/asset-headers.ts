@@ -2,7 +2,7 @@
 // imitate a browser navigation, with the account's cookie, and Accept by media kind.
 import { randomUUID } from 'node:crypto';
 import { ACCEPT_ENCODING } from './content-encoding.js';
-import { GrokHeaders, clientHintHeaders, type GrokHeaderOptions } from './headers.js';
+import { clientHintHeaders, type GrokHeaders } from './headers.js';
 import { generateStatsigId } from './statsig.js';
 
 export type AssetKind = 'image' | 'video' | 'other';
@@ -14,16 +14,16 @@ const ACCEPT: Record<AssetKind, string> = {
 };
 
 export class AssetHeaders {
-  private readonly cookies: GrokHeaders;
   private readonly hints: Record<string, string>;
   private readonly referer: string;
 
+  /** `cookies`: the egress's header set (its cookie with cf_clearance, and its User-Agent). */
   constructor(
-    private readonly opts: GrokHeaderOptions & { assetsUrl: string },
+    private readonly cookies: GrokHeaders,
+    assetsUrl: string,
   ) {
-    this.cookies = new GrokHeaders(opts);
-    this.hints = clientHintHeaders(opts.userAgent);
-    this.referer = `${new URL(opts.assetsUrl).origin}/`;
+    this.hints = clientHintHeaders(cookies.userAgent);
+    this.referer = `${new URL(assetsUrl).origin}/`;
   }
 
   /** `withCookie` false for hosts that are not Grok's (the SSO cookie never leaves Grok). */
@@ -31,7 +31,7 @@ export class AssetHeaders {
     const h: Record<string, string> = {
       Accept: ACCEPT[kind],
       'Accept-Encoding': ACCEPT_ENCODING,
-      'Accept-Language': this.opts.acceptLanguage,
+      'Accept-Language': this.cookies.acceptLanguage,
       'Cache-Control': 'no-cache',
       Pragma: 'no-cache',
       Priority: 'u=0, i',
@@ -41,7 +41,7 @@ export class AssetHeaders {
       'Sec-Fetch-Site': 'none',
       'Sec-Fetch-User': '?1',
       'Upgrade-Insecure-Requests': '1',
-      'User-Agent': this.opts.userAgent,
+      'User-Agent': this.cookies.userAgent,
       ...this.hints,
       'x-statsig-id': generateStatsigId(),
       'x-xai-request-id': randomUUID(),

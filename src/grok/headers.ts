@@ -157,8 +157,9 @@ export class GrokHeaders {
   private readonly defaultReferer: string;
   private readonly hints: Record<string, string>;
   private readonly cfSuffix: string;
-  private readonly userAgent: string;
-  private readonly acceptLanguage: string;
+  /** The User-Agent these headers send (asset downloads reuse it: it belongs to the clearance). */
+  readonly userAgent: string;
+  readonly acceptLanguage: string;
 
   constructor(opts: GrokHeaderOptions) {
     const base = new URL(opts.baseUrl);

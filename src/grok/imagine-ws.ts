@@ -2,18 +2,22 @@
 // reset and a request, collect the round's slots (start_stage → image frames → completed), and run
 // more rounds (same socket while it stays open, else a new one) until n images are in. Per round a
 // round timeout and an idle timeout (no frame at all) apply; what finished by then is kept.
+// The handshake leaves through the request's route (its proxy tunnel, with that proxy's clearance
+// cookie and User-Agent), else through the per-account egress, else directly with the defaults.
 import { randomUUID } from 'node:crypto';
-import type { Agent as HttpAgent } from 'node:http';
 import WebSocket from 'ws';
+import type { GrokRoute } from './chat-client.js';
 import { classifyHttpFailure, classifyTransportError, GrokUpstreamError } from './errors.js';
 import type { GrokHeaders } from './headers.js';
+import type { WebSocketEgress } from './media-transport.js';
 
 export interface ImagineClientOptions {
   wsUrl: string;
+  /** Default handshake headers (direct egress: grok.user_agent + grok.cf_clearance). */
   headers: GrokHeaders;
   connectTimeoutMs: number;
-  /** Optional agent per token (egress proxies). */
-  agent?: ((token: string) => HttpAgent | undefined) | undefined;
+  /** Per-account egress when a request names no route (MediaTransport.webSocket). */
+  egress?: ((token: string) => WebSocketEgress) | undefined;
   /** Heartbeat ping interval; default 20 s. */
   pingIntervalMs?: number;
 }
@@ -29,6 +33,8 @@ export interface ImagineRequest {
   roundTimeoutMs: number;
   idleTimeoutMs: number;
   signal?: AbortSignal | undefined;
+  /** The retry attempt's egress; its transport's tunnel and headers are used for every handshake. */
+  route?: GrokRoute | undefined;
   /** A preview (non-final) image of a slot arrived. */
   onPartial?: ((p: ImaginePartial) => void) | undefined;
   /** A slot's progress changed (0-100). `slot` counts across rounds. */
@@ -229,7 +235,7 @@ export class ImagineClient {
         req.signal?.throwIfAborted();
         if (!sock || sock.closed) {
           sock?.close();
-          sock = await this.connect(token, req.signal);
+          sock = await this.connect(token, req.route, req.signal);
         }
         const r = await this.round(sock, req, req.n - images.length, slotBase);
         if (r.closedEarly && reconnects < 2) {
@@ -264,12 +270,19 @@ export class ImagineClient {
     return { images, moderated, rounds };
   }
 
-  private connect(token: string, signal: AbortSignal | undefined): Promise<ImagineSocket> {
+  private egressFor(token: string, route: GrokRoute | undefined): WebSocketEgress | undefined {
+    const t = route?.transport;
+    if (t) return { agent: t.webSocketAgent(), headers: route.headers };
+    return this.opts.egress?.(token);
+  }
+
+  private connect(token: string, route: GrokRoute | undefined, signal: AbortSignal | undefined): Promise<ImagineSocket> {
     signal?.throwIfAborted();
     return new Promise((resolve, reject) => {
-      const agent = this.opts.agent?.(token);
+      const egress = this.egressFor(token, route);
+      const agent = egress?.agent;
       const ws = new WebSocket(this.opts.wsUrl, {
-        headers: this.opts.headers.ws(token),
+        headers: (egress?.headers ?? this.opts.headers).ws(token),
         handshakeTimeout: this.opts.connectTimeoutMs,
         ...(agent ? { agent } : {}),
       });

@@ -49,8 +49,10 @@ export { createTransport, type CreateTransportOptions } from './create-transport
 export { PROXY_SCHEMES, ProxyUrlError, isSocks, maskProxyUrl, parseProxyUrl, type ProxyScheme, type ProxyUrl } from './proxy-url.js';
 export { ProxyTunnelError, TunnelAgent, openTunnel, socksConnector } from './proxy-tunnel.js';
 export { readLimitedText } from './read-limited-text.js';
-export { GrokMediaClient, DirectMediaTransport } from './media-client.js';
-export type { GrokMediaClientOptions, MediaTransport, UploadInput, UploadedFile, MediaPost, DownloadedAsset } from './media-client.js';
+export { GrokMediaClient } from './media-client.js';
+export type { GrokMediaClientOptions, UploadInput, UploadedFile, MediaPost, DownloadedAsset } from './media-client.js';
+export { DirectMediaTransport, routeEgress } from './media-transport.js';
+export type { MediaEgress, MediaTransport, WebSocketEgress } from './media-transport.js';
 export type { AssetKind } from './asset-headers.js';
 export { ImagineClient } from './imagine-ws.js';
 export type { ImagineClientOptions, ImagineRequest, ImagineResult, ImagineImage, ImaginePartial } from './imagine-ws.js';

@@ -1,43 +1,17 @@
 // The media side of the grok.com protocol: file upload (section 4), media posts (6.2, 7.3) and
 // asset downloads (8.1). Uploads go over a fresh connection each (a new dispatcher, closed after)
 // and are retried on a fresh connection after a reset or a 502/503/504, because a half-dead pooled
-// connection is the usual reason an upload of a few MB fails.
+// connection is the usual reason an upload of a few MB fails. Every call may name its route (the
+// retry attempt's egress); otherwise the MediaTransport decides, per account.
 import { randomUUID } from 'node:crypto';
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { AssetHeaders, type AssetKind } from './asset-headers.js';
+import type { GrokRoute } from './chat-client.js';
 import { decodeContent } from './content-encoding.js';
 import { classifyHttpFailure, classifyTransportError, GrokUpstreamError } from './errors.js';
 import { GrokHeaders } from './headers.js';
+import { routeEgress, type MediaEgress, type MediaTransport } from './media-transport.js';
 import { readLimitedText } from './read-limited-text.js';
-
-/** Where media traffic goes out. The egress layer can swap in proxy-aware dispatchers. */
-export interface MediaTransport {
-  /** A long-lived (keep-alive) dispatcher for media posts and asset downloads; never closed by the client. */
-  shared(token: string): Dispatcher;
-  /** A new dispatcher for exactly one request; the client closes it right after. */
-  fresh(token: string): Dispatcher;
-}
-
-/** Plain undici agents: one shared keep-alive Agent, and a new one-connection Agent per fresh call. */
-export class DirectMediaTransport implements MediaTransport {
-  private readonly agent: Agent;
-
-  constructor(private readonly connectTimeoutMs: number) {
-    this.agent = new Agent({ connect: { timeout: connectTimeoutMs }, pipelining: 1 });
-  }
-
-  shared(): Dispatcher {
-    return this.agent;
-  }
-
-  fresh(): Dispatcher {
-    return new Agent({ connect: { timeout: this.connectTimeoutMs }, connections: 1, pipelining: 0 });
-  }
-
-  async close(): Promise<void> {
-    await this.agent.close();
-  }
-}
 
 export interface GrokMediaClientOptions {
   baseUrl: string;
@@ -113,7 +87,8 @@ export class GrokMediaClient {
   private readonly assetsHost: string;
   private readonly baseHost: string;
   private readonly headers: GrokHeaders;
-  private readonly assetHeaders: AssetHeaders;
+  /** Asset headers per egress header set (the default one, and each proxy's clearance profile). */
+  private readonly assetHeaders = new WeakMap<GrokHeaders, AssetHeaders>();
 
   constructor(private readonly opts: GrokMediaClientOptions) {
     this.base = opts.baseUrl.replace(/\/+$/, '');
@@ -122,7 +97,6 @@ export class GrokMediaClient {
     this.baseHost = new URL(this.base).host;
     const h = { baseUrl: this.base, userAgent: opts.userAgent, acceptLanguage: opts.acceptLanguage, cfClearance: opts.cfClearance, cfCookies: opts.cfCookies };
     this.headers = new GrokHeaders(h);
-    this.assetHeaders = new AssetHeaders({ ...h, assetsUrl: this.assets });
   }
 
   get baseUrl(): string {
@@ -149,16 +123,16 @@ export class GrokMediaClient {
    * POST /rest/app-chat/upload-file (section 4) on a fresh connection; a reset, another network
    * error or a 502/503/504 is retried on a new connection. Other failures are thrown classified.
    */
-  async upload(token: string, file: UploadInput, opts: { signal?: AbortSignal | undefined } = {}): Promise<UploadedFile> {
+  async upload(token: string, file: UploadInput, opts: { signal?: AbortSignal | undefined; route?: GrokRoute | undefined } = {}): Promise<UploadedFile> {
     const attempts = Math.max(1, this.opts.uploadAttempts ?? 3);
     const body = JSON.stringify({ fileName: file.fileName, fileMimeType: file.mimeType, content: file.bytes.toString('base64') });
     let last: GrokUpstreamError | undefined;
     for (let i = 0; i < attempts; i++) {
       if (i > 0) await sleep((this.opts.uploadRetryDelayMs ?? 250) * 2 ** (i - 1), opts.signal);
       opts.signal?.throwIfAborted();
-      const dispatcher = this.opts.transport.fresh(token);
+      const egress = routeEgress(opts.route, true) ?? this.opts.transport.fresh(token);
       try {
-        const json = await this.postJson(dispatcher, UPLOAD_PATH, token, body, undefined, opts.signal);
+        const json = await this.postJson(egress, UPLOAD_PATH, token, body, undefined, opts.signal);
         const id = typeof json.fileMetadataId === 'string' ? json.fileMetadataId : typeof json.fileId === 'string' ? json.fileId : '';
         if (id === '') throw new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: 'Grok upload answered without a fileMetadataId' });
         const fileUri = typeof json.fileUri === 'string' && json.fileUri !== '' ? json.fileUri.replace(/^\/+/, '') : `users/unknown/${id}/content`;
@@ -170,7 +144,7 @@ export class GrokMediaClient {
         const retryable = e.kind === 'transport' || e.kind === 'timeout' || RETRY_UPLOAD_STATUSES.has(e.status);
         if (!retryable) throw e;
       } finally {
-        void dispatcher.destroy().catch(() => undefined);
+        void egress.dispatcher.destroy().catch(() => undefined);
       }
     }
     throw new GrokUpstreamError({
@@ -185,9 +159,10 @@ export class GrokMediaClient {
   async createMediaPost(
     token: string,
     body: Record<string, unknown>,
-    opts: { referer?: string | undefined; signal?: AbortSignal | undefined } = {},
+    opts: { referer?: string | undefined; signal?: AbortSignal | undefined; route?: GrokRoute | undefined } = {},
   ): Promise<MediaPost> {
-    const json = await this.postJson(this.opts.transport.shared(token), MEDIA_POST_PATH, token, JSON.stringify(body), opts.referer ?? `${this.base}/imagine`, opts.signal);
+    const egress = routeEgress(opts.route, false) ?? this.opts.transport.shared(token);
+    const json = await this.postJson(egress, MEDIA_POST_PATH, token, JSON.stringify(body), opts.referer ?? `${this.base}/imagine`, opts.signal);
     const post = isObject(json.post) ? json.post : {};
     const id = typeof post.id === 'string' ? post.id : '';
     if (id === '') throw new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: 'Grok media post answered without post.id' });
@@ -198,12 +173,13 @@ export class GrokMediaClient {
   /**
    * GET an asset (section 8.1) with browser-navigation headers; the cookie only goes to Grok's own
    * hosts. Redirects are followed. Throws GrokUpstreamError on non-200, network errors, timeouts
-   * and bodies larger than `maxBytes`.
+   * and bodies larger than `maxBytes`. Leaves through the asset pool when the MediaTransport has
+   * one, else through `route` (the attempt's egress), else the account's.
    */
   async download(
     token: string,
     pathOrUrl: string,
-    opts: { kind: AssetKind; maxBytes: number; timeoutMs: number; signal?: AbortSignal | undefined },
+    opts: { kind: AssetKind; maxBytes: number; timeoutMs: number; signal?: AbortSignal | undefined; route?: GrokRoute | undefined },
   ): Promise<DownloadedAsset> {
     // A timer we clear ourselves: an AbortSignal.timeout firing after the body was dropped would
     // surface as an unhandled abort of a request that is already over.
@@ -211,28 +187,47 @@ export class GrokMediaClient {
     const t = setTimeout(() => timer.abort(new Error('asset download timed out')), opts.timeoutMs);
     const timeout = timer.signal;
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    const egress = this.opts.transport.assets(token, opts.route);
     try {
-      return await this.downloadWith(token, pathOrUrl, opts, signal, timeout);
+      const got = await this.downloadWith(token, pathOrUrl, opts, egress, signal, timeout);
+      egress.report?.();
+      return got;
+    } catch (err) {
+      // The client going away says nothing about the egress.
+      if (err instanceof GrokUpstreamError && !opts.signal?.aborted) egress.report?.(err);
+      throw err;
     } finally {
       clearTimeout(t);
     }
+  }
+
+  private assetHeadersFor(egress: MediaEgress): AssetHeaders {
+    const base = egress.headers ?? this.headers;
+    let h = this.assetHeaders.get(base);
+    if (!h) {
+      h = new AssetHeaders(base, this.assets);
+      this.assetHeaders.set(base, h);
+    }
+    return h;
   }
 
   private async downloadWith(
     token: string,
     pathOrUrl: string,
     opts: { kind: AssetKind; maxBytes: number; timeoutMs: number; signal?: AbortSignal | undefined },
+    egress: MediaEgress,
     signal: AbortSignal,
     timeout: AbortSignal,
   ): Promise<DownloadedAsset> {
+    const assetHeaders = this.assetHeadersFor(egress);
     let url = this.assetUrl(pathOrUrl);
     for (let hop = 0; ; hop++) {
       let res: Dispatcher.ResponseData;
       try {
         res = await request(url, {
           method: 'GET',
-          headers: this.assetHeaders.get(token, opts.kind, this.isGrokUrl(url)),
-          dispatcher: this.opts.transport.shared(token),
+          headers: assetHeaders.get(token, opts.kind, this.isGrokUrl(url)),
+          dispatcher: egress.dispatcher,
           signal,
           headersTimeout: opts.timeoutMs,
           bodyTimeout: opts.timeoutMs,
@@ -285,21 +280,21 @@ export class GrokMediaClient {
   }
 
   private async postJson(
-    dispatcher: Dispatcher,
+    egress: MediaEgress,
     path: string,
     token: string,
     body: string,
     referer: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Record<string, unknown>> {
-    const headers = this.headers.rest(token, { referer: referer ?? `${this.base}/`, requestId: randomUUID() });
+    const headers = (egress.headers ?? this.headers).rest(token, { referer: referer ?? `${this.base}/`, requestId: randomUUID() });
     let res: Dispatcher.ResponseData;
     try {
       res = await request(this.base + path, {
         method: 'POST',
         headers,
         body,
-        dispatcher,
+        dispatcher: egress.dispatcher,
         signal,
         headersTimeout: this.opts.headersTimeoutMs,
         bodyTimeout: this.opts.headersTimeoutMs,

@@ -2,7 +2,7 @@
 // auth) and SOCKS 4/4a/5 (the `socks` package). Used by the undici SOCKS connector and by the
 // WebSocket agent, so every kind of upstream traffic can leave through the same proxy.
 import { Agent as HttpAgent, type AgentOptions, type ClientRequestArgs } from 'node:http';
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { SocksClient } from 'socks';
@@ -27,9 +27,14 @@ function timeoutError(what: string, ms: number): ProxyTunnelError {
   return new ProxyTunnelError(`${what} timed out after ${ms} ms`, 'UND_ERR_CONNECT_TIMEOUT');
 }
 
+/** The SNI name for a TLS connection to `host`: none for an IP address (RFC 6066 forbids it; Node warns). */
+function sniFor(host: string): { servername?: string } {
+  return isIP(host) === 0 ? { servername: host } : {};
+}
+
 /** TCP (or TLS for https proxies) connection to the proxy itself. */
 function connectToProxy(proxy: ProxyUrl): Socket | TLSSocket {
-  if (proxy.scheme === 'https') return tlsConnect({ host: proxy.host, port: proxy.port, servername: proxy.host, ALPNProtocols: ['http/1.1'] });
+  if (proxy.scheme === 'https') return tlsConnect({ host: proxy.host, port: proxy.port, ...sniFor(proxy.host), ALPNProtocols: ['http/1.1'] });
   return netConnect({ host: proxy.host, port: proxy.port });
 }
 

@@ -2,7 +2,7 @@
 // response_format): a link into our cache (downloaded once with the account's cookie, validated),
 // inline base64, or Grok's own asset URL passed through.
 import type { MediaFormat } from '../config/index.js';
-import { GrokUpstreamError, type GrokMediaClient } from '../grok/index.js';
+import { GrokUpstreamError, type GrokMediaClient, type GrokRoute } from '../grok/index.js';
 import type { MediaCache } from './media-cache.js';
 import { InvalidMediaError, validateMedia, type MediaKind } from './sniff.js';
 
@@ -51,7 +51,14 @@ export class MediaPublisher {
     return Math.min(VIDEO_MAX_CAP, Math.max(VIDEO_MIN_CAP, this.cache.size().videos.limitBytes));
   }
 
-  async publish(kind: MediaKind, token: string, src: MediaSource, target: PublishTarget, signal?: AbortSignal): Promise<PublishedMedia> {
+  /** `route`: the egress of the attempt that made the asset (downloads use the asset pool first). */
+  async publish(
+    kind: MediaKind,
+    token: string,
+    src: MediaSource,
+    target: PublishTarget,
+    opts: { signal?: AbortSignal | undefined; route?: GrokRoute | undefined } = {},
+  ): Promise<PublishedMedia> {
     const upstreamUrl = src.upstream !== undefined ? this.grok.assetUrl(src.upstream) : undefined;
     if (target.format === 'upstream' && upstreamUrl !== undefined) {
       return { url: upstreamUrl, b64: undefined, mimeType: kind === 'image' ? 'image/jpeg' : 'video/mp4', bytes: undefined, upstreamUrl };
@@ -64,7 +71,8 @@ export class MediaPublisher {
         kind,
         maxBytes: this.maxBytes(kind),
         timeoutMs: this.settings().downloadTimeoutMs,
-        signal,
+        signal: opts.signal,
+        route: opts.route,
       });
       bytes = got.bytes;
       declared = got.contentType;

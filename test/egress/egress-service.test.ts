@@ -190,6 +190,45 @@ void describe('EgressService', () => {
     assert.equal(probe.status, 404);
   });
 
+  void it('asset pool: one healthy asset proxy per account with its own profile, none when the pool is empty or down', async () => {
+    network.clear();
+    const A1 = 'http://10.0.1.1:3128 cf_clearance=asset-one-clearance user_agent=UA-asset-one';
+    const A2 = 'socks5://10.0.1.2:1080';
+    const b = new FakeBindings(['acc_a', 'acc_b']);
+    const noPool = await make(b, settings({ urls: [P1] }));
+    assert.equal(noPool.assetRoute('acc_a'), undefined, 'no asset pool: the caller\'s route is used');
+    const e = await make(new FakeBindings(['acc_a', 'acc_b']), settings({ urls: [P1], assetUrls: [A1, A2], probeIntervalMs: 20 }));
+    const r = e.assetRoute('acc_a');
+    assert.ok(r?.proxyId);
+    assert.equal(e.assetRoute('acc_a')?.proxyId, r.proxyId, 'stable per account');
+    const one = e.list().find((p) => p.url.includes('10.0.1.1'));
+    const r1 = [...Array(20).keys()].map((i) => e.assetRoute(`acc_${i}`)).find((x) => x?.proxyId === one?.id);
+    assert.equal(r1?.headers?.userAgent, 'UA-asset-one', 'the asset proxy\'s own User-Agent');
+    assert.match(r1?.headers?.cookie('tok') ?? '', /cf_clearance=asset-one-clearance/);
+    assert.notEqual(e.assetRoute('acc_a')?.proxyId, e.routeFor('acc_a', new Set()).proxyId, 'not an app proxy');
+    network.set('10.0.1.1', 'down');
+    network.set('10.0.1.2', 'down');
+    await waitFor('asset pool down', () => e.list().filter((p) => p.pool === 'asset').every((p) => !p.healthy));
+    assert.equal(e.assetRoute('acc_a'), undefined, 'the pool is down: the caller\'s route is used');
+    network.clear();
+  });
+
+  void it('counts one failure against one proxy only (an asset proxy, then the attempt\'s route around it)', async () => {
+    network.clear();
+    const b = new FakeBindings(['acc_1']);
+    const e = await make(b, settings({ urls: [P1], assetUrls: [P2], failThreshold: 5 }));
+    const asset = e.assetRoute('acc_1');
+    const app = e.routeFor('acc_1', new Set());
+    assert.ok(asset && app.proxyId);
+    const err = transportError();
+    assert.equal(e.report(asset, err), true);
+    assert.equal(e.report(app, err), false, 'already counted against the asset proxy');
+    const byId = new Map(e.list().map((p) => [p.id, p]));
+    assert.equal(byId.get(asset.proxyId as string)?.failures, 1);
+    assert.equal(byId.get(app.proxyId)?.failures, 0);
+    assert.equal(e.report(app, transportError()), true, 'a new failure counts');
+  });
+
   void it('no proxies: direct, unless proxy.required', async () => {
     network.clear();
     const e = await make(new FakeBindings(['x']), settings());

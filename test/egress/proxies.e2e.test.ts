@@ -121,13 +121,16 @@ void describe('egress: accounts bound to real proxies', () => {
       const proxy = boundTo(h, token) === proxyIdOf(h, http) ? http : socks;
       proxy.reset();
       const before = proxy.connections;
-      for (const d of [media.fresh(token), media.shared(token), media.assets(token)]) {
-        const res = await request(`${h.sim.baseUrl}/rest/rate-limits`, { method: 'POST', headers: simHeaders(token), body: '{"modelName":"auto"}', dispatcher: d });
+      for (const e of [media.fresh(token), media.shared(token), media.assets(token)]) {
+        const res = await request(`${h.sim.baseUrl}/rest/rate-limits`, { method: 'POST', headers: simHeaders(token), body: '{"modelName":"auto"}', dispatcher: e.dispatcher });
         await res.body.text();
+        assert.ok(e.headers, 'per-proxy headers go with the proxy\'s connections');
+        assert.equal(e.report, undefined, 'no asset pool: the caller reports');
       }
       assert.equal(proxy.tokenCounts().get(token), 3);
       assert.ok(proxy.connections > before, 'the fresh dispatcher opened its own tunnel');
-      assert.ok(media.headers(token), 'per-proxy headers');
+      const ws = media.webSocket(token);
+      assert.ok(ws.agent && ws.headers, 'the WebSocket tunnels through the proxy, with its headers');
     } finally {
       await direct.close();
     }

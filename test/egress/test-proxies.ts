@@ -1,11 +1,14 @@
-// Real local proxies for the egress tests, built on node:net / node:http:
+// Real local proxies for the egress tests, built on node:net / node:http(s):
 //   - an HTTP proxy: CONNECT tunnels and absolute-form forwarding (what impit uses for http://
 //     targets), optional basic auth; mode 'challenge' answers every tunneled or forwarded request
 //     with Cloudflare's 403 "Just a moment..." page itself, as if the proxy's IP were challenged;
-//   - a SOCKS5 proxy (no-auth or username/password, IPv4 / domain / IPv6 targets).
+//     with `tls` it is an https:// proxy (TLS between the client and the proxy itself);
+//   - a SOCKS5 proxy (no-auth or username/password, IPv4 / domain / IPv6 targets);
+//   - a SOCKS4 proxy (user id, IPv4 and 4a host-name targets).
 // Both record which SSO tokens they carried (the simulator speaks plain HTTP, so the Cookie header
 // is visible in the tunneled bytes) and can be stopped and started again on the same port.
 import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { CLOUDFLARE_HTML } from '../fake-grok/auth.js';
@@ -121,6 +124,8 @@ function challengeServer(rec: Recorder): Server {
 export interface HttpProxyOptions {
   auth?: { user: string; pass: string };
   mode?: 'tunnel' | 'challenge';
+  /** PEM key and certificate: the proxy speaks TLS to its clients (an `https://` proxy). */
+  tls?: { key: string; cert: string };
 }
 
 export async function startHttpProxy(opts: HttpProxyOptions = {}): Promise<TestProxy> {
@@ -136,7 +141,7 @@ export async function startHttpProxy(opts: HttpProxyOptions = {}): Promise<TestP
     return false;
   };
 
-  const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     // Absolute-form request (forward proxying of http:// targets).
     if (!authorized(req)) {
       res.writeHead(407, { 'proxy-authenticate': 'Basic realm="test"' }).end();
@@ -165,7 +170,10 @@ export async function startHttpProxy(opts: HttpProxyOptions = {}): Promise<TestP
     up.on('error', () => res.destroy());
     res.on('close', () => up.destroy());
     req.pipe(up);
-  });
+  };
+  const server: Server = opts.tls ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : createHttpServer(handler);
+  // A client that refuses the certificate (an untrusted test CA) is not the proxy's problem.
+  server.on('tlsClientError', () => undefined);
   server.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) => {
     client.on('error', () => undefined);
     if (!authorized(req)) {
@@ -199,7 +207,7 @@ export async function startHttpProxy(opts: HttpProxyOptions = {}): Promise<TestP
   const port = await listen(server, 0);
   const cred = opts.auth ? `${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.pass)}@` : '';
   return {
-    url: `http://${cred}127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://${cred}127.0.0.1:${port}`,
     port,
     get connections() {
       return rec.connections;
@@ -329,6 +337,88 @@ export async function startSocks5Proxy(opts: Socks5ProxyOptions = {}): Promise<T
   return {
     url: `socks5://${cred}127.0.0.1:${port}`,
     port,
+    get connections() {
+      return rec.connections;
+    },
+    get authFailures() {
+      return rec.authFailures;
+    },
+    forwarded: 0,
+    tokenCounts: () => rec.tokenCounts(),
+    reset: () => rec.reset(),
+    stop: () => closeServer(server, sockets),
+    start: async () => {
+      await listen(server, port);
+    },
+    close: () => closeServer(server, sockets),
+  };
+}
+
+export interface Socks4Proxy extends TestProxy {
+  /** The user ids clients sent, one per accepted connection. */
+  userIds: string[];
+}
+
+/** A SOCKS4 / 4a proxy: CONNECT only; a request with another user id than `userId` (when set) is rejected. */
+export async function startSocks4Proxy(opts: { userId?: string } = {}): Promise<Socks4Proxy> {
+  const rec = new Recorder();
+  const sockets = new Set<Duplex>();
+  const userIds: string[] = [];
+  const server = createNetServer((client) => {
+    client.on('error', () => undefined);
+    let buf = Buffer.alloc(0);
+    const reject = (): void => {
+      client.removeListener('data', onData);
+      client.end(Buffer.from([0, 0x5b, 0, 0, 0, 0, 0, 0]));
+    };
+    const onData = (chunk: Buffer): void => {
+      buf = Buffer.concat([buf, chunk]);
+      // VN CD DSTPORT(2) DSTIP(4) USERID NUL [HOST NUL when DSTIP is 0.0.0.x, x != 0: SOCKS4a]
+      if (buf.length < 9) return;
+      if (buf[0] !== 4 || buf[1] !== 1) return reject();
+      const userEnd = buf.indexOf(0, 8);
+      if (userEnd === -1) return;
+      const port = buf.readUInt16BE(2);
+      const ip = [...buf.subarray(4, 8)];
+      let host = ip.join('.');
+      let end = userEnd + 1;
+      if (ip[0] === 0 && ip[1] === 0 && ip[2] === 0 && ip[3] !== 0) {
+        const hostEnd = buf.indexOf(0, end);
+        if (hostEnd === -1) return;
+        host = buf.subarray(end, hostEnd).toString();
+        end = hostEnd + 1;
+      }
+      const userId = buf.subarray(8, userEnd).toString();
+      if (opts.userId !== undefined && userId !== opts.userId) {
+        rec.authFailures++;
+        return reject();
+      }
+      const rest = buf.subarray(end);
+      client.removeListener('data', onData);
+      client.pause();
+      const upstream = netConnect({ host, port }, () => {
+        rec.connections++;
+        userIds.push(userId);
+        client.write(Buffer.from([0, 0x5a, 0, 0, 0, 0, 0, 0]));
+        rec.sniff(client);
+        if (rest.length > 0) upstream.write(rest);
+        upstream.pipe(client);
+        client.pipe(upstream);
+        client.resume();
+      });
+      sockets.add(upstream);
+      upstream.on('close', () => sockets.delete(upstream));
+      upstream.on('error', reject);
+      client.on('close', () => upstream.destroy());
+    };
+    client.on('data', onData);
+  });
+  trackSockets(server, sockets);
+  const port = await listen(server, 0);
+  return {
+    url: `socks4://${opts.userId ? `${encodeURIComponent(opts.userId)}@` : ''}127.0.0.1:${port}`,
+    port,
+    userIds,
     get connections() {
       return rec.connections;
     },

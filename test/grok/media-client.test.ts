@@ -2,8 +2,8 @@
 // media posts, asset downloads with browser-navigation headers and the cookie only for Grok hosts.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Agent, type Dispatcher } from 'undici';
-import { GrokMediaClient, GrokUpstreamError, type MediaTransport } from '../../src/grok/index.js';
+import { Agent } from 'undici';
+import { GrokHeaders, GrokMediaClient, GrokUpstreamError, UndiciTransport, type GrokRoute, type MediaEgress, type MediaTransport, type WebSocketEgress } from '../../src/grok/index.js';
 import { makePng, startFakeGrok, type FakeGrok } from '../fake-grok/index.js';
 
 const TOKEN = 'sso-media-client-0001';
@@ -12,13 +12,23 @@ const TOKEN = 'sso-media-client-0001';
 class CountingTransport implements MediaTransport {
   readonly agent = new Agent();
   made: Agent[] = [];
-  shared(): Dispatcher {
-    return this.agent;
+  /** Outcomes reported to the asset egress (when `assetReports` is on). */
+  reports: Array<GrokUpstreamError | undefined> = [];
+  assetReports = false;
+  shared(): MediaEgress {
+    return { dispatcher: this.agent, headers: undefined };
   }
-  fresh(): Dispatcher {
+  fresh(): MediaEgress {
     const a = new Agent({ connections: 1 });
     this.made.push(a);
-    return a;
+    return { dispatcher: a, headers: undefined };
+  }
+  assets(_token: string, fallback?: GrokRoute): MediaEgress {
+    const report = this.assetReports ? (e?: GrokUpstreamError): void => void this.reports.push(e) : undefined;
+    return { dispatcher: fallback?.transport?.dispatcher() ?? this.agent, headers: fallback?.headers, report };
+  }
+  webSocket(): WebSocketEgress {
+    return { agent: undefined, headers: undefined };
   }
 }
 
@@ -90,6 +100,43 @@ void describe('GrokMediaClient', () => {
     const post = await client.createMediaPost(TOKEN, { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: 'a wave' });
     assert.match(post.id, /^[0-9a-f-]{36}$/);
     assert.equal(post.prompt, 'a wave');
+  });
+
+  void it('a call naming a route uses that route\'s connections and clearance headers (never the defaults)', async () => {
+    const routeTransport = new UndiciTransport({ connectTimeoutMs: 2000, headersTimeoutMs: 5000, requestTimeoutMs: 5000 });
+    const headers = new GrokHeaders({ baseUrl: sim.baseUrl, userAgent: 'Mozilla/5.0 Route UA Chrome/136.0.0.0', acceptLanguage: 'en', cfClearance: 'route-clearance-value' });
+    const route: GrokRoute = { transport: routeTransport, headers };
+    try {
+      transport.made = [];
+      sim.clearRequests();
+      const up = await client.upload(TOKEN, { fileName: 'r.png', mimeType: 'image/png', bytes: makePng(3, 3) }, { route });
+      assert.equal(transport.made.length, 0, 'the route\'s fresh dispatcher, not the MediaTransport\'s');
+      await client.createMediaPost(TOKEN, { mediaType: 'MEDIA_POST_TYPE_IMAGE', prompt: 'p' }, { route });
+      await client.download(TOKEN, up.fileUri, { kind: 'image', maxBytes: 1024 * 1024, timeoutMs: 5000, route });
+      const sent = sim.requests.filter((r) => r.token === TOKEN);
+      assert.equal(sent.length, 3);
+      for (const r of sent) {
+        assert.equal(r.headers['user-agent'], 'Mozilla/5.0 Route UA Chrome/136.0.0.0', r.path);
+        assert.match(String(r.headers.cookie), /cf_clearance=route-clearance-value/, r.path);
+      }
+    } finally {
+      await routeTransport.close();
+    }
+  });
+
+  void it('reports a download\'s outcome to an asset egress that is not the caller\'s route', async () => {
+    transport.assetReports = true;
+    transport.reports = [];
+    try {
+      const up = await client.upload(TOKEN, { fileName: 'a.png', mimeType: 'image/png', bytes: makePng(2, 2) });
+      await client.download(TOKEN, up.fileUri, { kind: 'image', maxBytes: 1024 * 1024, timeoutMs: 5000 });
+      await assert.rejects(client.download(TOKEN, 'users/nope/gone.jpg', { kind: 'image', maxBytes: 1000, timeoutMs: 5000 }));
+      assert.equal(transport.reports.length, 2);
+      assert.equal(transport.reports[0], undefined, 'success');
+      assert.equal(transport.reports[1]?.status, 404);
+    } finally {
+      transport.assetReports = false;
+    }
   });
 
   void it('download errors: 404 classified, too large refused, the cookie never goes to other hosts', async () => {
