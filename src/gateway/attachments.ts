@@ -3,7 +3,7 @@
 // are fetched with the SSRF-safe fetcher (public addresses only, size and time capped). Failures
 // are a 400 naming the request field. Uploading happens per attempt (an upload belongs to the
 // account that made it), on a fresh connection each (GrokMediaClient.upload).
-import type { GrokMediaClient, GrokRoute, UploadedFile } from '../grok/index.js';
+import { toAbortSignal, type AbortLike, type GrokMediaClient, type GrokRoute, type UploadedFile } from '../grok/index.js';
 import { extForMime, FetchFailedError, ownMediaRef, safeFetch, sniffImage, UrlRefusedError, type MediaCache } from '../media/index.js';
 import { invalidRequest, OpenAIHttpError } from '../openai/errors.js';
 import { attachmentsInOrder } from './messages-to-grok-prompt.js';
@@ -24,12 +24,12 @@ export interface AttachmentSettings {
 /** What ChatService needs to send attachments with a chat. */
 export interface AttachmentUploader {
   /** Loads every attachment of the conversation (once per request); undefined when there are none. */
-  prepare(messages: ConversationMessage[], signal: AbortSignal): Promise<PreparedFile[] | undefined>;
+  prepare(messages: ConversationMessage[], signal: AbortLike): Promise<PreparedFile[] | undefined>;
   /**
    * Uploads them with one account; returns the fileMetadataIds for `fileAttachments`. `route`: the
    * attempt's egress (absent = the account's own proxy).
    */
-  upload(token: string, files: PreparedFile[], signal: AbortSignal, route?: GrokRoute): Promise<string[]>;
+  upload(token: string, files: PreparedFile[], signal: AbortLike, route?: GrokRoute): Promise<string[]>;
 }
 
 const MAX_ATTACHMENTS = 16;
@@ -150,16 +150,18 @@ export class ChatAttachments implements AttachmentUploader {
     private readonly media: GrokMediaClient,
   ) {}
 
-  async prepare(messages: ConversationMessage[], signal: AbortSignal): Promise<PreparedFile[] | undefined> {
+  async prepare(messages: ConversationMessage[], signal: AbortLike): Promise<PreparedFile[] | undefined> {
     const list = attachmentsInOrder(messages);
     if (list.length === 0) return undefined;
     if (list.length > MAX_ATTACHMENTS) {
       throw new OpenAIHttpError(400, `At most ${MAX_ATTACHMENTS} attachments per request (got ${list.length})`, { code: 'too_many_attachments', param: 'messages' });
     }
-    return Promise.all(list.map((a) => this.loader.load(a, attachmentParam(a), signal)));
+    // A real AbortSignal only now: most requests carry no attachment and never pay for one.
+    const real = toAbortSignal(signal);
+    return Promise.all(list.map((a) => this.loader.load(a, attachmentParam(a), real)));
   }
 
-  async upload(token: string, files: PreparedFile[], signal: AbortSignal, route?: GrokRoute): Promise<string[]> {
-    return (await uploadAll(this.media, token, files, signal, route)).map((u) => u.fileMetadataId);
+  async upload(token: string, files: PreparedFile[], signal: AbortLike, route?: GrokRoute): Promise<string[]> {
+    return (await uploadAll(this.media, token, files, toAbortSignal(signal), route)).map((u) => u.fileMetadataId);
   }
 }

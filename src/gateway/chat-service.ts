@@ -4,7 +4,7 @@
 import type { AccountLease, AccountSource, AccountTier } from '../accounts/index.js';
 import type { ModelSpec } from '../config/index.js';
 import type { EgressSelector } from '../egress/index.js';
-import { buildChatBody } from '../grok/index.js';
+import { buildChatBody, type AbortLike, type GrokRoute } from '../grok/index.js';
 import { classifyInBandError } from '../grok/errors.js';
 import type { GrokEvent } from '../grok/events.js';
 import { AnswerAssembler } from './answer-assembler.js';
@@ -37,9 +37,10 @@ export interface ChatServiceDeps {
   attachments?: AttachmentUploader | undefined;
 }
 
-/** A stream that produced its first event; the caller pumps the rest and must call finish(). */
+/** A stream that produced its first events; the caller pumps the rest and must call finish(). */
 export interface OpenedChatStream {
-  first: GrokEvent | undefined;
+  /** The first batch of events (undefined when the upstream ended without any). */
+  first: GrokEvent[] | undefined;
   upstream: UpstreamChat;
   lease: AccountLease;
   attempts: AttemptRecord[];
@@ -80,9 +81,10 @@ export class ChatService {
   }
 
   /** The body with this account's uploads of the request's attachments (an upload belongs to one account). */
-  private async withFiles(body: Record<string, unknown>, files: PreparedFile[] | undefined, token: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+  private async withFiles(body: Record<string, unknown>, files: PreparedFile[] | undefined, token: string, signal: AbortLike, route: GrokRoute | undefined): Promise<Record<string, unknown>> {
     if (!files || !this.deps.attachments) return body;
-    return { ...body, fileAttachments: await this.deps.attachments.upload(token, files, signal) };
+    // Through the attempt's egress: a retry that avoided a failed proxy uploads around it too.
+    return { ...body, fileAttachments: await this.deps.attachments.upload(token, files, signal, route) };
   }
 
   /**
@@ -93,7 +95,7 @@ export class ChatService {
   private async withAttempts<T>(
     turn: ChatTurnRequest,
     spec: ModelSpec,
-    signal: AbortSignal,
+    signal: AbortLike,
     run: (upstream: UpstreamChat, s: ChatSettings) => Promise<T>,
   ): Promise<{ value: T; lease: AccountLease; attempts: AttemptRecord[]; proxy: string | undefined }> {
     const s = this.deps.settings();
@@ -111,7 +113,7 @@ export class ChatService {
         const route = egress.route(lease.accountId);
         const upstream = new UpstreamChat({ idleTimeoutMs: s.idleTimeoutMs, requestTimeoutMs: s.requestTimeoutMs }, signal);
         try {
-          await upstream.open(this.deps.client, lease.token, await this.withFiles(body, files, lease.token, signal), undefined, route);
+          await upstream.open(this.deps.client, lease.token, await this.withFiles(body, files, lease.token, signal, route), undefined, route);
           const value = await run(upstream, s);
           egress.succeeded(route);
           return value;
@@ -125,19 +127,18 @@ export class ChatService {
     return { value: result.value, lease: result.lease, attempts: result.attempts, proxy: egress.last };
   }
 
-  async openStream(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortSignal): Promise<OpenedChatStream> {
-    // Pre-read one event: an in-band rate limit or an early cut is still retryable here.
-    const r = await this.withAttempts(turn, spec, signal, async (upstream) => ({ upstream, first: await upstream.next() }));
+  async openStream(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortLike): Promise<OpenedChatStream> {
+    // Pre-read the first events: an in-band rate limit or an early cut is still retryable here.
+    const r = await this.withAttempts(turn, spec, signal, async (upstream) => ({ upstream, first: await upstream.nextBatch() }));
     return { first: r.value.first, upstream: r.value.upstream, lease: r.lease, attempts: r.attempts, proxy: r.proxy };
   }
 
-  async collect(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortSignal): Promise<CollectedChat> {
+  async collect(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortLike): Promise<CollectedChat> {
     const r = await this.withAttempts(turn, spec, signal, async (upstream, s) => {
       const assembler = new AnswerAssembler({ reasoning: turn.reasoning, showSearchSources: s.showSearchSources });
       try {
-        for (let ev = await upstream.next(); ev; ev = await upstream.next()) {
-          assembler.push(ev);
-          if (ev.type === 'end') break;
+        for (let batch = await upstream.nextBatch(); batch; batch = await upstream.nextBatch()) {
+          for (const ev of batch) assembler.push(ev);
         }
         assembler.finish();
         const modelError = assembler.modelError;

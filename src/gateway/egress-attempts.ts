@@ -3,6 +3,7 @@
 // is reported and keeps that proxy out of the request's next attempts. The account exclusion stays
 // in the retry layer; this is the proxy exclusion next to it.
 import type { EgressRoute, EgressSelector } from '../egress/index.js';
+import type { AbortLike } from '../grok/cancellation.js';
 import { GrokUpstreamError, classifyTransportError } from '../grok/errors.js';
 import type { AttemptRecord } from './retry.js';
 
@@ -34,7 +35,7 @@ export class EgressAttempts {
   }
 
   /** Reports a failed attempt (not when the client went away: that says nothing about the proxy). */
-  failed(route: EgressRoute | undefined, err: unknown, signal: AbortSignal | undefined): void {
+  failed(route: EgressRoute | undefined, err: unknown, signal: AbortLike | undefined): void {
     if (!route || !this.egress || signal?.aborted) return;
     const e = err instanceof GrokUpstreamError ? err : classifyTransportError(err);
     if (this.egress.report(route, e) && route.proxyId) this.tried.add(route.proxyId);

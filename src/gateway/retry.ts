@@ -2,6 +2,7 @@
 // for this request); a failure is classified once, the account's fate recorded at release, and
 // the client sees a mapped OpenAI error only when no attempt is left.
 import type { AccountLease, AccountSource, AccountTier } from '../accounts/index.js';
+import type { AbortLike } from '../grok/cancellation.js';
 import { GrokUpstreamError, classifyTransportError, type FailureKind } from '../grok/errors.js';
 import { OpenAIHttpError, clientErrorForKind } from '../openai/errors.js';
 
@@ -46,7 +47,7 @@ export function backoffDelayMs(policy: RetryPolicy, retryIndex: number, random: 
   return Math.floor(random() * cap);
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function sleep(ms: number, signal: AbortLike | undefined): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(done, ms);
@@ -76,7 +77,7 @@ export async function runWithAccountRetries<T>(opts: {
   tier: AccountTier;
   bucket: string;
   policy: RetryPolicy;
-  signal?: AbortSignal;
+  signal?: AbortLike;
   attempt: (lease: AccountLease, attemptIndex: number) => Promise<T>;
   onRetry?: (info: { attempt: number; account: string; error: GrokUpstreamError; delayMs: number }) => void;
 }): Promise<RetryResult<T>> {

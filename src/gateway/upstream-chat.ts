@@ -3,13 +3,13 @@
 // layer and the client see one classified error instead of a hang.
 import type { GrokEvent } from '../grok/events.js';
 import { GrokUpstreamError, classifyTransportError } from '../grok/errors.js';
-import type { ChatStreamResult, GrokRoute } from '../grok/index.js';
+import { Cancellation, type AbortLike, type ChatStreamResult, type GrokRoute } from '../grok/index.js';
 
 export interface UpstreamChatOpener {
   openChat(
     token: string,
     body: Record<string, unknown>,
-    opts: { signal?: AbortSignal; referer?: string; route?: GrokRoute },
+    opts: { signal?: AbortLike; referer?: string; route?: GrokRoute },
   ): Promise<ChatStreamResult>;
 }
 
@@ -19,8 +19,10 @@ export interface WatchdogTimes {
 }
 
 export class UpstreamChat {
-  private readonly controller = new AbortController();
-  private iterator: AsyncIterator<GrokEvent> | undefined;
+  private readonly controller = new Cancellation();
+  /** Events of the current batch not yet handed out by next(). */
+  private pending: GrokEvent[] = [];
+  private pendingAt = 0;
   private stream: ChatStreamResult | undefined;
   /** One timer per call: it fires on silence, and on each firing or event the total cap is checked too. */
   private timer: NodeJS.Timeout | undefined;
@@ -31,15 +33,15 @@ export class UpstreamChat {
 
   constructor(
     private readonly times: WatchdogTimes,
-    private readonly outerSignal: AbortSignal | undefined,
+    private readonly outerSignal: AbortLike | undefined,
   ) {
     outerSignal?.addEventListener('abort', this.onOuterAbort, { once: true });
     const first = Math.min(times.idleTimeoutMs > 0 ? times.idleTimeoutMs : Infinity, times.requestTimeoutMs > 0 ? times.requestTimeoutMs : Infinity);
     if (first !== Infinity) this.timer = setTimeout(() => this.onTimer(), first);
   }
 
-  get signal(): AbortSignal {
-    return this.controller.signal;
+  get signal(): AbortLike {
+    return this.controller;
   }
 
   private onTimer(): void {
@@ -84,26 +86,39 @@ export class UpstreamChat {
 
   async open(opener: UpstreamChatOpener, token: string, body: Record<string, unknown>, referer?: string, route?: GrokRoute): Promise<void> {
     try {
-      this.stream = await opener.openChat(token, body, { signal: this.controller.signal, ...(referer ? { referer } : {}), ...(route ? { route } : {}) });
-      this.iterator = this.stream.events[Symbol.asyncIterator]();
+      this.stream = await opener.openChat(token, body, { signal: this.controller, ...(referer ? { referer } : {}), ...(route ? { route } : {}) });
       this.touch();
     } catch (err) {
       throw this.mapError(err);
     }
   }
 
-  /** The next upstream event, or undefined at the end. Throws a classified GrokUpstreamError. */
-  async next(): Promise<GrokEvent | undefined> {
-    if (!this.iterator) throw new Error('UpstreamChat.next() before open()');
+  /**
+   * The upstream events of the next network chunk (never empty), or undefined at the end. Throws
+   * a classified GrokUpstreamError. One await per chunk: the hot loops read this.
+   */
+  async nextBatch(): Promise<GrokEvent[] | undefined> {
+    if (!this.stream) throw new Error('UpstreamChat.nextBatch() before open()');
     try {
-      const r = await this.iterator.next();
+      const batch = await this.stream.events.nextBatch();
       // An aborted body may end quietly instead of throwing: a timeout must still surface.
       if (this.timedOut) throw this.timeoutError();
       this.touch();
-      return r.done ? undefined : r.value;
+      return batch;
     } catch (err) {
       throw this.mapError(err);
     }
+  }
+
+  /** The next upstream event, or undefined at the end (one at a time, for the media paths). */
+  async next(): Promise<GrokEvent | undefined> {
+    while (this.pendingAt >= this.pending.length) {
+      const batch = await this.nextBatch();
+      if (!batch) return undefined;
+      this.pending = batch;
+      this.pendingAt = 0;
+    }
+    return this.pending[this.pendingAt++];
   }
 
   private mapError(err: unknown): unknown {
@@ -114,7 +129,7 @@ export class UpstreamChat {
 
   /** Stops the upstream call now (client gone, or we are done with it). Idempotent. */
   abort(): void {
-    if (!this.controller.signal.aborted) this.controller.abort();
+    this.controller.abort();
     this.stream?.abort();
     this.close();
   }
@@ -125,8 +140,7 @@ export class UpstreamChat {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.outerSignal?.removeEventListener('abort', this.onOuterAbort);
-    // Ending iteration early must not leave the socket open.
-    void this.iterator?.return?.().catch(() => undefined);
+    // Ending early must not leave the socket open (a no-op once the events have ended).
     this.stream?.abort();
   }
 }

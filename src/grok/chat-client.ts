@@ -5,11 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { finished, type Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import type { AbortLike } from './cancellation.js';
 import { decodeContent } from './content-encoding.js';
 import { classifyHttpFailure, classifyTransportError, GrokUpstreamError } from './errors.js';
 import type { GrokEvent } from './events.js';
 import { GrokHeaders } from './headers.js';
-import { parseChatStream, type ChatStreamStats } from './parse-chat-stream.js';
+import { parseChatBatches, type ChatStreamStats } from './parse-chat-stream.js';
 import { normalizeRateLimits, type RateLimitWindow } from './rate-limits.js';
 import { readLimitedText } from './read-limited-text.js';
 import type { Transport, TransportResponse } from './transport.js';
@@ -58,7 +59,7 @@ export interface ChatStreamResult {
    * `signal.reason` unchanged when the caller's signal aborted. Leaving the loop early destroys
    * the upstream body.
    */
-  events: AsyncIterable<GrokEvent>;
+  events: ChatEventSource;
   /** Cancel the upstream body now (client went away). A no-op once the events have ended. */
   abort(): void;
   status: number;
@@ -132,10 +133,10 @@ export class GrokClient {
   async openChat(
     token: string,
     body: Record<string, unknown>,
-    opts: { signal?: AbortSignal | undefined; referer?: string | undefined; route?: GrokRoute | undefined } = {},
+    opts: { signal?: AbortLike | undefined; referer?: string | undefined; route?: GrokRoute | undefined } = {},
   ): Promise<ChatStreamResult> {
     const { signal } = opts;
-    signal?.throwIfAborted();
+    if (signal?.aborted) throw signal.reason;
     const requestId = randomUUID();
     const headers = (opts.route?.headers ?? this.headers).rest(token, { referer: opts.referer, requestId });
     const res = await this.post(opts.route?.transport, this.chatUrl, headers, JSON.stringify(body), signal);
@@ -153,10 +154,10 @@ export class GrokClient {
   async rateLimits(
     token: string,
     mode: string,
-    opts: { signal?: AbortSignal | undefined; route?: GrokRoute | undefined } = {},
+    opts: { signal?: AbortLike | undefined; route?: GrokRoute | undefined } = {},
   ): Promise<RateLimitWindow | null> {
     const { signal } = opts;
-    signal?.throwIfAborted();
+    if (signal?.aborted) throw signal.reason;
     const headers = (opts.route?.headers ?? this.headers).rest(token);
     const res = await this.post(opts.route?.transport, this.rateLimitsUrl, headers, JSON.stringify({ modelName: mode }), signal, this.headersTimeoutMs);
     if (res.status !== 200) throw await this.failure(res, signal);
@@ -180,7 +181,7 @@ export class GrokClient {
     url: string,
     headers: Record<string, string>,
     body: string,
-    signal: AbortSignal | undefined,
+    signal: AbortLike | undefined,
     bodyIdleTimeoutMs = 0,
   ): Promise<TransportResponse> {
     try {
@@ -213,7 +214,7 @@ export class GrokClient {
     }
   }
 
-  private async failure(res: TransportResponse, signal: AbortSignal | undefined): Promise<Error> {
+  private async failure(res: TransportResponse, signal: AbortLike | undefined): Promise<Error> {
     let text = '';
     try {
       text = await readLimitedText(this.decoded(res), ERROR_BODY_LIMIT);
@@ -231,15 +232,25 @@ function toError(reason: unknown): Error {
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
+/** The events of one chat answer: per event (for-await) or per network chunk (`nextBatch`). */
+export interface ChatEventSource extends AsyncIterable<GrokEvent> {
+  /**
+   * The events of the next network chunk (never empty; the batch holding `end` is the last), or
+   * undefined once the events are over. Use either this or the iterator, not both.
+   */
+  nextBatch(): Promise<GrokEvent[] | undefined>;
+}
+
 /** The events of one chat response; owns the body's fate (drain for reuse, or destroy). */
-class ChatEvents implements AsyncIterable<GrokEvent> {
+class ChatEvents implements ChatEventSource {
   private state: 'idle' | 'reading' | 'done' = 'idle';
   private abortedByCaller = false;
+  private gen: AsyncGenerator<GrokEvent[], void, undefined> | undefined;
 
   constructor(
     private readonly stream: Readable,
     private readonly raw: Readable,
-    private readonly signal: AbortSignal | undefined,
+    private readonly signal: AbortLike | undefined,
     private readonly stats: ChatStreamStats,
   ) {}
 
@@ -250,44 +261,64 @@ class ChatEvents implements AsyncIterable<GrokEvent> {
     this.destroy();
   }
 
+  private start(): AsyncGenerator<GrokEvent[], void, undefined> {
+    if (this.gen) return this.gen;
+    this.state = 'reading';
+    this.gen = parseChatBatches(this.stream.iterator({ destroyOnReturn: false }), this.stats);
+    return this.gen;
+  }
+
+  async nextBatch(): Promise<GrokEvent[] | undefined> {
+    if (this.state === 'done') return undefined;
+    const gen = this.start();
+    let r: IteratorResult<GrokEvent[], void>;
+    try {
+      r = await gen.next();
+    } catch (err) {
+      if (this.abortedByCaller) return undefined;
+      throw this.fail(err);
+    }
+    if (this.isDone()) return undefined; // aborted while waiting
+    if (r.done === true) {
+      this.state = 'done';
+      this.release();
+      return undefined;
+    }
+    const batch = r.value;
+    if (batch[batch.length - 1]?.type === 'end') {
+      this.state = 'done';
+      // Close the parser first (its body iterator lets go of the stream), then drain.
+      gen.return(undefined).then(
+        () => this.release(),
+        () => this.destroy(),
+      );
+    }
+    return batch;
+  }
+
   [Symbol.asyncIterator](): AsyncIterator<GrokEvent, undefined> {
     if (this.state !== 'idle') {
       if (this.state === 'done') return { next: () => Promise.resolve(DONE) };
       throw new Error('GrokClient: chat events can be iterated only once');
     }
-    this.state = 'reading';
-    const gen = parseChatStream(this.stream.iterator({ destroyOnReturn: false }), this.stats);
+    this.start();
+    let batch: GrokEvent[] = [];
+    let i = 0;
     return {
       next: async (): Promise<IteratorResult<GrokEvent, undefined>> => {
-        if (this.state === 'done') return DONE;
-        let r: IteratorResult<GrokEvent, void>;
-        try {
-          r = await gen.next();
-        } catch (err) {
-          if (this.abortedByCaller) return DONE;
-          throw this.fail(err);
+        while (i >= batch.length) {
+          const more = await this.nextBatch();
+          if (!more) return DONE;
+          batch = more;
+          i = 0;
         }
-        if (this.isDone()) return DONE; // aborted while waiting
-        if (r.done === true) {
-          this.state = 'done';
-          this.release();
-          return DONE;
-        }
-        if (r.value.type === 'end') {
-          this.state = 'done';
-          // Close the parser first (its body iterator lets go of the stream), then drain.
-          gen.return(undefined).then(
-            () => this.release(),
-            () => this.destroy(),
-          );
-        }
-        return r;
+        return { done: false, value: batch[i++] as GrokEvent };
       },
       return: async (): Promise<IteratorResult<GrokEvent, undefined>> => {
         if (this.state !== 'done') {
           this.state = 'done';
           this.destroy();
-          await gen.return(undefined).catch(noop);
+          await this.gen?.return(undefined).catch(noop);
         }
         return DONE;
       },

@@ -21,7 +21,7 @@ export {
   parseRetryAfter,
 } from './errors.js';
 export type { FailureKind, UpstreamFailureInfo } from './errors.js';
-export { parseChatStream } from './parse-chat-stream.js';
+export { parseChatBatches, parseChatStream } from './parse-chat-stream.js';
 export type { ChatStreamStats } from './parse-chat-stream.js';
 export { ChatFrameParser } from './parse-chat-frame.js';
 export {
@@ -40,8 +40,9 @@ export type { ChatBodyInput } from './chat-body.js';
 export { ACCEPT_ENCODING, SUPPORTED_CONTENT_CODINGS, decodeContent, UnsupportedContentEncodingError } from './content-encoding.js';
 export { normalizeRateLimits } from './rate-limits.js';
 export type { RateLimitWindow } from './rate-limits.js';
+export { Cancellation, toAbortSignal, type AbortLike } from './cancellation.js';
 export { GrokClient } from './chat-client.js';
-export type { GrokClientOptions, GrokEndpoints, ChatStreamResult, GrokRoute } from './chat-client.js';
+export type { GrokClientOptions, GrokEndpoints, ChatEventSource, ChatStreamResult, GrokRoute } from './chat-client.js';
 export type { Transport, TransportKind, TransportMethod, TransportOptions, TransportRequest, TransportResponse } from './transport.js';
 export { UndiciTransport } from './undici-transport.js';
 export { ImpitTransport, impitBrowserFor, loadImpit } from './impit-transport.js';

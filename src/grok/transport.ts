@@ -4,6 +4,7 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import type { AbortLike } from './cancellation.js';
 
 export type TransportKind = 'undici' | 'impit';
 export type TransportMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
@@ -13,7 +14,8 @@ export interface TransportRequest {
   url: string;
   headers: Record<string, string>;
   body?: string | Uint8Array | undefined;
-  signal?: AbortSignal | undefined;
+  /** A real AbortSignal or the chat path's cheaper Cancellation. */
+  signal?: AbortLike | undefined;
   /** Time allowed for the response headers once the request is sent (0 / undefined = transport default). */
   headersTimeoutMs?: number | undefined;
   /** Longest silence allowed between body chunks (0 / undefined = none; chat streams use their own watchdog). */

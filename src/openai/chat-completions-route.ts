@@ -71,7 +71,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
     const started = Date.now();
 
     if (!stream) {
-      const done = await deps.chat.collect(turn, spec, client.signal).catch((err: unknown) => {
+      const done = await deps.chat.collect(turn, spec, client).catch((err: unknown) => {
         recordFailure(call, err);
         throw err;
       });
@@ -101,7 +101,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       });
     }
 
-    const opened = await deps.chat.openStream(turn, spec, client.signal).catch((err: unknown) => {
+    const opened = await deps.chat.openStream(turn, spec, client).catch((err: unknown) => {
       recordFailure(call, err);
       throw err;
     });
@@ -122,12 +122,14 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
     // Headers the hooks set (x-request-id, CORS, security headers) go out with the SSE head.
     writer.start(reply.getHeaders());
     try {
-      for (let ev = opened.first; ev; ev = await upstream.next()) {
-        const d = assembler.push(ev);
-        if (d) await writer.delta(d.content, d.reasoning);
-        if (ev.type === 'end' || client.signal.aborted) break;
+      pump: for (let batch = opened.first; batch; batch = await upstream.nextBatch()) {
+        for (const ev of batch) {
+          const d = assembler.push(ev);
+          if (d) await writer.delta(d.content, d.reasoning);
+          if (client.aborted) break pump;
+        }
       }
-      if (!client.signal.aborted) {
+      if (!client.aborted) {
         const tail = assembler.finish();
         if (tail) await writer.delta(tail.content, tail.reasoning);
         const reasoningTokens = estimateTokens(assembler.rawReasoningText());
@@ -140,7 +142,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
         call.status = 200;
       }
     } catch (err) {
-      if (client.signal.aborted) {
+      if (client.aborted) {
         writer.dispose();
       } else {
         const upstreamErr = err instanceof GrokUpstreamError ? err : undefined;
@@ -157,7 +159,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       opened.lease.release(outcomeError ? { ok: false, error: outcomeError } : { ok: true });
       call.bytes = writer.bytesWritten;
       if (writer.firstByteAt) call.firstByteMs = writer.firstByteAt - started;
-      if (client.signal.aborted) call.status = 499;
+      if (client.aborted) call.status = 499;
       streamEnded?.();
     }
   });

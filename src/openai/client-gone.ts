@@ -1,8 +1,11 @@
-// An abort signal tied to the client's socket: aborts upstream work the moment the client goes.
+// A cancellation tied to the client's socket: aborts upstream work the moment the client goes.
+// A Cancellation, not an AbortController: it is made for every request (see cancellation.ts);
+// routes that hand it to APIs needing a real AbortSignal use `.signal`.
 import type { FastifyReply } from 'fastify';
+import { Cancellation } from '../grok/index.js';
 
-export function clientGoneSignal(reply: FastifyReply): AbortController {
-  const ctl = new AbortController();
+export function clientGoneSignal(reply: FastifyReply): Cancellation {
+  const ctl = new Cancellation();
   const res = reply.raw;
   res.once('close', () => {
     if (!res.writableFinished) ctl.abort();
