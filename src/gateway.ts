@@ -205,7 +205,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     media,
   };
   const app = await buildServer(services);
-  app.server.on('request', (_req, res) => res.once('close', requests.enter()));
+  // Before Fastify's own listener: a request may be answered synchronously within it.
+  app.server.prependListener('request', (_req, res) => res.once('close', requests.enter()));
   registerMetricsRoute(app, metrics, () => current().metrics);
   registerPoolGauges(metrics, accounts, store);
   registerProxyGauges(metrics, egressService);

@@ -1,6 +1,6 @@
 // Builds the Fastify app from its parts. No listen() here: tests inject or listen themselves.
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { AccountSource } from './accounts/index.js';
 import type { AppConfig, ModelRegistry } from './config/index.js';
@@ -12,10 +12,10 @@ import { registerModels } from './openai/models-route.js';
 import { OpenAIHttpError } from './openai/errors.js';
 import { checkApiKey } from './server/api-key-auth.js';
 import type { CallContext, CallListener, FinishedCall } from './server/call-context.js';
-import { installCors } from './server/cors.js';
+import { applyCors } from './server/cors.js';
 import { frameworkErrorHandler, installErrorHandlers } from './server/error-handler.js';
 import type { Inflight } from './server/inflight.js';
-import { installSecurityHeaders } from './server/security-headers.js';
+import { applySecurityHeaders } from './server/security-headers.js';
 import { registerHealth, type ReadinessReport } from './server/health-routes.js';
 
 export interface AppServices {
@@ -72,79 +72,85 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   });
 
   app.decorateRequest('call', undefined as unknown as CallContext);
-  app.addHook('onRequest', async (request, reply) => {
-    const started = Date.now();
-    request.call = { endpoint: request.url.split('?')[0] ?? request.url };
-    void reply.header('x-request-id', request.id);
-    // One line per call, written when the socket is done (covers hijacked SSE streams too).
-    reply.raw.once('close', () => {
-      const c = request.call;
-      if (c.endpoint === '/health' || c.endpoint === '/ready' || c.endpoint === '/metrics') return;
-      const finished: FinishedCall = {
-        ...c,
-        requestId: request.id,
-        method: request.method,
-        route: request.is404 ? undefined : request.routeOptions.url,
-        startedAt: started,
-        status: c.status ?? (reply.raw.writableFinished ? reply.raw.statusCode : 499),
-        latencyMs: Date.now() - started,
-      };
-      if (services.config().log.requests) {
-        request.log.info(
-          {
-            method: finished.method,
-            endpoint: c.endpoint,
-            model: c.model,
-            path: c.path,
-            stream: c.stream,
-            account: c.account,
-            proxy: c.proxy,
-            attempts: c.attempts,
-            status: finished.status,
-            kind: c.kind,
-            error: c.error,
-            apiKey: c.apiKey,
-            ttfbMs: c.firstByteMs,
-            latencyMs: finished.latencyMs,
-            promptTokens: c.promptTokens,
-            completionTokens: c.completionTokens,
-          },
-          'call',
-        );
-      }
-      for (const listener of services.callListeners ?? []) {
-        try {
-          listener(finished);
-        } catch (err) {
-          request.log.error({ err }, 'call listener failed');
-        }
-      }
-    });
-  });
-
-  installSecurityHeaders(app);
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (request, reply) => {
-    if (!closing) return;
-    // Fastify already set Connection: close on this response.
-    request.call.status = 503;
-    void reply.code(503).send(new OpenAIHttpError(503, 'The gateway is shutting down; retry on another instance', { code: 'shutting_down' }).toBody());
-  });
-
   installErrorHandlers(app);
-  installCors(app, () => services.config().server.cors_origins);
 
-  // /v1 requires an API key when any is configured; checked before the body is even parsed.
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/v1/')) return;
-    const auth = request.headers.authorization;
+  // One synchronous onRequest hook for everything every request needs: each async hook costs a
+  // promise and a microtask turn per request, and this runs on every call.
+  app.addHook('onRequest', (request, reply, done) => {
+    const started = Date.now();
+    const call: CallContext = { endpoint: request.url.split('?')[0] ?? request.url };
+    request.call = call;
+    void reply.header('x-request-id', request.id);
+    // One line per call, written when the socket is done (covers hijacked SSE streams too).
+    reply.raw.once('close', () => finishCall(request, reply, started));
+    applySecurityHeaders(request.url, reply);
+    if (closing) {
+      // Fastify already set Connection: close on this response.
+      call.status = 503;
+      void reply.code(503).send(new OpenAIHttpError(503, 'The gateway is shutting down; retry on another instance', { code: 'shutting_down' }).toBody());
+      return;
+    }
+    if (!request.url.startsWith('/v1/')) return done();
+    const cfg = services.config();
+    if (applyCors(request, reply, cfg.server.cors_origins)) return;
+    // /v1 requires an API key when any is configured; checked before the body is even parsed.
     const xKey = request.headers['x-api-key'];
-    const match = checkApiKey(auth, typeof xKey === 'string' ? xKey : undefined, services.config().app.api_keys);
-    if (match) request.call.apiKey = match.name;
+    try {
+      const match = checkApiKey(request.headers.authorization, typeof xKey === 'string' ? xKey : undefined, cfg.app.api_keys);
+      if (match) call.apiKey = match.name;
+    } catch (err) {
+      return done(err as Error);
+    }
+    done();
   });
+
+  function finishCall(request: FastifyRequest, reply: FastifyReply, started: number): void {
+    const c = request.call;
+    if (c.endpoint === '/health' || c.endpoint === '/ready' || c.endpoint === '/metrics') return;
+    const finished: FinishedCall = {
+      ...c,
+      requestId: request.id,
+      method: request.method,
+      route: request.is404 ? undefined : request.routeOptions.url,
+      startedAt: started,
+      status: c.status ?? (reply.raw.writableFinished ? reply.raw.statusCode : 499),
+      latencyMs: Date.now() - started,
+    };
+    if (services.config().log.requests) {
+      request.log.info(
+        {
+          method: finished.method,
+          endpoint: c.endpoint,
+          model: c.model,
+          path: c.path,
+          stream: c.stream,
+          account: c.account,
+          proxy: c.proxy,
+          attempts: c.attempts,
+          status: finished.status,
+          kind: c.kind,
+          error: c.error,
+          apiKey: c.apiKey,
+          ttfbMs: c.firstByteMs,
+          latencyMs: finished.latencyMs,
+          promptTokens: c.promptTokens,
+          completionTokens: c.completionTokens,
+        },
+        'call',
+      );
+    }
+    for (const listener of services.callListeners ?? []) {
+      try {
+        listener(finished);
+      } catch (err) {
+        request.log.error({ err }, 'call listener failed');
+      }
+    }
+  }
 
   registerHealth(app, () => readiness(services));
   registerModels(app, services.models);

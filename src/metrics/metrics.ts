@@ -32,6 +32,15 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
+function childOf<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let child = cache.get(key);
+  if (child === undefined) {
+    child = make();
+    cache.set(key, child);
+  }
+  return child;
+}
+
 export class Metrics {
   readonly registry = new Registry();
   private readonly requests: Counter<'endpoint' | 'model' | 'status'>;
@@ -84,13 +93,23 @@ export class Metrics {
     });
   }
 
+  // Labelled children by their label values: prom-client hashes a label object (sorting its keys)
+  // on every inc/observe, and this runs for every call. The label sets are bounded (routes,
+  // configured models or "other", statuses), so are these maps.
+  private readonly requestChildren = new Map<string, { inc(): void }>();
+  private readonly durationChildren = new Map<string, { observe(v: number): void }>();
+  private readonly ttfbChildren = new Map<string, { observe(v: number): void }>();
+
   /** The call listener (server.ts `callListeners`). */
   readonly onCall = (call: FinishedCall): void => {
     const endpoint = call.route ?? 'unmatched';
     const model = call.model === undefined ? '' : this.knownModel(call.model) ? call.model : 'other';
-    this.requests.inc({ endpoint, model, status: String(call.status) });
-    this.duration.observe({ endpoint, model, stream: call.stream === true ? 'true' : 'false' }, call.latencyMs / 1000);
-    if (call.firstByteMs !== undefined) this.ttfb.observe({ endpoint, model }, call.firstByteMs / 1000);
+    const status = String(call.status);
+    const stream = call.stream === true ? 'true' : 'false';
+    const em = `${endpoint}\u0000${model}`;
+    childOf(this.requestChildren, `${em}\u0000${status}`, () => this.requests.labels(endpoint, model, status)).inc();
+    childOf(this.durationChildren, `${em}\u0000${stream}`, () => this.duration.labels(endpoint, model, stream)).observe(call.latencyMs / 1000);
+    if (call.firstByteMs !== undefined) childOf(this.ttfbChildren, em, () => this.ttfb.labels(endpoint, model)).observe(call.firstByteMs / 1000);
     const attempts = call.upstream;
     if (attempts && attempts.length > 0) {
       if (attempts.length > 1) this.retries.inc(attempts.length - 1);

@@ -1,5 +1,7 @@
-// Bearer API keys for /v1. Keys are compared by their SHA-256 digests with timingSafeEqual, and
-// every configured key is checked (no early exit), so timing reveals neither key nor position.
+// Bearer API keys for /v1. A new key is compared by its SHA-256 digest with timingSafeEqual against
+// every configured key (no early exit), so timing reveals neither key nor position. Keys accepted
+// once are remembered in a Map (a hash lookup: its timing depends on the presented string's hash,
+// not on how much of a secret it shares).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { OpenAIHttpError } from '../openai/errors.js';
 import { maskToken } from '../accounts/index.js';
@@ -9,10 +11,15 @@ const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 // Digests of the configured keys, recomputed only when the key list object changes (live edits).
 let cachedKeys: readonly string[] | undefined;
 let cachedDigests: Buffer[] = [];
+// Keys already accepted once → their match, so a client's every request does not pay a SHA-256
+// (~2 µs) and a digest comparison per configured key. Only exact configured keys ever get in (at
+// most one entry per key), and the map is dropped whenever the key list changes.
+let accepted = new Map<string, ApiKeyMatch>();
 function keyDigests(keys: readonly string[]): Buffer[] {
   if (keys !== cachedKeys) {
     cachedKeys = keys;
     cachedDigests = keys.map(digest);
+    accepted = new Map();
   }
   return cachedDigests;
 }
@@ -33,8 +40,10 @@ export function checkApiKey(authorization: string | undefined, xApiKey: string |
       code: 'invalid_api_key',
     });
   }
-  const p = digest(presented);
   const digests = keyDigests(keys);
+  const known = accepted.get(presented);
+  if (known) return known;
+  const p = digest(presented);
   let hit: string | undefined;
   for (let i = 0; i < keys.length; i++) {
     if (timingSafeEqual(p, digests[i] as Buffer) && hit === undefined) hit = keys[i];
@@ -45,5 +54,7 @@ export function checkApiKey(authorization: string | undefined, xApiKey: string |
       code: 'invalid_api_key',
     });
   }
-  return { name: maskToken(hit) };
+  const match: ApiKeyMatch = { name: maskToken(hit) };
+  accepted.set(presented, match);
+  return match;
 }

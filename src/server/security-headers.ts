@@ -2,7 +2,7 @@
 // reach hijacked replies: SSE streams write their head themselves from reply.getHeaders().
 // The console (/manage) and the admin API (/api) get a strict Content-Security-Policy too: same
 // origin only, no inline script, no framing.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply } from 'fastify';
 
 export const CONSOLE_CSP = [
   "default-src 'self'",
@@ -29,9 +29,8 @@ function wantsCsp(url: string): boolean {
   return url === '/manage' || url.startsWith('/manage/') || url.startsWith('/manage?') || url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
 }
 
-export function installSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
-    void reply.headers(SECURITY_HEADERS);
-    if (wantsCsp(request.url)) void reply.header('content-security-policy', CONSOLE_CSP);
-  });
+/** Sets the security headers (and the CSP where it applies); called from the server's single onRequest hook. */
+export function applySecurityHeaders(url: string, reply: FastifyReply): void {
+  void reply.headers(SECURITY_HEADERS);
+  if (wantsCsp(url)) void reply.header('content-security-policy', CONSOLE_CSP);
 }
