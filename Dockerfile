@@ -1,11 +1,13 @@
 # syntax=docker/dockerfile:1
-# Build stage: dev dependencies, TypeScript compile.
+# Build stage: dev dependencies, TypeScript compile, the admin console bundle (dist/public/manage).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-fund --no-audit
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY web ./web
+COPY scripts/build-web.ts ./scripts/build-web.ts
 RUN npm run build
 
 # Runtime stage: production dependencies only, non-root user.
@@ -16,6 +18,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-fund --no-audit && npm cache clean --force
+# dist/src (the gateway) and dist/public/manage (the console at /manage).
 COPY --from=build /app/dist ./dist
 COPY config.defaults.toml ./config.defaults.toml
 COPY public ./public

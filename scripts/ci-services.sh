@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the servers the test suite talks to are up: Redis on 127.0.0.1:6379 and MariaDB on
 # 127.0.0.1:3306 (root, no password, database `test`). Installs them from Debian's packages when
-# missing (needs root), starts them when stopped. Idempotent; safe to run on a developer machine.
+# missing (needs root), starts them when stopped. Also installs Debian's Chromium for the browser
+# tests (test/browser) when /usr/bin/chromium is missing. Idempotent; safe to run on a developer machine.
 set -euo pipefail
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -14,6 +15,12 @@ need_pkg() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
   fi
 }
+
+# The console's browser tests drive /usr/bin/chromium (never a downloaded browser). In CI they
+# fail without it; elsewhere they are skipped, so a non-root developer machine is not stopped here.
+if [ ! -x /usr/bin/chromium ]; then
+  need_pkg /usr/bin/chromium chromium || echo "ci-services: without chromium the browser tests fail in CI and are skipped elsewhere" >&2
+fi
 
 if ! port_open 6379; then
   need_pkg redis-server redis-server

@@ -13,6 +13,7 @@ import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.j
 import { GrokClient, GrokUpstreamError, createTransport, loadImpit } from './grok/index.js';
 import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
+import { findConsoleDir, registerConsole } from './server/console-routes.js';
 import { Inflight } from './server/inflight.js';
 import { createStore, type Store } from './store/index.js';
 
@@ -21,6 +22,8 @@ export interface GatewayOptions {
   dataDir?: string;
   overrides?: Parameters<typeof loadConfig>[0] extends infer O ? (O extends { overrides?: infer V } ? V : never) : never;
   logger?: Logger;
+  /** The built admin console to serve at /manage (default: dist/public/manage, when it exists). */
+  consoleDir?: string;
 }
 
 export interface Gateway {
@@ -240,6 +243,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     proxies: egressService,
     media: media.cache,
   });
+  await registerConsole(app, opts.consoleDir ?? findConsoleDir());
   return {
     app,
     loaded,

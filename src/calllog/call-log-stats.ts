@@ -28,6 +28,8 @@ export interface TimeBucket extends CountRow {
   t: number;
   /** Median latency of the bucket's calls (ms), null when empty. */
   p50LatencyMs: number | null;
+  /** 95th percentile latency of the bucket's calls (ms), null when empty (the console's chart). */
+  p95LatencyMs: number | null;
 }
 
 export interface CallLogStats extends CountRow {
@@ -211,7 +213,10 @@ export function computeStats(src: EntrySource, opts: StatsOptions): CallLogStats
     errorsByKind: [...kinds].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count),
     buckets: {
       size,
-      items: bucketRows.map((row, i) => ({ t: firstBucket + i * step, ...row, p50LatencyMs: pct(bucketLatency[i]?.view().sort() ?? new Float64Array(0), 0.5) })),
+      items: bucketRows.map((row, i) => {
+        const sorted = bucketLatency[i]?.view().sort() ?? new Float64Array(0);
+        return { t: firstBucket + i * step, ...row, p50LatencyMs: pct(sorted, 0.5), p95LatencyMs: pct(sorted, 0.95) };
+      }),
     },
   };
 }

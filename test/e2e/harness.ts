@@ -27,6 +27,8 @@ export interface HarnessOptions {
   apiKey?: string;
   /** Reuse a data directory (restart tests); it is then not deleted on close. */
   dataDir?: string;
+  /** A built admin console to serve at /manage (browser tests build one into a temp dir). */
+  consoleDir?: string;
 }
 
 export async function startHarness(opts: HarnessOptions = {}, existingSim?: FakeGrok): Promise<Harness> {
@@ -61,6 +63,7 @@ export async function startHarness(opts: HarnessOptions = {}, existingSim?: Fake
     dataDir,
     overrides: overrides as never,
     logger: pino({ level: 'debug' }, sink),
+    ...(opts.consoleDir ? { consoleDir: opts.consoleDir } : {}),
   });
   await gw.app.listen({ host: '127.0.0.1', port: 0 });
   const addr = gw.app.server.address();
