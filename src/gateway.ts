@@ -15,6 +15,7 @@ import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauge
 import { buildServer, type AppServices } from './server.js';
 import { findConsoleDir, registerConsole } from './server/console-routes.js';
 import { Inflight } from './server/inflight.js';
+import { batchedLogDestination } from './server/log-destination.js';
 import { createStore, type Store } from './store/index.js';
 
 export interface GatewayOptions {
@@ -78,10 +79,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
         // Belt and braces: even if a secret-bearing object is logged by mistake, these never print.
         redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'token', '*.token', 'headers.cookie'], censor: '[redacted]' },
       },
-      // Asynchronous: while one write is in flight the next lines gather and go out in one syscall
-      // (batching under load), yet a quiet gateway's lines go out at once, in order. pino flushes
-      // what is left synchronously when the process exits.
-      pino.destination({ dest: 1, sync: false }),
+      // Batched: lines go out together at most 50 ms after the first (see log-destination.ts);
+      // pino writes what is left synchronously when the process exits.
+      batchedLogDestination(1),
     );
   for (const w of loaded.warnings) logger.warn(w);
   if (config.app.api_keys.length === 0) {

@@ -1,4 +1,5 @@
 // Process entry: load config, build, listen, shut down gracefully on SIGTERM/SIGINT.
+import type { Logger } from 'pino';
 import { ConfigError } from './config/index.js';
 import { createGateway } from './gateway.js';
 import { StoreError } from './store/index.js';
@@ -40,8 +41,8 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) {
       gw.services.logger.warn({ signal }, 'second signal: exiting now without waiting');
-      gw.services.logger.flush();
-      process.exit(130);
+      flushThenExit(gw.services.logger, 130);
+      return;
     }
     stopping = true;
     const timeoutMs = gw.loaded.config.server.shutdown_timeout * 1000;
@@ -55,17 +56,26 @@ async function main(): Promise<void> {
     gw.close(timeoutMs).then(
       () => {
         gw.services.logger.info('shutdown complete');
-        gw.services.logger.flush();
-        process.exit(0);
+        flushThenExit(gw.services.logger, 0);
       },
       (err: unknown) => {
         gw.services.logger.error({ err }, 'error during shutdown');
-        process.exit(1);
+        flushThenExit(gw.services.logger, 1);
       },
     );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * Exits once the buffered log lines are out: the destination writes in batches, and exiting while
+ * one batch is still being written would put the last lines before it. Bounded by a short timer.
+ */
+function flushThenExit(logger: Logger, code: number): void {
+  const exit = (): void => process.exit(code);
+  setTimeout(exit, 1000).unref();
+  logger.flush(exit);
 }
 
 main().catch((err: unknown) => {

@@ -11,7 +11,7 @@ import { mediaApiDeps, registerMediaApi, type MediaServices } from './openai/med
 import { registerModels } from './openai/models-route.js';
 import { OpenAIHttpError } from './openai/errors.js';
 import { checkApiKey } from './server/api-key-auth.js';
-import type { CallContext, CallListener, FinishedCall } from './server/call-context.js';
+import { finishedCall, newCallContext, type CallContext, type CallListener } from './server/call-context.js';
 import { applyCors } from './server/cors.js';
 import { frameworkErrorHandler, installErrorHandlers } from './server/error-handler.js';
 import type { Inflight } from './server/inflight.js';
@@ -82,7 +82,8 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   // promise and a microtask turn per request, and this runs on every call.
   app.addHook('onRequest', (request, reply, done) => {
     const started = Date.now();
-    const call: CallContext = { endpoint: request.url.split('?')[0] ?? request.url };
+    const q = request.url.indexOf('?');
+    const call = newCallContext(q === -1 ? request.url : request.url.slice(0, q));
     request.call = call;
     void reply.header('x-request-id', request.id);
     // One line per call, written when the socket is done (covers hijacked SSE streams too).
@@ -111,15 +112,8 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   function finishCall(request: FastifyRequest, reply: FastifyReply, started: number): void {
     const c = request.call;
     if (c.endpoint === '/health' || c.endpoint === '/ready' || c.endpoint === '/metrics') return;
-    const finished: FinishedCall = {
-      ...c,
-      requestId: request.id,
-      method: request.method,
-      route: request.is404 ? undefined : request.routeOptions.url,
-      startedAt: started,
-      status: c.status ?? (reply.raw.writableFinished ? reply.raw.statusCode : 499),
-      latencyMs: Date.now() - started,
-    };
+    const status = c.status ?? (reply.raw.writableFinished ? reply.raw.statusCode : 499);
+    const finished = finishedCall(c, request.id, request.method, request.is404 ? undefined : request.routeOptions.url, started, status, Date.now() - started);
     if (services.config().log.requests) {
       request.log.info(
         {

@@ -61,13 +61,15 @@ export class UndiciTransport implements Transport {
       void dispatcher.destroy().catch(() => undefined);
     };
     try {
+      // One options shape for every call (no conditional spreads): undici reads it on every request.
       const res = await request(req.url, {
         method: req.method,
         headers: req.headers,
         body: req.body,
         dispatcher,
+        // undici duck-types the signal (aborted, reason, add/removeEventListener): a Cancellation works.
         signal: req.signal,
-        ...(req.headersTimeoutMs ? { headersTimeout: req.headersTimeoutMs } : {}),
+        headersTimeout: req.headersTimeoutMs || this.opts.headersTimeoutMs,
         bodyTimeout: req.bodyIdleTimeoutMs ?? 0,
       });
       // A fresh connection lives exactly as long as its body.

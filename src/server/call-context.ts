@@ -27,6 +27,59 @@ export interface CallContext {
   proxy?: string | undefined;
 }
 
+/**
+ * A new context with every field present, always in this order: the route fills it in as the call
+ * goes, and one object shape for all calls keeps the per-call readers (log line, call log, metrics)
+ * on V8's fast monomorphic paths instead of a lookup per property.
+ */
+export function newCallContext(endpoint: string): CallContext {
+  return {
+    endpoint,
+    model: undefined,
+    stream: undefined,
+    path: undefined,
+    account: undefined,
+    attempts: undefined,
+    kind: undefined,
+    apiKey: undefined,
+    status: undefined,
+    firstByteMs: undefined,
+    promptTokens: undefined,
+    completionTokens: undefined,
+    bytes: undefined,
+    error: undefined,
+    upstream: undefined,
+    proxy: undefined,
+  };
+}
+
+/** The finished call, built field by field (same reason as newCallContext). */
+export function finishedCall(c: CallContext, requestId: string, method: string, route: string | undefined, startedAt: number, status: number, latencyMs: number): FinishedCall {
+  return {
+    endpoint: c.endpoint,
+    model: c.model,
+    stream: c.stream,
+    path: c.path,
+    account: c.account,
+    attempts: c.attempts,
+    kind: c.kind,
+    apiKey: c.apiKey,
+    status,
+    firstByteMs: c.firstByteMs,
+    promptTokens: c.promptTokens,
+    completionTokens: c.completionTokens,
+    bytes: c.bytes,
+    error: c.error,
+    upstream: c.upstream,
+    proxy: c.proxy,
+    requestId,
+    method,
+    route,
+    startedAt,
+    latencyMs,
+  };
+}
+
 /** What listeners (call log, metrics) receive once a call is over. */
 export interface FinishedCall extends CallContext {
   requestId: string;

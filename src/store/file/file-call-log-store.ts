@@ -77,10 +77,7 @@ export class FileCallLogStore implements CallLogStore {
       this.needsNewline = false;
       this.counters.appends++;
       this.lines = (this.lines ?? 0) + entries.length;
-      if (this.lines >= 2 * Math.max(1, cap)) {
-        const content = parseContent((await readTextFile(this.opts.path)) ?? '');
-        await this.rewrite(content.records.slice(-cap));
-      }
+      if (this.lines >= 2 * Math.max(1, cap)) await this.compact(Math.max(1, cap));
     });
   }
 
@@ -130,6 +127,25 @@ export class FileCallLogStore implements CallLogStore {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
     this.needsNewline = text.length > 0 && !text.endsWith('\n');
     this.lines = n + (this.needsNewline ? 1 : 0);
+  }
+
+  /**
+   * Keeps the newest `cap` lines, copied as they are: no parse and no re-serialisation (this runs
+   * while serving, every `cap` calls). A damaged line among them stays until loadRecent drops it.
+   */
+  private async compact(cap: number): Promise<void> {
+    const text = (await readTextFile(this.opts.path)) ?? '';
+    let end = text.length;
+    if (end > 0 && text.charCodeAt(end - 1) !== 10) end = text.lastIndexOf('\n') + 1; // a torn tail goes
+    let start = end;
+    for (let kept = 0; kept < cap && start > 0; kept++) start = text.lastIndexOf('\n', start - 2) + 1;
+    const tail = text.slice(start, end);
+    await atomicWriteFile(this.opts.path, tail.length > 0 ? [tail] : []);
+    this.counters.rewrites++;
+    let lines = 0;
+    for (let i = tail.indexOf('\n'); i >= 0; i = tail.indexOf('\n', i + 1)) lines++;
+    this.lines = lines;
+    this.needsNewline = false;
   }
 
   private async rewrite(records: readonly CallLogRecord[]): Promise<void> {
