@@ -71,6 +71,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   const env = opts.env ?? process.env;
   const loaded = loadConfig({ env, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.overrides ? { overrides: opts.overrides } : {}) });
   const config = loaded.config;
+  // Batched: lines go out together at most 50 ms after the first (see log-destination.ts);
+  // pino writes what is left synchronously when the process exits.
+  const destination = opts.logger ? undefined : batchedLogDestination(1);
   const logger =
     opts.logger ??
     pino(
@@ -79,10 +82,10 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
         // Belt and braces: even if a secret-bearing object is logged by mistake, these never print.
         redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'token', '*.token', 'headers.cookie'], censor: '[redacted]' },
       },
-      // Batched: lines go out together at most 50 ms after the first (see log-destination.ts);
-      // pino writes what is left synchronously when the process exits.
-      batchedLogDestination(1),
+      destination,
     );
+  // The per-call line (server.ts) carries only masked or bounded fields: same destination, no redaction.
+  const callLogger = destination ? pino({ level: config.log.level }, destination) : undefined;
   for (const w of loaded.warnings) logger.warn(w);
   if (config.app.api_keys.length === 0) {
     logger.warn('app.api_keys is empty: /v1 is open to anyone who can reach this port. Set GROK2API_APP_API_KEYS.');
@@ -158,6 +161,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     loaded.sources = next.sources;
     loaded.warnings = next.warnings;
     if (!opts.logger) logger.level = next.config.log.level;
+    if (callLogger) callLogger.level = next.config.log.level;
   };
   let registry = buildModelRegistry(config.models);
   let registryFor = config.models;
@@ -198,6 +202,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       onRetry: (r) => logger.warn({ reqId: r.requestId, attempt: r.attempt, account: r.account, kind: r.kind, delayMs: r.delayMs }, 'retrying on another account'),
     }),
     logger,
+    ...(callLogger ? { callLogger } : {}),
     readinessChecks: [
       () => (store.healthy() ? undefined : `storage (${store.mode}) unreachable: ${store.lastError() ?? 'unknown error'}`),
       () => accounts.readinessProblem(),

@@ -24,12 +24,18 @@ export class UpstreamChat {
   private pending: GrokEvent[] = [];
   private pendingAt = 0;
   private stream: ChatStreamResult | undefined;
-  /** One timer per call: it fires on silence, and on each firing or event the total cap is checked too. */
+  /**
+   * One timer per call, never moved while data flows: events only note the time, and when the
+   * timer fires it checks both limits and re-arms itself for whichever is due next. (Moving a timer
+   * on every chunk costs more than the rest of the watchdog; a healthy call never sees it fire.)
+   */
   private timer: NodeJS.Timeout | undefined;
   private readonly startedAt = Date.now();
+  private lastActivity = this.startedAt;
   private timedOut: 'idle' | 'total' | undefined;
   private closed = false;
   private readonly onOuterAbort = (): void => this.abort();
+  private readonly onTimerBound = (): void => this.onTimer();
 
   constructor(
     private readonly times: WatchdogTimes,
@@ -37,7 +43,7 @@ export class UpstreamChat {
   ) {
     outerSignal?.addEventListener('abort', this.onOuterAbort, { once: true });
     const first = Math.min(times.idleTimeoutMs > 0 ? times.idleTimeoutMs : Infinity, times.requestTimeoutMs > 0 ? times.requestTimeoutMs : Infinity);
-    if (first !== Infinity) this.timer = setTimeout(() => this.onTimer(), first);
+    if (first !== Infinity) this.timer = setTimeout(this.onTimerBound, first);
   }
 
   get signal(): AbortLike {
@@ -45,25 +51,18 @@ export class UpstreamChat {
   }
 
   private onTimer(): void {
-    const elapsed = Date.now() - this.startedAt;
-    const total = this.times.requestTimeoutMs;
-    if (total > 0 && elapsed >= total) return this.fireTimeout('total');
-    if (this.times.idleTimeoutMs > 0) return this.fireTimeout('idle');
-    // Only a total cap is set: wait for the rest of it.
-    this.timer = setTimeout(() => this.onTimer(), total - elapsed);
+    const now = Date.now();
+    const { idleTimeoutMs: idle, requestTimeoutMs: total } = this.times;
+    const totalLeft = total > 0 ? total - (now - this.startedAt) : Infinity;
+    if (totalLeft <= 0) return this.fireTimeout('total');
+    const idleLeft = idle > 0 ? idle - (now - this.lastActivity) : Infinity;
+    if (idleLeft <= 0) return this.fireTimeout('idle');
+    this.timer = setTimeout(this.onTimerBound, Math.min(idleLeft, totalLeft));
   }
 
-  /** Data arrived: silence starts over, unless the total cap comes first. */
+  /** Data arrived: silence starts over (the timer sees it when it fires). */
   private touch(): void {
-    if (!this.timer || this.times.idleTimeoutMs <= 0) return;
-    const total = this.times.requestTimeoutMs;
-    if (total > 0 && Date.now() - this.startedAt + this.times.idleTimeoutMs > total) {
-      // The idle window would end after the total cap: let the cap decide when it is due.
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.onTimer(), Math.max(0, total - (Date.now() - this.startedAt)));
-      return;
-    }
-    this.timer.refresh();
+    this.lastActivity = Date.now();
   }
 
   private fireTimeout(which: 'idle' | 'total'): void {

@@ -99,6 +99,7 @@ export class Metrics {
   private readonly requestChildren = new Map<string, { inc(): void }>();
   private readonly durationChildren = new Map<string, { observe(v: number): void }>();
   private readonly ttfbChildren = new Map<string, { observe(v: number): void }>();
+  private readonly upstreamChildren = new Map<string, { inc(): void }>();
 
   /** The call listener (server.ts `callListeners`). */
   readonly onCall = (call: FinishedCall): void => {
@@ -117,7 +118,8 @@ export class Metrics {
         // The last attempt of a stream that failed after it opened is recorded as a success when
         // it opened; the call's kind says how it really ended.
         const kind = a.kind ?? (i === attempts.length - 1 && call.kind ? call.kind : 'ok');
-        this.upstream.inc({ kind, status: String(a.status) });
+        const status = String(a.status);
+        childOf(this.upstreamChildren, `${kind}\u0000${status}`, () => this.upstream.labels(kind, status)).inc();
       });
     }
     if (call.kind) this.failures.inc({ kind: call.kind });
