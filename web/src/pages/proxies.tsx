@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api/client';
 import type { ProxyAddResult, ProxyList, ProxyTestResult, ProxyView, TokenPage, TokenRow } from '../api/types';
 import { ErrorBox } from '../ui/error-box';
+import { ImportResult } from '../ui/import-result';
 import { fmtAgo, fmtMs } from '../ui/format';
 import { Modal } from '../ui/modal';
 import { toast } from '../ui/toast';
@@ -56,22 +57,7 @@ function ImportDialog(props: { onClose: () => void; onDone: () => void }) {
           </button>
         </div>
       </form>
-      {result && (
-        <div class="result-box" data-testid="proxy-import-result">
-          <p>
-            <strong>{result.added}</strong> added, <strong>{result.updated}</strong> updated.
-          </p>
-          {result.errors.length > 0 && (
-            <ul class="error-list">
-              {result.errors.map((er) => (
-                <li key={er.line}>
-                  Line {er.line}: {er.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      {result && <ImportResult result={result} testId="proxy-import-result" />}
     </Modal>
   );
 }

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import { TIERS, type AddTokensResult, type Tier, type TokenRow, type TokenTestResult } from '../../api/types';
+import { ImportResult } from '../../ui/import-result';
 import { Modal } from '../../ui/modal';
 import { toast } from '../../ui/toast';
 
@@ -113,19 +114,7 @@ export function AddTokensDialog(props: { onClose: () => void; onDone: () => void
         </div>
       </form>
       {result && (
-        <div class="result-box" data-testid="add-result">
-          <p>
-            <strong>{result.added}</strong> added, <strong>{result.updated}</strong> updated.
-          </p>
-          {result.errors.length > 0 && (
-            <ul class="error-list">
-              {result.errors.map((er) => (
-                <li key={er.line}>
-                  Line {er.line}: {er.message}
-                </li>
-              ))}
-            </ul>
-          )}
+        <ImportResult result={result} testId="add-result">
           {result.results.length > 0 && (
             <details>
               <summary>Per line</summary>
@@ -138,7 +127,7 @@ export function AddTokensDialog(props: { onClose: () => void; onDone: () => void
               </ul>
             </details>
           )}
-        </div>
+        </ImportResult>
       )}
     </Modal>
   );
