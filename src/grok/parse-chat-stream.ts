@@ -33,64 +33,86 @@ export async function* parseChatStream(
 
 /**
  * The same events, in batches: all the events of one network chunk at once (never empty; an `end`
- * event is always the last of its batch, and the last batch). The gateway reads this form: one
- * await per chunk instead of one per event through every layer above.
+ * event is always the last of its batch, and the last batch).
  */
 export async function* parseChatBatches(
   body: AsyncIterable<Uint8Array>,
   stats?: ChatStreamStats,
 ): AsyncGenerator<GrokEvent[], void, undefined> {
+  const parser = new ChatChunkParser(stats);
+  for await (const chunk of body) {
+    const out: GrokEvent[] = [];
+    let ended: boolean;
+    try {
+      ended = parser.push(chunk, out);
+    } catch (err) {
+      // An in-band error line: the events before it still go out first, as they arrived.
+      if (out.length > 0) yield out;
+      throw err;
+    }
+    if (out.length > 0) yield out;
+    if (ended) return;
+  }
+  const out: GrokEvent[] = [];
+  parser.finish(out);
+  yield out;
+}
+
+/**
+ * The parser itself, fed one network chunk at a time, synchronously: GrokClient calls it from the
+ * body's 'data' events (no async iterator per chunk), parseChatBatches from a for-await loop.
+ */
+export class ChatChunkParser {
   // StringDecoder keeps a split UTF-8 character for the next chunk, like TextDecoder({stream}),
   // and costs far less to create (one per response).
-  const decoder = new StringDecoder('utf8');
-  const parser = new ChatFrameParser();
-  const counters: ChatStreamStats = stats ?? { lines: 0, malformedLines: 0 };
-  let out: GrokEvent[] = [];
-  let pending = '';
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly frames = new ChatFrameParser();
+  private readonly stats: ChatStreamStats;
+  private pending = '';
+  private ended = false;
 
-  for await (const chunk of body) {
-    const text = decoder.write(chunk as Buffer);
-    if (text.length === 0) continue;
+  constructor(stats?: ChatStreamStats) {
+    this.stats = stats ?? { lines: 0, malformedLines: 0 };
+  }
+
+  /**
+   * Appends the events of `chunk` to `out`; true once the `end` event was appended (feed no more).
+   * Throws the classified GrokUpstreamError of an in-band error line (the events before it are
+   * in `out` already).
+   */
+  push(chunk: Uint8Array, out: GrokEvent[]): boolean {
+    if (this.ended) return true;
+    const text = this.decoder.write(chunk as Buffer);
+    if (text.length === 0) return false;
     let nl = text.indexOf('\n');
     if (nl === -1) {
-      pending += text;
-      continue;
+      this.pending += text;
+      return false;
     }
-    let line = pending.length > 0 ? pending + text.slice(0, nl) : text.slice(0, nl);
+    let line = this.pending.length > 0 ? this.pending + text.slice(0, nl) : text.slice(0, nl);
     let start = nl + 1;
     for (;;) {
-      let ended: boolean;
-      try {
-        ended = handleLine(line, parser, out, counters);
-      } catch (err) {
-        // An in-band error line: the events before it still go out first, as they arrived.
-        if (out.length > 0) yield out;
-        throw err;
-      }
-      if (ended) {
-        yield out;
-        return;
+      if (handleLine(line, this.frames, out, this.stats)) {
+        this.ended = true;
+        return true;
       }
       nl = text.indexOf('\n', start);
       if (nl === -1) break;
       line = text.slice(start, nl);
       start = nl + 1;
     }
-    pending = start < text.length ? text.slice(start) : '';
-    if (out.length > 0) {
-      yield out;
-      out = [];
-    }
+    this.pending = start < text.length ? text.slice(start) : '';
+    return false;
   }
 
-  const tail = pending + decoder.end();
-  if (tail.length > 0 && handleLine(tail, parser, out, counters)) {
-    yield out;
-    return;
+  /** The body is over: the last line without a newline, then `end` (eof) unless one came. */
+  finish(out: GrokEvent[]): void {
+    if (this.ended) return;
+    this.ended = true;
+    const tail = this.pending + this.decoder.end();
+    if (tail.length > 0 && handleLine(tail, this.frames, out, this.stats)) return;
+    out.push({ type: 'end', reason: 'eof' });
   }
-  // `out` is empty here unless the tail line held events without ending the stream.
-  out.push({ type: 'end', reason: 'eof' });
-  yield out;
 }
 
 /** Appends the events of one raw line to `out`; true when the stream is over. */
