@@ -1,5 +1,6 @@
 // Media traffic through real local proxies in front of the simulator: the imagine WebSocket, an
-// image edit's upload, media post, edit call and asset download all leave through the account's
+// image edit's upload, media post, edit call and asset download, and a video's generation calls
+// and download all leave through the account's
 // bound proxy with that proxy's own clearance (cf_clearance + User-Agent), never grok.cf_clearance;
 // asset downloads take the asset pool (proxy.asset_urls) when there is one; a proxy that stopped
 // answering costs no media request: the retry goes through another proxy, and the failure counts
@@ -133,6 +134,24 @@ void describe('egress: media traffic leaves through the account\'s proxy', () =>
     const { proxy, other, profile: p } = proxyOf(token);
     for (const r of sent) assertProfile(r, p);
     assert.ok((proxy.tokenCounts().get(token) ?? 0) >= 4, 'upload + post + edit + download through the bound proxy');
+    assert.equal(other.tokenCounts().get(token), undefined);
+    assertNoDirectClearance(h);
+  });
+
+  void it('video: the generation calls and the video download go through the bound proxy', async () => {
+    h.sim.clearRequests();
+    http.reset();
+    socks.reset();
+    const res = await h.openai.chat.completions.create({ model: 'grok-imagine-video', messages: [{ role: 'user', content: 'a dog surfing' }] });
+    assert.match(res.choices[0]?.message.content ?? '', /^\[video\]\(http:\/\/127\.0\.0\.1:\d+\/videos\/[0-9a-f]{32}\.mp4\)$/, 'a cached link: the video was downloaded');
+    const chat = h.sim.requests.find((r) => r.path === '/rest/app-chat/conversations/new');
+    const token = chat?.token as string;
+    const sent = httpRequestsOf(h, token);
+    const downloads = sent.filter((r) => r.origin === 'assets');
+    assert.ok(downloads.length >= 1, 'the video was fetched from the assets origin');
+    const { proxy, other, profile: p } = proxyOf(token);
+    for (const r of sent) assertProfile(r, p);
+    assert.ok((proxy.tokenCounts().get(token) ?? 0) >= sent.length, 'every call of the video went through the bound proxy');
     assert.equal(other.tokenCounts().get(token), undefined);
     assertNoDirectClearance(h);
   });
