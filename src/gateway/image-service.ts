@@ -105,6 +105,26 @@ interface ChatFinals {
   modelError: string | undefined;
 }
 
+/**
+ * Asks Grok for images until `n` distinct ones came: each round (a drawing chat or an edit call)
+ * is asked for up to two, `have` of them already in hand; stops early when a round brings nothing
+ * new, and after a few rounds more than n/2 at most.
+ */
+async function gatherImageUrls(n: number, round: (want: number, have: number) => Promise<ChatFinals>): Promise<ChatFinals> {
+  const out: ChatFinals = { urls: [], moderated: 0, modelError: undefined };
+  const maxCalls = Math.ceil(n / 2) + 2;
+  for (let call = 0; out.urls.length < n && call < maxCalls; call++) {
+    const want = Math.min(2, n - out.urls.length);
+    const r = await round(want, out.urls.length);
+    out.moderated += r.moderated;
+    out.modelError ??= r.modelError;
+    const fresh = r.urls.filter((u) => !out.urls.includes(u)).slice(0, want);
+    if (fresh.length === 0) break;
+    out.urls.push(...fresh);
+  }
+  return out;
+}
+
 export class ImageService {
   constructor(private readonly deps: ImageServiceDeps) {}
 
@@ -205,12 +225,7 @@ export class ImageService {
 
   private async viaChat(token: string, job: ImageJob, s: ImageSettings, route: EgressRoute | undefined): Promise<Drawn> {
     const fileIds = job.references.length > 0 ? (await uploadAll(this.deps.media, token, job.references, job.signal, route)).map((u) => u.fileMetadataId) : [];
-    const urls: string[] = [];
-    let moderated = 0;
-    let modelError: string | undefined;
-    const maxCalls = Math.ceil(job.n / 2) + 2;
-    for (let call = 0; urls.length < job.n && call < maxCalls; call++) {
-      const want = Math.min(2, job.n - urls.length);
+    const { urls, moderated, modelError } = await gatherImageUrls(job.n, (want, have) => {
       const body = buildChatBody({
         message: `Drawing: ${job.prompt}`,
         modeId: 'fast',
@@ -219,13 +234,8 @@ export class ImageService {
         imageGenerationCount: want,
         fileAttachments: fileIds,
       });
-      const r = await this.readImageStream(token, body, undefined, job, s, urls.length, route);
-      moderated += r.moderated;
-      modelError ??= r.modelError;
-      const fresh = r.urls.filter((u) => !urls.includes(u)).slice(0, want);
-      if (fresh.length === 0) break;
-      urls.push(...fresh);
-    }
+      return this.readImageStream(token, body, undefined, job, s, have, route);
+    });
     if (urls.length === 0) throw this.noImages(moderated, modelError, 'The drawing chat');
     return { images: await this.publishAll(token, urls.map((u) => ({ upstream: u })), job, route) };
   }
@@ -240,12 +250,7 @@ export class ImageService {
     const post = await this.deps.media.createMediaPost(token, { mediaType: 'MEDIA_POST_TYPE_IMAGE', prompt }, { referer: `${base}/imagine`, signal: job.signal, route });
     const finalPrompt = post.prompt ?? prompt;
     const upstreamModel = spec.kind === 'image-edit' && spec.upstream_model ? spec.upstream_model : s.editUpstreamModel;
-    const urls: string[] = [];
-    let moderated = 0;
-    let modelError: string | undefined;
-    const maxCalls = Math.ceil(job.n / 2) + 2;
-    for (let call = 0; urls.length < job.n && call < maxCalls; call++) {
-      const want = Math.min(2, job.n - urls.length);
+    const { urls, moderated, modelError } = await gatherImageUrls(job.n, (_want, have) => {
       const body = buildImageEditBody({
         upstreamModel,
         prompt: finalPrompt,
@@ -253,13 +258,8 @@ export class ImageService {
         parentPostId: post.id,
         imageCount: 2,
       });
-      const r = await this.readImageStream(token, body, `${base}/imagine/post/${post.id}`, job, s, urls.length, route);
-      moderated += r.moderated;
-      modelError ??= r.modelError;
-      const fresh = r.urls.filter((u) => !urls.includes(u)).slice(0, want);
-      if (fresh.length === 0) break;
-      urls.push(...fresh);
-    }
+      return this.readImageStream(token, body, `${base}/imagine/post/${post.id}`, job, s, have, route);
+    });
     if (urls.length === 0) throw this.noImages(moderated, modelError, 'The image edit');
     return {
       images: await this.publishAll(token, urls.map((u) => ({ upstream: u })), job, route),

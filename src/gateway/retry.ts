@@ -2,7 +2,7 @@
 // for this request); a failure is classified once, the account's fate recorded at release, and
 // the client sees a mapped OpenAI error only when no attempt is left.
 import type { AccountLease, AccountSource, AccountTier } from '../accounts/index.js';
-import type { AbortLike } from '../grok/cancellation.js';
+import { sleepUnlessAborted, type AbortLike } from '../grok/cancellation.js';
 import { GrokUpstreamError, classifyTransportError, type FailureKind } from '../grok/errors.js';
 import { OpenAIHttpError, clientErrorForKind } from '../openai/errors.js';
 
@@ -47,18 +47,6 @@ export function backoffDelayMs(policy: RetryPolicy, retryIndex: number, random: 
   return Math.floor(random() * cap);
 }
 
-function sleep(ms: number, signal: AbortLike | undefined): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 function withAttempts(err: OpenAIHttpError, attempts: AttemptRecord[]): RetriesExhaustedError {
   const out = new RetriesExhaustedError(err.status, err.message, {
@@ -130,7 +118,7 @@ export async function runWithAccountRetries<T>(opts: {
       const delayMs = backoffDelayMs(policy, i);
       if (elapsed + delayMs > policy.budgetMs) break;
       opts.onRetry?.({ attempt: i + 1, account: lease.masked, error: err, delayMs });
-      await sleep(delayMs, signal);
+      await sleepUnlessAborted(delayMs, signal);
       if (signal?.aborted) throw raw;
     }
   }

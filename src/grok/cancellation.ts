@@ -69,3 +69,17 @@ export function toAbortSignal(s: AbortLike): AbortSignal {
   else s.addEventListener('abort', () => ctl.abort(s.reason), { once: true });
   return ctl.signal;
 }
+
+/** Waits `ms`, or less when `signal` aborts first (resolves either way; the caller checks). */
+export function sleepUnlessAborted(ms: number, signal: AbortLike | undefined): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import { AssetHeaders, type AssetKind } from './asset-headers.js';
+import { sleepUnlessAborted } from './cancellation.js';
 import type { GrokRoute } from './chat-client.js';
 import { decodeContent } from './content-encoding.js';
 import { classifyHttpFailure, classifyTransportError, GrokUpstreamError } from './errors.js';
@@ -69,17 +70,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 export class GrokMediaClient {
   private readonly base: string;
@@ -128,7 +118,7 @@ export class GrokMediaClient {
     const body = JSON.stringify({ fileName: file.fileName, fileMimeType: file.mimeType, content: file.bytes.toString('base64') });
     let last: GrokUpstreamError | undefined;
     for (let i = 0; i < attempts; i++) {
-      if (i > 0) await sleep((this.opts.uploadRetryDelayMs ?? 250) * 2 ** (i - 1), opts.signal);
+      if (i > 0) await sleepUnlessAborted((this.opts.uploadRetryDelayMs ?? 250) * 2 ** (i - 1), opts.signal);
       opts.signal?.throwIfAborted();
       const egress = routeEgress(opts.route, true) ?? this.opts.transport.fresh(token);
       try {

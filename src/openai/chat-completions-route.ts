@@ -12,7 +12,7 @@ import { ChatStreamWriter } from './chat-stream-writer.js';
 import { OpenAIHttpError, clientErrorForKind, invalidRequest } from './errors.js';
 import { toConversation } from './to-conversation.js';
 import { zodToOpenAIError } from './validation.js';
-import { RetriesExhaustedError } from '../gateway/retry.js';
+import { recordCallFailure } from './call-failure.js';
 import { clientGoneSignal } from './client-gone.js';
 
 export interface ChatRouteDeps {
@@ -76,7 +76,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
 
     if (!stream) {
       const done = await deps.chat.collect(turn, spec, client).catch((err: unknown) => {
-        recordFailure(call, err);
+        recordCallFailure(call, err);
         throw err;
       });
       call.account = done.account;
@@ -106,7 +106,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
     }
 
     const opened = await deps.chat.openStream(turn, spec, client).catch((err: unknown) => {
-      recordFailure(call, err);
+      recordCallFailure(call, err);
       throw err;
     });
     call.account = opened.lease.masked;
@@ -154,7 +154,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
         const clientErr = upstreamErr
           ? clientErrorForKind(upstreamErr.kind, upstreamErr.message, upstreamErr.retryAfterSeconds)
           : new OpenAIHttpError(500, 'Internal error while streaming', { code: 'internal_error' });
-        recordFailure(call, clientErr);
+        recordCallFailure(call, clientErr);
         if (!upstreamErr) request.log.error({ err }, 'stream failed');
         writer.fail(clientErr);
       }
@@ -167,21 +167,4 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       streamEnded?.();
     }
   });
-}
-
-function recordFailure(call: FastifyRequest['call'], err: unknown): void {
-  if (err instanceof OpenAIHttpError) {
-    call.status = err.status;
-    call.kind = err.kind;
-    call.error = err.code ?? err.message;
-    if (err instanceof RetriesExhaustedError) {
-      call.attempts = err.attempts.length;
-      call.upstream = err.attempts;
-      const last = err.attempts[err.attempts.length - 1];
-      if (last) {
-        call.account = last.account;
-        call.proxy = last.proxy;
-      }
-    }
-  }
 }

@@ -9,11 +9,12 @@ import type { MediaFormat, ModelSpec } from '../config/index.js';
 import type { PreparedFile } from '../gateway/attachments.js';
 import { chooseImagePath, type ImagePath, type ImageProgress, type ImageResult } from '../gateway/image-service.js';
 import { mediaBaseUrl, sniffImage } from '../media/index.js';
+import { recordCallFailure } from './call-failure.js';
 import { clientGoneSignal } from './client-gone.js';
 import { invalidRequest, OpenAIHttpError } from './errors.js';
 import { EventStreamWriter } from './event-stream-writer.js';
 import { imageAspect } from './media-params.js';
-import { imagineError, outputFormat, recordCallFailure, type MediaApiDeps } from './media-api-deps.js';
+import { imagineError, outputFormat, type MediaApiDeps } from './media-api-deps.js';
 import { coerceFormValue, field, fieldList, readForm } from './media-form.js';
 import { zodToOpenAIError } from './validation.js';
 

@@ -1,5 +1,4 @@
 // What the media routes (images, videos, media models in chat) are built from.
-import type { FastifyRequest } from 'fastify';
 import type { MediaFormat, ModelRegistry } from '../config/index.js';
 import type { AttachmentLoader } from '../gateway/attachments.js';
 import type { ImageService } from '../gateway/image-service.js';
@@ -8,7 +7,6 @@ import type { ReasoningMode } from '../gateway/types.js';
 import type { VideoJobs } from '../gateway/video-jobs.js';
 import type { VideoService } from '../gateway/video-service.js';
 import type { MediaCache } from '../media/index.js';
-import { OpenAIHttpError } from './errors.js';
 
 export interface MediaApiSettings {
   format: MediaFormat;
@@ -39,22 +37,6 @@ export function outputFormat(requested: 'url' | 'b64_json' | null | undefined, c
   if (requested === 'b64_json') return 'b64_json';
   if (requested === 'url') return configured === 'upstream' ? 'upstream' : 'url';
   return configured;
-}
-
-export function recordCallFailure(call: FastifyRequest['call'], err: unknown): void {
-  if (!(err instanceof OpenAIHttpError)) return;
-  call.status = err.status;
-  call.kind = err.kind;
-  call.error = err.code ?? err.message;
-  if (err instanceof RetriesExhaustedError) {
-    call.attempts = err.attempts.length;
-    call.upstream = err.attempts;
-    const last = err.attempts[err.attempts.length - 1];
-    if (last) {
-      call.account = last.account;
-      call.proxy = last.proxy;
-    }
-  }
 }
 
 /**

@@ -16,10 +16,11 @@ import { VIDEO_PRESETS, type VideoPreset } from '../grok/index.js';
 import { mediaBaseUrl, type PublishedMedia } from '../media/index.js';
 import type { ChatRequestInput } from './chat-request-schema.js';
 import { ChatStreamWriter } from './chat-stream-writer.js';
+import { recordCallFailure } from './call-failure.js';
 import { clientGoneSignal } from './client-gone.js';
 import { invalidRequest, OpenAIHttpError } from './errors.js';
 import { imageAspect, videoAspect } from './media-params.js';
-import { imagineError, recordCallFailure, type MediaApiDeps } from './media-api-deps.js';
+import { imagineError, type MediaApiDeps } from './media-api-deps.js';
 import { MAX_VIDEO_SECONDS } from './videos-route.js';
 import { toConversation } from './to-conversation.js';
 
