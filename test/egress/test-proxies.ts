@@ -334,8 +334,13 @@ export async function startSocks5Proxy(opts: Socks5ProxyOptions = {}): Promise<T
   trackSockets(server, sockets);
   const port = await listen(server, 0);
   const cred = opts.auth ? `${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.pass)}@` : '';
+  return socksHandle(`socks5://${cred}127.0.0.1:${port}`, port, server, sockets, rec);
+}
+
+/** The TestProxy of a SOCKS server (which does not count forwarded requests). */
+function socksHandle(url: string, port: number, server: NetServer, sockets: Set<Duplex>, rec: Recorder): TestProxy {
   return {
-    url: `socks5://${cred}127.0.0.1:${port}`,
+    url,
     port,
     get connections() {
       return rec.connections;
@@ -415,23 +420,6 @@ export async function startSocks4Proxy(opts: { userId?: string } = {}): Promise<
   });
   trackSockets(server, sockets);
   const port = await listen(server, 0);
-  return {
-    url: `socks4://${opts.userId ? `${encodeURIComponent(opts.userId)}@` : ''}127.0.0.1:${port}`,
-    port,
-    userIds,
-    get connections() {
-      return rec.connections;
-    },
-    get authFailures() {
-      return rec.authFailures;
-    },
-    forwarded: 0,
-    tokenCounts: () => rec.tokenCounts(),
-    reset: () => rec.reset(),
-    stop: () => closeServer(server, sockets),
-    start: async () => {
-      await listen(server, port);
-    },
-    close: () => closeServer(server, sockets),
-  };
+  // Object.assign, not a spread: the handle's getters must stay live.
+  return Object.assign(socksHandle(`socks4://${opts.userId ? `${encodeURIComponent(opts.userId)}@` : ''}127.0.0.1:${port}`, port, server, sockets, rec), { userIds });
 }
