@@ -76,7 +76,7 @@ export class ChatService {
       modeId: spec.mode ?? 'auto',
       temporary: s.temporary,
       disableMemory: s.disableMemory,
-      ...(s.customPersonality ? { customPersonality: s.customPersonality } : {}),
+      customPersonality: s.customPersonality,
     });
   }
 

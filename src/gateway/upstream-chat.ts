@@ -85,7 +85,7 @@ export class UpstreamChat {
 
   async open(opener: UpstreamChatOpener, token: string, body: Record<string, unknown>, referer?: string, route?: GrokRoute): Promise<void> {
     try {
-      this.stream = await opener.openChat(token, body, { signal: this.controller, ...(referer ? { referer } : {}), ...(route ? { route } : {}) });
+      this.stream = await opener.openChat(token, body, { signal: this.controller, referer, route });
       this.touch();
     } catch (err) {
       throw this.mapError(err);
