@@ -202,7 +202,7 @@ async function main(): Promise<void> {
   const streams = await streamCapacity(gw, gwUrl);
 
   // 1-5. Throughput, latency, CPU per request. Floor and gateway are measured in alternating
-  // slices (floor, gateway, floor, gateway, ...) so that background load on a shared machine and
+  // slices (floor, gateway, gateway, floor, ...) so that background load on a shared machine and
   // JIT warm-up drift weigh on both sides of a ratio alike.
   const scenarios: LoadScenario[] = [];
   interface Target { name: string; child: Child; url: string; headers: Record<string, string>; body: string }
@@ -217,7 +217,11 @@ async function main(): Promise<void> {
     const accs: Acc[] = targets.map(() => ({ requests: 0, ok: 0, seconds: 0, errors: 0, non2xx: 0, codes: {}, p50s: [], p99s: [], cpu: {}, user: 0, sys: 0 }));
     log(`measuring ${targets.map((t) => t.name).join(' / ')}: ${SLICES} alternating slices of ${sliceS} s each, ${CONNECTIONS} connections`);
     for (let i = 0; i < SLICES; i++) {
-      for (const [k, t] of targets.entries()) {
+      // ABBA order (floor, gateway, gateway, floor, ...): a drift in the machine's speed during the
+      // run weighs on both sides alike instead of always on the one measured second.
+      const order = i % 2 === 0 ? [...targets.keys()] : [...targets.keys()].reverse();
+      for (const k of order) {
+        const t = targets[k] as Target;
         const acc = accs[k] as Acc;
         const before = Object.fromEntries(all.map((c) => [c.name, cpuMs(c.pid)]));
         const t0 = cpuTimes(t.child.pid);
@@ -486,7 +490,7 @@ function markdown(r: Results): string {
   const out: string[] = [];
   out.push(`Measured ${r.date.slice(0, 10)} at ${r.revision} with \`${r.command}\` on ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}, Node ${m.node}.`);
   out.push(`Each load scenario: ${r.settings.warmupS} s warm-up, then ${r.settings.durationS} s with autocannon at ${r.settings.connections} connections, ` +
-    `measured in ${SLICES} slices that alternate floor and gateway (p50 = median of the slices, p99 = worst slice); ` +
+    `measured in ${SLICES} slices that alternate floor and gateway in ABBA order (p50 = median of the slices, p99 = worst slice); ` +
     'the load generator, simulator, gateway and floor all share the machine. CPU per request is the utime+stime of the ' +
     'process under test over the measured window (/proc/<pid>/stat) divided by its 2xx responses. The gateway runs the ' +
     `built JS with default settings, logging at info (one line per call), ${r.settings.accounts} seeded accounts.`);

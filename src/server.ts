@@ -14,6 +14,7 @@ import { checkApiKey } from './server/api-key-auth.js';
 import { finishedCall, newCallContext, type CallContext, type CallListener } from './server/call-context.js';
 import { applyCors } from './server/cors.js';
 import { frameworkErrorHandler, installErrorHandlers } from './server/error-handler.js';
+import { lazyChildLoggerFactory } from './server/lazy-child-logger.js';
 import type { Inflight } from './server/inflight.js';
 import { applySecurityHeaders } from './server/security-headers.js';
 import { registerHealth, type ReadinessReport } from './server/health-routes.js';
@@ -63,6 +64,8 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     loggerInstance: services.logger as FastifyBaseLogger,
     // Fastify's own per-request lines are replaced by our single 'call' line below.
     logController: new LogController({ disableRequestLogging: true }),
+    // The per-request child logger is made only if the request logs (most never do).
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: Math.round(cfg.server.body_limit_mb * 1024 * 1024),
     trustProxy: cfg.server.trust_proxy,
     genReqId: (req) => {
