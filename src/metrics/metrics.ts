@@ -32,6 +32,13 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
+interface CallChildren {
+  requests: { inc(): void };
+  duration: { observe(v: number): void };
+  /** Made on the first call that has a time to first byte (streams), so others add no empty series. */
+  ttfb: { observe(v: number): void } | undefined;
+}
+
 function childOf<T>(cache: Map<string, T>, key: string, make: () => T): T {
   let child = cache.get(key);
   if (child === undefined) {
@@ -94,23 +101,31 @@ export class Metrics {
   }
 
   // Labelled children by their label values: prom-client hashes a label object (sorting its keys)
-  // on every inc/observe, and this runs for every call. The label sets are bounded (routes,
+  // on every inc/observe, and this runs for every call. One key per call picks the request counter,
+  // duration histogram and TTFB histogram children together. The label sets are bounded (routes,
   // configured models or "other", statuses), so are these maps.
-  private readonly requestChildren = new Map<string, { inc(): void }>();
-  private readonly durationChildren = new Map<string, { observe(v: number): void }>();
-  private readonly ttfbChildren = new Map<string, { observe(v: number): void }>();
+  private readonly callChildren = new Map<string, CallChildren>();
   private readonly upstreamChildren = new Map<string, { inc(): void }>();
 
   /** The call listener (server.ts `callListeners`). */
   readonly onCall = (call: FinishedCall): void => {
     const endpoint = call.route ?? 'unmatched';
+    // A model id no configured model has is counted as "other": clients cannot grow the label set.
     const model = call.model === undefined ? '' : this.knownModel(call.model) ? call.model : 'other';
-    const status = String(call.status);
     const stream = call.stream === true ? 'true' : 'false';
-    const em = `${endpoint}\u0000${model}`;
-    childOf(this.requestChildren, `${em}\u0000${status}`, () => this.requests.labels(endpoint, model, status)).inc();
-    childOf(this.durationChildren, `${em}\u0000${stream}`, () => this.duration.labels(endpoint, model, stream)).observe(call.latencyMs / 1000);
-    if (call.firstByteMs !== undefined) childOf(this.ttfbChildren, em, () => this.ttfb.labels(endpoint, model)).observe(call.firstByteMs / 1000);
+    const key = `${endpoint}\u0000${model}\u0000${call.status}\u0000${stream}`;
+    let children = this.callChildren.get(key);
+    if (children === undefined) {
+      children = {
+        requests: this.requests.labels(endpoint, model, String(call.status)),
+        duration: this.duration.labels(endpoint, model, stream),
+        ttfb: undefined,
+      };
+      this.callChildren.set(key, children);
+    }
+    children.requests.inc();
+    children.duration.observe(call.latencyMs / 1000);
+    if (call.firstByteMs !== undefined) (children.ttfb ??= this.ttfb.labels(endpoint, model)).observe(call.firstByteMs / 1000);
     const attempts = call.upstream;
     if (attempts && attempts.length > 0) {
       if (attempts.length > 1) this.retries.inc(attempts.length - 1);
