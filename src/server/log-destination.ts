@@ -25,8 +25,8 @@ const MAX_CHARS = 16_000;
 /** Destinations with lines waiting, written out synchronously if the process exits. */
 const waiting = new Set<() => void>();
 let exitHooked = false;
-function onExitWrite(drainSync: () => void): void {
-  waiting.add(drainSync);
+function onExitWrite(writeWaiting: () => void): void {
+  waiting.add(writeWaiting);
   if (exitHooked) return;
   exitHooked = true;
   process.once('exit', () => {
@@ -41,30 +41,27 @@ export function batchedLogDestination(fd = 1, maxDelayMs = 50): LogDestination {
   let lines: string[] = [];
   let chars = 0;
   let timer: NodeJS.Timeout | undefined;
-  const take = (): string | undefined => {
+  /** Hands what is waiting to sonic-boom as one string (it writes it asynchronously). */
+  const drain = (): void => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    if (lines.length === 0) return undefined;
-    const text = lines.length === 1 ? (lines[0] as string) : lines.join('');
+    if (lines.length === 0) return;
+    dest.write(lines.length === 1 ? (lines[0] as string) : lines.join(''));
     lines = [];
     chars = 0;
-    return text;
   };
-  const drain = (): void => {
-    const text = take();
-    if (text !== undefined) dest.write(text);
+  const flushSync = (): void => {
+    drain();
+    dest.flushSync();
   };
-  const drainSync = (): void => {
-    const text = take();
-    if (text === undefined) return;
+  onExitWrite(() => {
+    if (lines.length === 0) return;
     try {
-      dest.write(text);
-      dest.flushSync();
+      flushSync();
     } catch {
       // Exiting with the destination closed or broken: nowhere left to write these lines.
     }
-  };
-  onExitWrite(drainSync);
+  });
   return {
     write(line: string): void {
       lines.push(line);
@@ -79,9 +76,6 @@ export function batchedLogDestination(fd = 1, maxDelayMs = 50): LogDestination {
       drain();
       dest.flush(cb);
     },
-    flushSync(): void {
-      drain();
-      dest.flushSync();
-    },
+    flushSync,
   };
 }
