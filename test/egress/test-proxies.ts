@@ -112,6 +112,37 @@ function splitHostPort(target: string): { host: string; port: number } {
 }
 
 /** The 403 page a challenged proxy IP gets, answered to every request on a socket. */
+/**
+ * Where every proxy kind ends: connect to the target, then answer the client with `granted`, pass
+ * on what it sent after its request (`rest`) and splice the two sockets. `onOpen` runs once
+ * connected; `onError` answers a failed connect the proxy kind's way.
+ */
+function tunnel(
+  client: Duplex,
+  target: { host: string; port: number },
+  rest: Buffer,
+  granted: string | Buffer,
+  rec: Recorder,
+  sockets: Set<Duplex>,
+  onError: () => void,
+  onOpen?: () => void,
+): void {
+  client.pause();
+  const upstream = netConnect(target, () => {
+    onOpen?.();
+    client.write(granted);
+    rec.sniff(client);
+    if (rest.length > 0) upstream.write(rest);
+    upstream.pipe(client);
+    client.pipe(upstream);
+    client.resume();
+  });
+  sockets.add(upstream);
+  upstream.on('close', () => sockets.delete(upstream));
+  upstream.on('error', onError);
+  client.on('close', () => upstream.destroy());
+}
+
 function challengeServer(rec: Recorder): Server {
   return createHttpServer((req, res) => {
     rec.forwardedToken(req.headers.cookie);
@@ -187,20 +218,7 @@ export async function startHttpProxy(opts: HttpProxyOptions = {}): Promise<TestP
       challenge.emit('connection', client);
       return;
     }
-    const { host, port } = splitHostPort(req.url ?? '');
-    const upstream = netConnect({ host, port }, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      rec.sniff(client);
-      if (head.length > 0) {
-        upstream.write(head);
-      }
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('close', () => upstream.destroy());
-    sockets.add(upstream);
-    upstream.on('close', () => sockets.delete(upstream));
+    tunnel(client, splitHostPort(req.url ?? ''), head, 'HTTP/1.1 200 Connection Established\r\n\r\n', rec, sockets, () => client.destroy());
   });
   server.on('clientError', (_e, s) => s.destroy());
   trackSockets(server, sockets);
@@ -308,22 +326,10 @@ export async function startSocks5Proxy(opts: Socks5ProxyOptions = {}): Promise<T
           const rest = buf.subarray(end + 2);
           stage = 'done';
           client.removeListener('data', onData);
-          client.pause();
-          const upstream = netConnect({ host, port }, () => {
-            rec.connections++;
-            client.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0]));
-            rec.sniff(client);
-            if (rest.length > 0) upstream.write(rest);
-            upstream.pipe(client);
-            client.pipe(upstream);
-            client.resume();
-          });
-          sockets.add(upstream);
-          upstream.on('close', () => sockets.delete(upstream));
-          upstream.on('error', () => {
+          const refused = (): void => {
             if (!client.destroyed) client.end(Buffer.from([5, 5, 0, 1, 0, 0, 0, 0, 0, 0]));
-          });
-          client.on('close', () => upstream.destroy());
+          };
+          tunnel(client, { host, port }, rest, Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0]), rec, sockets, refused, () => rec.connections++);
           return;
         }
         return;
@@ -400,21 +406,10 @@ export async function startSocks4Proxy(opts: { userId?: string } = {}): Promise<
       }
       const rest = buf.subarray(end);
       client.removeListener('data', onData);
-      client.pause();
-      const upstream = netConnect({ host, port }, () => {
+      tunnel(client, { host, port }, rest, Buffer.from([0, 0x5a, 0, 0, 0, 0, 0, 0]), rec, sockets, reject, () => {
         rec.connections++;
         userIds.push(userId);
-        client.write(Buffer.from([0, 0x5a, 0, 0, 0, 0, 0, 0]));
-        rec.sniff(client);
-        if (rest.length > 0) upstream.write(rest);
-        upstream.pipe(client);
-        client.pipe(upstream);
-        client.resume();
       });
-      sockets.add(upstream);
-      upstream.on('close', () => sockets.delete(upstream));
-      upstream.on('error', reject);
-      client.on('close', () => upstream.destroy());
     };
     client.on('data', onData);
   });
