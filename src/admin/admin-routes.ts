@@ -1,6 +1,7 @@
 // The admin API under /api: one encapsulated Fastify plugin. Every route but POST /api/login needs
 // an admin session. JSON in and out; errors in the OpenAI envelope. docs/admin-api.md documents it.
 import type { FastifyInstance } from 'fastify';
+import { addConsoleCsp } from '../server/security-headers.js';
 import type { AdminDeps } from './admin-deps.js';
 import { installAdminAuth, registerAuthRoutes } from './auth-routes.js';
 import { registerLogRoutes } from './log-routes.js';
@@ -12,6 +13,7 @@ import { registerTokenRoutes } from './token-routes.js';
 export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   await app.register(
     async (api) => {
+      addConsoleCsp(api);
       // Admin answers are private and never cached by a proxy or the browser.
       api.addHook('onSend', async (_request, reply, payload) => {
         if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');

@@ -252,8 +252,9 @@ async function editInput(deps: MediaApiDeps, request: FastifyRequest, signal: Ab
   return { body, references };
 }
 
+/** `app` is inside the /v1 scope: the paths below are relative to it. */
 export function registerImageRoutes(app: FastifyInstance, deps: MediaApiDeps): void {
-  app.post('/v1/images/generations', async (request, reply) => {
+  app.post('/images/generations', async (request, reply) => {
     const parsed = generationSchema.safeParse(request.body);
     if (!parsed.success) throw zodToOpenAIError(parsed.error);
     const model = parsed.data.model ?? DEFAULT_IMAGE_MODEL;
@@ -262,7 +263,7 @@ export function registerImageRoutes(app: FastifyInstance, deps: MediaApiDeps): v
     return runImages(deps, request, reply, { spec, model, body: parsed.data, references: [], eventPrefix: 'image_generation' });
   });
 
-  app.post('/v1/images/edits', async (request, reply) => {
+  app.post('/images/edits', async (request, reply) => {
     const early = new AbortController();
     const { body, references } = await editInput(deps, request, early.signal);
     const model = body.model ?? DEFAULT_EDIT_MODEL;

@@ -88,8 +88,9 @@ async function checkCallbackUrl(raw: string, allowPrivate: boolean): Promise<str
   return url.toString();
 }
 
+/** `app` is inside the /v1 scope: the paths below are relative to it. */
 export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): void {
-  app.post('/v1/videos', async (request, reply) => {
+  app.post('/videos', async (request, reply) => {
     const { body, files } = await parseCreate(request);
     const settings = deps.settings();
     const model = body.model ?? DEFAULT_VIDEO_MODEL;
@@ -136,18 +137,18 @@ export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): v
     return reply.send(job);
   });
 
-  app.get('/v1/videos', async (_request, reply) => {
+  app.get('/videos', async (_request, reply) => {
     const data = deps.jobs.list();
     return reply.send({ object: 'list', data, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null, has_more: false });
   });
 
-  app.get<{ Params: { id: string } }>('/v1/videos/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/videos/:id', async (request, reply) => {
     const job = deps.jobs.get(request.params.id);
     if (!job) throw new OpenAIHttpError(404, `No video job '${request.params.id}' (jobs are kept in memory for video.job_ttl)`, { code: 'video_not_found', param: 'id' });
     return reply.send(job);
   });
 
-  app.get<{ Params: { id: string } }>('/v1/videos/:id/content', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/videos/:id/content', async (request, reply) => {
     const job = deps.jobs.get(request.params.id);
     if (!job) throw new OpenAIHttpError(404, `No video job '${request.params.id}'`, { code: 'video_not_found', param: 'id' });
     if (job.status !== 'completed' || job.url === null) {
@@ -156,7 +157,7 @@ export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): v
     return reply.redirect(job.url, 302);
   });
 
-  app.delete<{ Params: { id: string } }>('/v1/videos/:id', async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/videos/:id', async (request, reply) => {
     if (!deps.jobs.delete(request.params.id)) throw new OpenAIHttpError(404, `No video job '${request.params.id}'`, { code: 'video_not_found', param: 'id' });
     return reply.send({ id: request.params.id, object: 'video.deleted', deleted: true });
   });

@@ -1,5 +1,6 @@
 // Every error leaves as OpenAI's envelope with the right status; nothing internal leaks.
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { clip, MAX_ECHOED_PATH } from './clip.js';
 import { OpenAIHttpError } from '../openai/errors.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
@@ -43,12 +44,17 @@ export function installErrorHandlers(app: FastifyInstance): void {
     request.call.error ??= out.code ?? out.message;
     void reply.code(out.status).headers(out.headers).send(out.toBody());
   });
-  app.setNotFoundHandler((request, reply) => {
-    const out = new OpenAIHttpError(404, `Unknown route: ${request.method} ${request.url.split('?')[0] ?? ''}`, {
-      code: 'unknown_route',
-    });
-    void reply.code(404).send(out.toBody());
+  app.setNotFoundHandler(notFound);
+}
+
+/** The 404 answer (the root's and the /v1 scope's); the path is echoed bounded. */
+export function notFound(request: FastifyRequest, reply: FastifyReply): void {
+  const q = request.url.indexOf('?');
+  const path = q === -1 ? request.url : request.url.slice(0, q);
+  const out = new OpenAIHttpError(404, `Unknown route: ${request.method} ${clip(path, MAX_ECHOED_PATH)}`, {
+    code: 'unknown_route',
   });
+  void reply.code(404).send(out.toBody());
 }
 
 /**
