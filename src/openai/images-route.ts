@@ -17,6 +17,7 @@ import { imageAspect } from './media-params.js';
 import { imagineError, outputFormat, type MediaApiDeps } from './media-api-deps.js';
 import { coerceFormValue, field, fieldList, readForm } from './media-form.js';
 import { zodToOpenAIError } from './validation.js';
+import { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from './model-field.js';
 
 const DEFAULT_IMAGE_MODEL = 'grok-imagine-image';
 const DEFAULT_EDIT_MODEL = 'grok-imagine-image-edit';
@@ -26,7 +27,7 @@ const nValue = z.number().int().min(1, 'expected 1 to 10').max(10, 'expected 1 t
 
 const generationSchema = z.looseObject({
   prompt: z.string().trim().min(1, 'prompt is required'),
-  model: z.string().min(1).nullish(),
+  model: z.string().min(1).max(MAX_MODEL_LENGTH, MODEL_TOO_LONG).nullish(),
   n: nValue,
   size: z.string().nullish(),
   response_format: z.enum(['url', 'b64_json']).nullish(),

@@ -12,6 +12,7 @@ import { videoAspect, videoSize } from './media-params.js';
 import { outputFormat, type MediaApiDeps } from './media-api-deps.js';
 import { field, fieldList, readForm } from './media-form.js';
 import { zodToOpenAIError } from './validation.js';
+import { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from './model-field.js';
 
 const DEFAULT_VIDEO_MODEL = 'grok-imagine-video';
 const MAX_REFERENCES = 7;
@@ -26,7 +27,7 @@ const refSchema = z.union([z.string(), z.object({ image_url: z.string().optional
 
 export const videoCreateSchema = z.looseObject({
   prompt: z.string().trim().min(1, 'prompt is required'),
-  model: z.string().min(1).nullish(),
+  model: z.string().min(1).max(MAX_MODEL_LENGTH, MODEL_TOO_LONG).nullish(),
   seconds: secondsValue.nullish(),
   size: z.string().nullish(),
   aspect_ratio: z.string().nullish(),

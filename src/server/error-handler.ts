@@ -18,10 +18,11 @@ function fromFastifyError(err: FastifyError): OpenAIHttpError | undefined {
       break;
   }
   if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return new OpenAIHttpError(400, `We could not parse the JSON body of your request: ${err.message}`, { code: 'invalid_json' });
+    return new OpenAIHttpError(400, `We could not parse the JSON body of your request: ${clip(err.message, MAX_ECHOED_PATH)}`, { code: 'invalid_json' });
   }
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-    return new OpenAIHttpError(err.statusCode, err.message, { code: 'invalid_request' });
+    // Fastify's messages may quote the request (a header, the URL): bounded.
+    return new OpenAIHttpError(err.statusCode, clip(err.message, MAX_ECHOED_PATH), { code: 'invalid_request' });
   }
   return undefined;
 }
@@ -62,6 +63,7 @@ export function notFound(request: FastifyRequest, reply: FastifyReply): void {
  * `frameworkErrors` server option, so they leave in the same envelope as everything else.
  */
 export function frameworkErrorHandler(error: FastifyError, _request: unknown, reply: FastifyReply): void {
-  const out = new OpenAIHttpError(400, error.message, { code: error.code === 'FST_ERR_BAD_URL' ? 'invalid_url' : 'invalid_request' });
+  // FST_ERR_BAD_URL quotes the whole URL: bounded.
+  const out = new OpenAIHttpError(400, clip(error.message, MAX_ECHOED_PATH), { code: error.code === 'FST_ERR_BAD_URL' ? 'invalid_url' : 'invalid_request' });
   void reply.code(out.status).headers(SECURITY_HEADERS).send(out.toBody());
 }
