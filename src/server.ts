@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { AccountSource } from './accounts/index.js';
-import type { AppConfig, ModelRegistry } from './config/index.js';
+import { trustProxyOption, type AppConfig, type ModelRegistry } from './config/index.js';
 import type { ChatService } from './gateway/chat-service.js';
 import { registerChatCompletions } from './openai/chat-completions-route.js';
 import { handleMediaChat } from './openai/media-chat.js';
@@ -70,7 +70,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     // The per-request child logger is made only if the request logs (most never do).
     childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: Math.round(cfg.server.body_limit_mb * 1024 * 1024),
-    trustProxy: cfg.server.trust_proxy,
+    trustProxy: trustProxyOption(cfg.server.trust_proxy),
     // Fastify's defaults, spelled out because access rules rely on them: one spelling of a route
     // matches it (case, duplicate and trailing slashes are other paths, hence 404s).
     routerOptions: { caseSensitive: true, ignoreDuplicateSlashes: false, ignoreTrailingSlash: false },
