@@ -31,14 +31,15 @@ void describe('admin API: cross-origin state changes are refused', () => {
   const clear = (headers: Record<string, string>): Promise<RawResponse> => rawRequest(port, 'POST', '/api/cache/clear', { cookie, ...headers });
 
   void it('refuses a bodiless POST with the cookie from another origin or site', async () => {
-    for (const headers of [
+    const cases: Array<Record<string, string>> = [
       { origin: `http://127.0.0.1:${port + 1}` }, // same site, other port: the reported attack
       { origin: 'https://evil.example' },
       { origin: 'null' },
       { 'sec-fetch-site': 'same-site' },
       { 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'cross-site', origin: own }, // the browser's verdict wins
-    ]) {
+    ];
+    for (const headers of cases) {
       const res = await clear(headers);
       assert.equal(res.status, 403, `${JSON.stringify(headers)}: ${res.body}`);
       assert.equal((JSON.parse(res.body) as { error: { code: string } }).error.code, 'cross_site_request');
@@ -46,7 +47,8 @@ void describe('admin API: cross-origin state changes are refused', () => {
   });
 
   void it('allows the console own origin, app.app_url, and clients that send neither header', async () => {
-    for (const headers of [{}, { origin: own }, { origin: APP_URL }, { 'sec-fetch-site': 'same-origin', origin: own }, { 'sec-fetch-site': 'none' }]) {
+    const cases: Array<Record<string, string>> = [{}, { origin: own }, { origin: APP_URL }, { 'sec-fetch-site': 'same-origin', origin: own }, { 'sec-fetch-site': 'none' }];
+    for (const headers of cases) {
       const res = await clear(headers);
       assert.equal(res.status, 200, `${JSON.stringify(headers)}: ${res.body}`);
     }
