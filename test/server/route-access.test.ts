@@ -18,13 +18,14 @@ function routesFromTree(tree: string): Route[] {
   const routes: Route[] = [];
   const stack: string[] = [];
   for (const line of tree.split('\n')) {
-    const m = /^([│ ]*)[├└]── (\S+) \(([A-Z, ]+)\)$/.exec(line);
+    // A node without methods is only a shared prefix: it still extends its children's paths.
+    const m = /^([│ ]*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
     if (!m) continue;
     const depth = (m[1] as string).length / 4;
     const path = (depth === 0 ? '' : (stack[depth - 1] as string)) + (m[2] as string);
     stack[depth] = path;
     stack.length = depth + 1;
-    routes.push({ path, methods: (m[3] as string).split(', ') });
+    if (m[3] !== undefined) routes.push({ path, methods: m[3].split(', ') });
   }
   return routes;
 }
