@@ -3,6 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkApiKey } from '../../src/server/api-key-auth.js';
+import type { FastifyRequest } from 'fastify';
+import { requestOwner, requestViewer } from '../../src/server/request-owner.js';
 import { ADMIN_VIEWER, canAccess, clientViewer, OPEN_GATEWAY_OWNER } from '../../src/gateway/resource-owner.js';
 
 void describe('API-key owners', () => {
@@ -31,5 +33,13 @@ void describe('API-key owners', () => {
     assert.equal(canAccess(clientViewer(OPEN_GATEWAY_OWNER), 'key:a'), false);
     assert.equal(canAccess(ADMIN_VIEWER, 'key:a'), true);
     assert.equal(canAccess(ADMIN_VIEWER, OPEN_GATEWAY_OWNER), true);
+  });
+
+  void it('a request the key check never saw has no owner: routes fail closed instead of sharing one', () => {
+    const unchecked = { keyOwner: undefined, method: 'GET', routeOptions: { url: '/v1/videos' } } as unknown as FastifyRequest;
+    assert.throws(() => requestOwner(unchecked), /key check did not run/);
+    assert.throws(() => requestViewer(unchecked), /key check did not run/);
+    const checked = { ...unchecked, keyOwner: 'key:abc' } as unknown as FastifyRequest;
+    assert.deepEqual(requestViewer(checked), clientViewer('key:abc'));
   });
 });
