@@ -12,6 +12,7 @@ import { registerModels } from './openai/models-route.js';
 import { OpenAIHttpError } from './openai/errors.js';
 import { checkApiKey } from './server/api-key-auth.js';
 import { finishedCall, newCallContext, type CallContext, type CallListener } from './server/call-context.js';
+import { decorateKeyOwner } from './server/request-owner.js';
 import { applyCors } from './server/cors.js';
 import { frameworkErrorHandler, installErrorHandlers } from './server/error-handler.js';
 import { lazyChildLoggerFactory } from './server/lazy-child-logger.js';
@@ -80,6 +81,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   });
 
   app.decorateRequest('call', undefined as unknown as CallContext);
+  decorateKeyOwner(app);
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
@@ -110,7 +112,11 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     const xKey = request.headers['x-api-key'];
     try {
       const match = checkApiKey(request.headers.authorization, typeof xKey === 'string' ? xKey : undefined, cfg.app.api_keys);
-      if (match) call.apiKey = match.name;
+      if (match) {
+        call.apiKey = match.name;
+        // Whose video jobs (and other stored objects) this request may see.
+        request.keyOwner = match.owner;
+      }
     } catch (err) {
       return done(err as Error);
     }
