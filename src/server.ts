@@ -12,6 +12,7 @@ import { registerModels } from './openai/models-route.js';
 import { OpenAIHttpError } from './openai/errors.js';
 import { finishedCall, newCallContext, type CallContext, type CallListener } from './server/call-context.js';
 import { clip, MAX_ECHOED_PATH } from './server/clip.js';
+import { decorateKeyOwner } from './server/request-owner.js';
 import { frameworkErrorHandler, installErrorHandlers } from './server/error-handler.js';
 import { lazyChildLoggerFactory } from './server/lazy-child-logger.js';
 import type { Inflight } from './server/inflight.js';
@@ -86,6 +87,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   });
 
   app.decorateRequest('call', undefined as unknown as CallContext);
+  decorateKeyOwner(app);
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;

@@ -12,6 +12,7 @@ import { videoAspect, videoSize } from './media-params.js';
 import { outputFormat, type MediaApiDeps } from './media-api-deps.js';
 import { field, fieldList, readForm } from './media-form.js';
 import { zodToOpenAIError } from './validation.js';
+import { requestOwner, requestViewer } from '../server/request-owner.js';
 import { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from './model-field.js';
 
 const DEFAULT_VIDEO_MODEL = 'grok-imagine-video';
@@ -92,6 +93,7 @@ async function checkCallbackUrl(raw: string, allowPrivate: boolean): Promise<str
 /** `app` is inside the /v1 scope: the paths below are relative to it. */
 export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): void {
   app.post('/videos', async (request, reply) => {
+    const owner = requestOwner(request);
     const { body, files } = await parseCreate(request);
     const settings = deps.settings();
     const model = body.model ?? DEFAULT_VIDEO_MODEL;
@@ -118,6 +120,7 @@ export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): v
 
     const seconds = body.seconds ?? 6;
     const job = deps.jobs.create(
+      owner,
       spec,
       model,
       {
@@ -138,19 +141,20 @@ export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): v
     return reply.send(job);
   });
 
-  app.get('/videos', async (_request, reply) => {
-    const data = deps.jobs.list();
+  // Each key sees only its own jobs; another key's job answers 404 exactly like an unknown id.
+  app.get('/videos', async (request, reply) => {
+    const data = deps.jobs.list(requestViewer(request));
     return reply.send({ object: 'list', data, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null, has_more: false });
   });
 
   app.get<{ Params: { id: string } }>('/videos/:id', async (request, reply) => {
-    const job = deps.jobs.get(request.params.id);
+    const job = deps.jobs.get(request.params.id, requestViewer(request));
     if (!job) throw new OpenAIHttpError(404, `No video job '${request.params.id}' (jobs are kept in memory for video.job_ttl)`, { code: 'video_not_found', param: 'id' });
     return reply.send(job);
   });
 
   app.get<{ Params: { id: string } }>('/videos/:id/content', async (request, reply) => {
-    const job = deps.jobs.get(request.params.id);
+    const job = deps.jobs.get(request.params.id, requestViewer(request));
     if (!job) throw new OpenAIHttpError(404, `No video job '${request.params.id}'`, { code: 'video_not_found', param: 'id' });
     if (job.status !== 'completed' || job.url === null) {
       throw new OpenAIHttpError(job.status === 'failed' ? 404 : 409, `The video job is ${job.status}; its content is not available`, { code: 'video_not_ready' });
@@ -159,7 +163,7 @@ export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): v
   });
 
   app.delete<{ Params: { id: string } }>('/videos/:id', async (request, reply) => {
-    if (!deps.jobs.delete(request.params.id)) throw new OpenAIHttpError(404, `No video job '${request.params.id}'`, { code: 'video_not_found', param: 'id' });
+    if (!deps.jobs.delete(request.params.id, requestViewer(request))) throw new OpenAIHttpError(404, `No video job '${request.params.id}'`, { code: 'video_not_found', param: 'id' });
     return reply.send({ id: request.params.id, object: 'video.deleted', deleted: true });
   });
 }

@@ -25,7 +25,11 @@ export async function registerV1Scope(app: FastifyInstance, config: () => AppCon
         const xKey = request.headers['x-api-key'];
         try {
           const match = checkApiKey(request.headers.authorization, typeof xKey === 'string' ? xKey : undefined, cfg.app.api_keys);
-          if (match) request.call.apiKey = match.name;
+          if (match) {
+            request.call.apiKey = match.name;
+            // Whose video jobs (and other stored objects) this request may see.
+            request.keyOwner = match.owner;
+          }
         } catch (err) {
           done(err as Error);
           return;
