@@ -20,6 +20,7 @@ import { applySecurityHeaders } from './server/security-headers.js';
 import { registerHealth, type ReadinessReport } from './server/health-routes.js';
 import { registerV1Scope } from './server/v1-scope.js';
 import { registerMediaRoutes } from './media/index.js';
+import { registerMcpScope } from './mcp/index.js';
 
 export interface AppServices {
   /** Live configuration (settings changed at run time apply to the next request). */
@@ -179,6 +180,11 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       },
       ...(services.streams ? { onStream: services.streams.enter.bind(services.streams) } : {}),
     });
+  });
+  // /mcp: the same tools over MCP (its own scope and key check, like /v1).
+  await registerMcpScope(app, {
+    config: services.config,
+    deps: { chat: services.chat, models: services.models, media, onStream },
   });
   return app;
 }

@@ -147,6 +147,10 @@ export const metricsSchema = z.object({
   token: text(),
 });
 
+export const mcpSchema = z.object({
+  enabled: bool(),
+});
+
 export const adminSchema = z.object({
   username: text().min(1, { error: 'expected a non-empty user name' }),
   password: text(),
@@ -303,6 +307,7 @@ export const configSchema = z.object({
   media: mediaSchema,
   log: logSchema,
   metrics: metricsSchema,
+  mcp: mcpSchema,
   admin: adminSchema,
   calllog: calllogSchema,
   accounts: accountsSchema,
