@@ -20,7 +20,9 @@ export interface McpDeps {
  */
 export function resolveToolModel(models: ModelRegistry, id: string | undefined, kinds: readonly ModelSpec['kind'][], tool: string): { id: string; spec: ModelSpec } {
   if (id === undefined) {
-    const spec = models.list().find((m) => kinds.includes(m.kind));
+    // The first kind is the preferred one (edit_image takes image models too, but defaults to an edit model).
+    const list = models.list();
+    const spec = kinds.map((k) => list.find((m) => m.kind === k)).find((m) => m !== undefined);
     if (!spec) throw new OpenAIHttpError(404, `No ${kinds.join(' or ')} model is enabled`, { code: 'model_not_found', param: 'model' });
     return { id: spec.id, spec };
   }
