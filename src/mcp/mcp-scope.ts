@@ -102,6 +102,13 @@ async function handleMcp(request: FastifyRequest, reply: FastifyReply, sessions:
   const release = sessions.use(session);
   const streamEnded = opts.deps.onStream?.();
   const started = session;
+  // The server-to-client stream (GET) normally ends by the client going away: that is not a 499.
+  // Prepended, so it runs before the root hook's listener writes the call line.
+  if (request.method === 'GET') {
+    res.prependListener('close', () => {
+      if (res.headersSent && res.statusCode === 200 && request.call.status === undefined) request.call.status = 200;
+    });
+  }
   res.once('close', () => {
     if (!res.writableFinished) clientGone.abort();
     release();

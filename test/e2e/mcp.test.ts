@@ -232,6 +232,14 @@ void describe('MCP server (/mcp)', () => {
       await a.transport.terminateSession();
       await Promise.all([a.client.close(), b.client.close()]);
     }
+    // B went away without DELETE: its server-to-client stream (GET) ending so is normal, not a 499.
+    let gets: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < 50 && gets.length < 2; i++) {
+      gets = callLines(h).filter((c) => c.endpoint === '/mcp' && c.method === 'GET');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(gets.length >= 2, 'GET stream call lines');
+    assert.deepEqual(gets.map((c) => c.status).filter((st) => st !== 200), []);
   });
 
   void it('mcp.enabled = false: /mcp is an unknown route (live)', async () => {
