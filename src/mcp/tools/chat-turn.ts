@@ -1,7 +1,7 @@
 // One chat turn for a tool (ask_grok, search_web): through ChatService.collect, exactly as a
 // non-streaming /v1/chat/completions call goes (pool, retries, egress), with the call context
-// filled the same way. The answer comes back without a "## Sources" block: sources are returned
-// as their own fields and resource links.
+// filled the same way. The answer text is what /v1 would answer (with chat.show_search_sources it
+// ends with the "## Sources" block); the sources also come back as their own fields and links.
 import type { ModelSpec } from '../../config/index.js';
 import type { ChatService } from '../../gateway/chat-service.js';
 import type { ConversationMessage, ReasoningMode } from '../../gateway/types.js';
