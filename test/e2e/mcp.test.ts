@@ -84,6 +84,13 @@ void describe('MCP server (/mcp)', () => {
     assert.equal(line.status, 200);
     assert.equal(line.apiKey, 'sk-tes****0000');
     assert.ok(typeof line.account === 'string' && line.account.length > 0);
+    // The call log (admin console) has it too, under endpoint /mcp.
+    let logged = false;
+    for (let i = 0; i < 50 && !logged; i++) {
+      logged = h.gw.callLog.query({}, 1, 100).items.some((r) => r.endpoint === '/mcp' && r.model === 'grok-chat-fast' && r.status === 200);
+      if (!logged) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(logged, 'the tool call is in the call log');
   });
 
   void it('ask_grok: system prompt reaches Grok, reasoning summary when asked, citations as resource links', async () => {
