@@ -180,6 +180,9 @@ void describe('MCP server (/mcp)', () => {
     const badModel = await call(client, 'ask_grok', { prompt: 'hi', model: 'grok-imagine-video' });
     assert.equal(badModel.isError, true);
     assert.equal(texts(badModel).join(), "The model 'grok-imagine-video' is a video model; ask_grok takes chat models [model_not_supported]");
+    const notImage = await call(client, 'edit_image', { prompt: 'x', images: [makePng(8, 8).toString('base64'), 'AAAAAAAA'] });
+    assert.equal(notImage.isError, true);
+    assert.match(texts(notImage).join(), /'images\[1\]' is not a JPEG, PNG, WebP or GIF image \[invalid_image\]$/);
     const unknown = await call(client, 'ask_grok', { prompt: 'hi', model: 'no-such-model' });
     assert.equal(texts(unknown).join(), "The model 'no-such-model' does not exist or is disabled [model_not_found]");
   });
