@@ -1,7 +1,8 @@
 // One MCP server (protocol state of one session) with the gateway's tools. Built per session:
 // the SDK's McpServer holds a single transport.
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from './deps.js';
+import { dispatchToolCalls } from './tool-dispatch.js';
 import { registerAskGrok } from './tools/ask-grok.js';
 import { registerEditImage } from './tools/edit-image.js';
 import { registerGenerateImage } from './tools/generate-image.js';
@@ -23,13 +24,16 @@ export function buildMcpServer(deps: McpDeps): McpServer {
         'generate_image / edit_image (Grok Imagine), generate_video (slow: watch progress notifications), list_models.',
     },
   );
-  registerAskGrok(server, deps);
-  registerSearchWeb(server, deps);
+  const tools = new Map<string, RegisteredTool>([
+    ['ask_grok', registerAskGrok(server, deps)],
+    ['search_web', registerSearchWeb(server, deps)],
+  ]);
   if (deps.media) {
-    registerGenerateImage(server, deps, deps.media);
-    registerEditImage(server, deps, deps.media);
-    registerGenerateVideo(server, deps, deps.media);
+    tools.set('generate_image', registerGenerateImage(server, deps, deps.media));
+    tools.set('edit_image', registerEditImage(server, deps, deps.media));
+    tools.set('generate_video', registerGenerateVideo(server, deps, deps.media));
   }
-  registerListModels(server, deps);
+  tools.set('list_models', registerListModels(server, deps));
+  dispatchToolCalls(server, tools);
   return server;
 }

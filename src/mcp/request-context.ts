@@ -26,9 +26,14 @@ export function authInfoFor(keyName: string, ctx: McpRequestContext): AuthInfo {
   return { token: keyName, clientId: keyName, scopes: [], extra: { [KEY]: ctx } };
 }
 
+/** The context of the request a message came in on, when the /mcp route set one. */
+export function findRequestContext(authInfo: AuthInfo | undefined): McpRequestContext | undefined {
+  return authInfo?.extra?.[KEY] as McpRequestContext | undefined;
+}
+
 /** The context of the request a tool call came in on; throws when the route did not set one (a wiring mistake). */
 export function requestContext(authInfo: AuthInfo | undefined): McpRequestContext {
-  const ctx = authInfo?.extra?.[KEY] as McpRequestContext | undefined;
+  const ctx = findRequestContext(authInfo);
   if (!ctx) throw new Error('MCP tool call without a request context: the /mcp route did not set it');
   return ctx;
 }

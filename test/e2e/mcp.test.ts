@@ -173,10 +173,21 @@ void describe('MCP server (/mcp)', () => {
   void it('a bad argument is a tool error naming the field', async () => {
     const badPrompt = await call(client, 'ask_grok', { prompt: 5 });
     assert.equal(badPrompt.isError, true);
-    assert.match(texts(badPrompt).join(), /prompt/);
+    assert.match(texts(badPrompt).join(), /^Invalid value for 'prompt': .*expected string.* \[invalid_value\]$/);
+    const missing = await call(client, 'search_web', {});
+    assert.match(texts(missing).join(), /^Invalid value for 'query': /);
     const badN = await call(client, 'generate_image', { prompt: 'x', n: 50 });
     assert.equal(badN.isError, true);
-    assert.match(texts(badN).join(), /expected 1 to 10 at n/);
+    assert.equal(texts(badN).join(), "Invalid value for 'n': expected 1 to 10 [invalid_value]");
+    // The call line says what /v1 would have answered: a 400 naming the field.
+    const line = callLines(h).filter((c) => c.endpoint === '/mcp').at(-1);
+    assert.equal(line?.status, 400);
+    assert.equal(line?.error, 'invalid_value');
+    const badImages = await call(client, 'edit_image', { prompt: 'x', images: ['a', 7] });
+    assert.equal(texts(badImages).join().split(':')[0], "Invalid value for 'images[1]'");
+    const unknownTool = await call(client, 'no_such_tool', {});
+    assert.equal(unknownTool.isError, true);
+    assert.match(texts(unknownTool).join(), /^Unknown tool 'no_such_tool'/);
     const badModel = await call(client, 'ask_grok', { prompt: 'hi', model: 'grok-imagine-video' });
     assert.equal(badModel.isError, true);
     assert.equal(texts(badModel).join(), "The model 'grok-imagine-video' is a video model; ask_grok takes chat models [model_not_supported]");

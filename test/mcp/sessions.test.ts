@@ -24,7 +24,7 @@ void describe('McpSessions', () => {
   const clients: Client[] = [];
 
   before(async () => {
-    sessions = new McpSessions(() => new McpServer({ name: 't', version: '1' }, { capabilities: { tools: {} } }), 150, 2);
+    sessions = new McpSessions(() => new McpServer({ name: 't', version: '1' }, { capabilities: { tools: {} } }), 600, 2);
     server = createServer((req, res) => {
       void (async () => {
         const owner = String(req.headers['x-owner'] ?? 'a');
@@ -79,7 +79,7 @@ void describe('McpSessions', () => {
     const id = d.transport.sessionId ?? '';
     assert.ok(sessions.find(id, 'd'));
     await d.client.close();
-    for (let i = 0; i < 40 && sessions.find(id, 'd'); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && sessions.find(id, 'd'); i++) await new Promise((r) => setTimeout(r, 25));
     assert.equal(sessions.find(id, 'd'), undefined);
   });
 });

@@ -1,6 +1,6 @@
 // ask_grok: one question to a Grok chat model; the answer, the reasoning summary when asked for,
 // and the cited pages as resource links.
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from '../../openai/model-field.js';
@@ -22,9 +22,9 @@ export const modelArg = (ids: string[]): z.ZodOptional<z.ZodString> =>
     .optional()
     .describe(ids.length > 0 ? `Model id; default ${ids[0]}. Enabled: ${ids.join(', ')}` : 'Model id');
 
-export function registerAskGrok(server: McpServer, deps: McpDeps): void {
+export function registerAskGrok(server: McpServer, deps: McpDeps): RegisteredTool {
   const chatModels = modelIds(deps.models(), ['chat']);
-  server.registerTool(
+  return server.registerTool(
     'ask_grok',
     {
       title: 'Ask Grok',

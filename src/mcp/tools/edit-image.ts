@@ -1,6 +1,6 @@
 // edit_image: Grok's image-edit flow on one or more input images (URLs, data URLs or bare base64),
 // loaded with the same loader (size bounds, private-address refusal, type sniffing) as /v1/images/edits.
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { MediaApiDeps } from '../../openai/media-api-deps.js';
 import { ASPECTS } from '../../openai/media-params.js';
@@ -21,8 +21,8 @@ export function imageRef(value: string): string {
   return v;
 }
 
-export function registerEditImage(server: McpServer, deps: McpDeps, media: MediaApiDeps): void {
-  server.registerTool(
+export function registerEditImage(server: McpServer, deps: McpDeps, media: MediaApiDeps): RegisteredTool {
+  return server.registerTool(
     'edit_image',
     {
       title: 'Edit images with Grok Imagine',

@@ -1,5 +1,5 @@
 // generate_image: Grok Imagine draws n images for a prompt.
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { MediaApiDeps } from '../../openai/media-api-deps.js';
 import { ASPECTS } from '../../openai/media-params.js';
@@ -8,8 +8,8 @@ import { modelArg } from './ask-grok.js';
 import { guarded } from './guarded.js';
 import { imageOutputShape, runImageTool } from './image-output.js';
 
-export function registerGenerateImage(server: McpServer, deps: McpDeps, media: MediaApiDeps): void {
-  server.registerTool(
+export function registerGenerateImage(server: McpServer, deps: McpDeps, media: MediaApiDeps): RegisteredTool {
+  return server.registerTool(
     'generate_image',
     {
       title: 'Generate images with Grok Imagine',

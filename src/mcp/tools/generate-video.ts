@@ -1,7 +1,7 @@
 // generate_video: a video job like POST /v1/videos (same job store: the key can also see it at
 // /v1/videos/{id}), followed until it ends, its progress sent as MCP progress notifications.
 // Cancelling the tool call (or the client going away) cancels the job: nobody would get its result.
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { clientViewer } from '../../gateway/resource-owner.js';
 import type { VideoJob } from '../../gateway/video-jobs.js';
@@ -28,8 +28,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export function registerGenerateVideo(server: McpServer, deps: McpDeps, media: MediaApiDeps): void {
-  server.registerTool(
+export function registerGenerateVideo(server: McpServer, deps: McpDeps, media: MediaApiDeps): RegisteredTool {
+  return server.registerTool(
     'generate_video',
     {
       title: 'Generate a video with Grok Imagine',

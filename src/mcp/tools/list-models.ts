@@ -1,5 +1,5 @@
 // list_models: the enabled models, with the kind that says which tool takes them.
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { MODEL_KINDS } from '../../config/schema.js';
 import type { McpDeps } from '../deps.js';
@@ -7,8 +7,8 @@ import { guarded } from './guarded.js';
 
 const TOOL_FOR_KIND = { chat: 'ask_grok, search_web', image: 'generate_image', 'image-edit': 'edit_image', video: 'generate_video' } as const;
 
-export function registerListModels(server: McpServer, deps: McpDeps): void {
-  server.registerTool(
+export function registerListModels(server: McpServer, deps: McpDeps): RegisteredTool {
+  return server.registerTool(
     'list_models',
     {
       title: 'List Grok models',

@@ -1,7 +1,7 @@
 // search_web: Grok answers a query after searching the web (and X). The web protocol has no switch
 // that forces a search, so the system prompt asks for one; the sources are the search results
 // Grok looked at (falling back to the pages the answer cites).
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { modelIds, resolveToolModel, type McpDeps } from '../deps.js';
@@ -13,9 +13,9 @@ export const SEARCH_SYSTEM_PROMPT =
   'Search the web (and X when relevant) for the user\'s query before answering, even if you think you know the answer. ' +
   'Answer from what the search found, concisely, and cite the pages you used.';
 
-export function registerSearchWeb(server: McpServer, deps: McpDeps): void {
+export function registerSearchWeb(server: McpServer, deps: McpDeps): RegisteredTool {
   const chatModels = modelIds(deps.models(), ['chat']);
-  server.registerTool(
+  return server.registerTool(
     'search_web',
     {
       title: 'Search the web with Grok',
