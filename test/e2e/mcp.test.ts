@@ -223,6 +223,13 @@ void describe('MCP server (/mcp)', () => {
     assert.equal(none.status, 401);
     assert.match(((await none.json()) as { error: { message: string } }).error.message, /Missing API key/);
     await assert.rejects(connect(h, 'sk-wrong-key-123456789'));
+    // With the key, the SDK's own response still carries the headers every gateway response has.
+    const ok = await fetch(mcpUrl(h), { method: 'POST', headers: { ...headers, authorization: `Bearer ${API_KEY}`, 'x-request-id': 'mcp-init-0001' }, body: JSON.stringify(init) });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get('x-request-id'), 'mcp-init-0001');
+    assert.equal(ok.headers.get('x-content-type-options'), 'nosniff');
+    assert.ok(ok.headers.get('mcp-session-id'));
+    await ok.body?.cancel();
   });
 
   void it('two concurrent sessions each get their own answers; a session belongs to its key', async () => {
