@@ -10,7 +10,7 @@ import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type L
 import { EgressService, egressMediaTransport, egressSettingsFrom, routedRateLimits } from './egress/index.js';
 import { ChatService, type ChatSettings } from './gateway/chat-service.js';
 import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
-import { GrokClient, GrokUpstreamError, createTransport, loadImpit } from './grok/index.js';
+import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, createTransport, loadImpit } from './grok/index.js';
 import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
 import { findConsoleDir, registerConsole } from './server/console-routes.js';
@@ -56,6 +56,7 @@ export function chatSettingsFrom(c: AppConfig): ChatSettings {
     disableMemory: c.grok.disable_memory,
     customPersonality: c.grok.custom_personality,
     showSearchSources: c.chat.show_search_sources,
+    transport: c.grok.chat_transport,
     retry: {
       maxAttempts: c.retry.max_attempts,
       statuses: c.retry.statuses,
@@ -106,6 +107,19 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     requestTimeoutMs: config.chat.request_timeout * 1000,
     transport: direct,
   });
+  // Chat over the mgw WebSocket: direct egress by default, each call's route (proxy + clearance) otherwise.
+  const mgw = new MgwChatClient({
+    baseUrl: config.grok.base_url,
+    headers: new GrokHeaders({
+      baseUrl: config.grok.base_url,
+      userAgent: config.grok.user_agent,
+      acceptLanguage: config.grok.accept_language,
+      ...(config.grok.cf_clearance ? { cfClearance: config.grok.cf_clearance } : {}),
+    }),
+    transport: direct,
+    handshakeTimeoutMs: config.chat.connect_timeout * 1000,
+  });
+  const chatTurns = new ChatTurnRouter({ rest: client, mgw });
   const store = await createStore({ mode: config.storage.mode, url: config.storage.url, keyPrefix: config.storage.key_prefix, dataDir: loaded.dataDir, logger });
   // Quota syncs leave through the account's proxy too, once the egress service exists (below).
   const egressRef: { current?: EgressService } = {};
@@ -194,8 +208,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     },
     accounts,
     chat: new ChatService({
-      client,
+      client: chatTurns,
       accounts,
+      userIds: accounts,
       egress: egressService,
       attachments: media.chatAttachments,
       settings: () => chatSettingsFrom(current()),

@@ -57,6 +57,9 @@ export const REASONING_MODES = ['reasoning_content', 'think_tags', 'hidden'] as 
 export const STORAGE_MODES = ['file', 'redis', 'mysql'] as const;
 export const MODEL_KINDS = ['chat', 'image', 'image-edit', 'video'] as const;
 export const ACCOUNT_TIERS = ['basic', 'super', 'heavy'] as const;
+/** grok.chat_transport: the mgw WebSocket gateway (Aug 2026 web app) or the legacy REST NDJSON path. */
+export const CHAT_TRANSPORT_NAMES = ['mgw', 'rest'] as const;
+
 /** Chat `modeId` values (protocol 2.3); also the /rest/rate-limits windows (quota buckets). */
 export const CHAT_MODES = ['auto', 'fast', 'expert', 'heavy', 'grok-420-computer-use-sa'] as const;
 export const QUOTA_BUCKETS = CHAT_MODES;
@@ -97,6 +100,7 @@ export const grokSchema = z.object({
   temporary: bool(),
   disable_memory: bool(),
   custom_personality: text(),
+  chat_transport: oneOf(CHAT_TRANSPORT_NAMES),
 });
 
 export const chatSchema = z.object({

@@ -10,12 +10,14 @@ export type {
   GrokVideoProgressEvent,
   GrokModelResponseEvent,
   GrokEndEvent,
+  GrokCitationEvent,
 } from './events.js';
 export {
   FAILURE_KINDS,
   GrokUpstreamError,
   classifyHttpFailure,
   classifyInBandError,
+  classifySessionStatus,
   classifyTransportError,
   excerpt,
   parseRetryAfter,
@@ -59,3 +61,13 @@ export { ImagineClient } from './imagine-ws.js';
 export type { ImagineClientOptions, ImagineRequest, ImagineResult, ImagineImage, ImaginePartial } from './imagine-ws.js';
 export { buildImageEditBody, buildVideoSegmentBody, videoSegments, videoModeFlag, VIDEO_PRESETS } from './media-bodies.js';
 export type { VideoPreset, VideoSegmentInput } from './media-bodies.js';
+export { CHAT_TRANSPORTS } from './chat-turn.js';
+export type { ChatTransport, ChatTurnInput, ChatTurnOpener, ChatContinuation, TurnOpenOptions } from './chat-turn.js';
+export { ChatTurnRouter } from './chat-turn-router.js';
+export { MgwChatClient } from './mgw/mgw-chat-client.js';
+export type { MgwChatClientOptions } from './mgw/mgw-chat-client.js';
+export { MgwEventParser, normalizeCitationUrl } from './mgw/mgw-events.js';
+export { canonicalUserId, fetchSessionIdentity, parseSession, SESSION_PATH } from './mgw/session-identity.js';
+export type { SessionIdentity, SessionLookupOptions } from './mgw/session-identity.js';
+export { mgwCookie, mgwHandshakeHeaders, sessionLookupHeaders } from './mgw/mgw-headers.js';
+export { itemCreate, mgwUrl, responseCreate, sessionCreate } from './mgw/mgw-frames.js';
