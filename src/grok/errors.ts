@@ -133,12 +133,16 @@ export function classifyHttpFailure(status: number, body: string, retryAfterHead
 
 /** The kind of an in-band error (NDJSON `{"error":…}`, mgw `error` / `stream_error` events). */
 function inBandKind(code: unknown, lower: string): FailureKind {
-  // Anti-bot (gRPC PERMISSION_DENIED 7 on mgw, or the marker): the egress's fault, not the account's.
-  if (code === 7 || code === '7' || lower.includes('anti-bot')) return 'anti-bot';
-  if (code === 8 || code === '8' || includesAny(lower, RATE_LIMIT_MARKERS) || includesAny(lower, QUOTA_MARKERS)) return 'rate-limited';
+  const n = typeof code === 'number' ? code : typeof code === 'string' && /^\d+$/.test(code) ? Number(code) : undefined;
+  // The account itself is blocked: more specific than the status code it comes with.
   if (includesAny(lower, BLOCKED_MARKERS)) return 'blocked-account';
-  if (includesAny(lower, INVALID_CREDENTIAL_MARKERS)) return 'invalid-credential';
+  // Anti-bot (gRPC PERMISSION_DENIED 7 on mgw, or the marker): the egress's fault, not the account's.
+  if (n === 7 || lower.includes('anti-bot')) return 'anti-bot';
+  // RESOURCE_EXHAUSTED, "too many requests", usage limits and quota markers: cool that mode.
+  if (n === 8 || includesAny(lower, RATE_LIMIT_MARKERS) || includesAny(lower, QUOTA_MARKERS)) return 'rate-limited';
+  if (n === 16 || includesAny(lower, INVALID_CREDENTIAL_MARKERS)) return 'invalid-credential';
   if (includesAny(lower, SAFETY_MARKERS)) return 'safety-refusal';
+  if (n === 3) return 'bad-request'; // INVALID_ARGUMENT: the same request fails on every account
   return 'upstream-5xx';
 }
 
@@ -148,6 +152,7 @@ const IN_BAND_STATUS: Partial<Record<FailureKind, number>> = {
   'blocked-account': 403,
   'invalid-credential': 401,
   'safety-refusal': 400,
+  'bad-request': 400,
 };
 
 /** Classify an in-band stream error: NDJSON `{"error":{...}}` (protocol 3.5.12) or an mgw error event. */

@@ -9,6 +9,14 @@ import pino from 'pino';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { startFakeGrok, type FakeGrok, type FakeGrokOptions } from '../fake-grok/index.js';
 
+/** Both chat transports: the core chat suites run once per transport (mgw is the default). */
+export const TRANSPORTS = ['mgw', 'rest'] as const;
+
+/** Overrides selecting a chat transport; mgw leaves the key unset so the default is what runs. */
+export function transportOverrides(transport: (typeof TRANSPORTS)[number]): Record<string, unknown> {
+  return transport === 'mgw' ? {} : { grok: { chat_transport: transport } };
+}
+
 export interface Harness {
   sim: FakeGrok;
   gw: Gateway;
@@ -57,6 +65,8 @@ export async function startHarness(opts: HarnessOptions = {}, existingSim?: Fake
     // G2A_E2E_TRANSPORT=impit runs an e2e suite over the browser-impersonating transport (test/egress).
     ...(process.env.G2A_E2E_TRANSPORT ? { network: { transport: process.env.G2A_E2E_TRANSPORT } } : {}),
     ...opts.overrides,
+    // Merged, not replaced: a test may set grok.chat_transport (or other grok keys) and keep the simulator URLs.
+    grok: { base_url: sim.baseUrl, assets_url: sim.assetsUrl, ws_url: sim.wsUrl, ...(opts.overrides?.grok as Record<string, unknown> | undefined) },
   };
   const gw = await createGateway({
     env: { GROK2API_SSO_TOKENS: tokens.join(','), ...opts.env },
@@ -82,4 +92,13 @@ export async function startHarness(opts: HarnessOptions = {}, existingSim?: Fake
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Resolves once `cond()` holds, polling every 10 ms; fails after `ms` (a socket close travels asynchronously). */
+export async function eventually(cond: () => boolean, ms = 2000, what = 'the condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

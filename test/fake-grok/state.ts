@@ -19,6 +19,10 @@ export class SimState {
   /** One controller per open stream; close() aborts them all. */
   readonly streams = new Set<AbortController>();
   readonly maxRecorded: number;
+  /** Open mgw chat sockets (the no-leak tests count them). */
+  readonly mgwSockets = new Set<{ terminate(): void }>();
+  /** mgw conversations: id → the account (token) that owns it and its last response id. */
+  readonly conversations = new Map<string, { token: string; lastResponseId: string | undefined }>();
   /** Base URL of the assets origin, set once it listens (Imagine puts absolute image URLs in frames). */
   assetsUrl = '';
 

@@ -29,6 +29,18 @@ export interface FakeTokenBehavior {
   uploadFailures?: number;
   /** How a failed upload fails: 'reset' destroys the socket, 502 answers HTTP 502. Default 502. */
   uploadFailMode?: 'reset' | 502;
+  /**
+   * The `status` GET /api/auth/session reports. Default: derived from `status` (401 → HTTP 401,
+   * 403 blocked → "blocked", other 403 → the 403 page, anything else → "authenticated").
+   */
+  sessionStatus?: 'authenticated' | 'unauthenticated' | 'blocked';
+  /**
+   * Where the mgw path meets the token's `status` fate: 'session' (default: 401/403 at the session
+   * lookup, every status at the handshake), 'handshake' (the lookup succeeds, the upgrade is
+   * refused with the HTTP answer), 'event' (lookup and upgrade succeed, an `error` event follows
+   * response.create).
+   */
+  fateAt?: 'session' | 'handshake' | 'event';
 }
 
 export interface FakeGrokOptions {
@@ -51,7 +63,7 @@ export interface FakeGrokOptions {
 }
 
 export interface RecordedRequest {
-  /** HTTP method; 'WS' for a text message received on the imagine WebSocket. */
+  /** HTTP method; 'WS' for a text message received on the imagine or mgw WebSocket. */
   method: string;
   /** Path including the query string. Assets-origin requests are recorded with their own path too. */
   path: string;
@@ -80,6 +92,10 @@ export interface FakeGrok {
   clearRequests(): void;
   /** Number of currently open NDJSON streams (chat, image edit, video). */
   openStreams(): number;
+  /** Number of mgw chat WebSockets open right now (server side). */
+  openMgwSockets(): number;
+  /** Every mgw conversation the simulator remembers: id → owner token and last response id. */
+  mgwConversations(): ReadonlyMap<string, { token: string; lastResponseId: string | undefined }>;
   /** Closes both origins, every open socket and WebSocket, and all pending timers. */
   close(): Promise<void>;
 }
