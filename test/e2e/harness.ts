@@ -102,3 +102,10 @@ export async function eventually(cond: () => boolean, ms = 2000, what = 'the con
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** The chat turns the simulator received, on either transport: REST posts and mgw socket upgrades. */
+export function chatCalls(h: Harness): Array<{ token: string | undefined; path: string }> {
+  return h.sim.requests
+    .filter((r) => (r.method === 'POST' && r.path === '/rest/app-chat/conversations/new') || (r.method === 'GET' && r.path.startsWith('/ws/mgw/')))
+    .map((r) => ({ token: r.token, path: r.path }));
+}

@@ -89,7 +89,7 @@ export async function startFakeGrok(opts: FakeGrokOptions = {}): Promise<FakeGro
     clearRequests: () => {
       state.requests.length = 0;
     },
-    openStreams: () => state.streams.size,
+    openStreams: () => state.streams.size + state.mgwSockets.size,
     openMgwSockets: () => state.mgwSockets.size,
     mgwConversations: () => state.conversations,
     close,

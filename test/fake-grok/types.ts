@@ -90,7 +90,7 @@ export interface FakeGrok {
   setToken(token: string, behavior: FakeTokenBehavior): void;
   removeToken(token: string): void;
   clearRequests(): void;
-  /** Number of currently open NDJSON streams (chat, image edit, video). */
+  /** Number of open upstream answer connections: NDJSON streams (chat, image edit, video) and mgw chat sockets. */
   openStreams(): number;
   /** Number of mgw chat WebSockets open right now (server side). */
   openMgwSockets(): number;
