@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accountIdFor } from '../../src/accounts/index.js';
-import { startFakeGrok } from '../fake-grok/index.js';
-import { startHarness } from './harness.js';
+import { startFakeGrok, userIdFor } from '../fake-grok/index.js';
+import { chatCalls, startHarness } from './harness.js';
 
 const DEAD = 'sso-dead-0000000000001';
 const BLOCKED = 'sso-blocked-000000002';
@@ -59,10 +59,12 @@ for (const { mode, url } of MODES) {
         assert.equal(status(BLOCKED), 'invalid');
         assert.equal(status(LIMITED), 'cooling');
         assert.equal(status(GOOD), 'active');
-        const chats = () => sim.requests.filter((r) => r.path === '/rest/app-chat/conversations/new');
-        assert.equal(chats().filter((r) => r.token === DEAD).length, 1);
-        assert.equal(chats().filter((r) => r.token === BLOCKED).length, 1);
-        assert.equal(chats().filter((r) => r.token === LIMITED).length, 1, 'a cooling account is not picked again');
+        const chats = () => chatCalls(h);
+        // Attempts per account: on mgw a dead or blocked session is met at the session lookup, before any chat call.
+        const attempts = (t: string) => Math.max(chats().filter((r) => r.token === t).length, sim.requests.filter((r) => r.path === '/api/auth/session' && r.token === t).length);
+        assert.equal(attempts(DEAD), 1);
+        assert.equal(attempts(BLOCKED), 1);
+        assert.equal(attempts(LIMITED), 1, 'a cooling account is not picked again');
         await h.close();
 
         // Restart on the same store: the states survive, and seeding does not duplicate tokens.
@@ -76,6 +78,9 @@ for (const { mode, url } of MODES) {
         assert.equal(status2(BLOCKED), 'invalid');
         assert.equal(status2(LIMITED), 'cooling');
         assert.equal(h.gw.accounts.pool.get(accountIdFor(GOOD))?.rec.calls, 8, 'counters persisted');
+        // The mgw socket address looked up from /api/auth/session is cached on the account record.
+        assert.equal(h.gw.accounts.pool.get(accountIdFor(GOOD))?.rec.userId, userIdFor(GOOD), 'user id persisted');
+        const lookups = () => sim.requests.filter((r) => r.path === '/api/auth/session' && r.token === GOOD).length;
 
         // The window passes: the limited account comes back by itself and serves again.
         await new Promise((r) => setTimeout(r, 2200));
@@ -85,6 +90,7 @@ for (const { mode, url } of MODES) {
           assert.equal(res.choices[0]?.message.content, `Echo: r${i}`);
         }
         assert.equal(status2(LIMITED), 'active');
+        assert.equal(lookups(), 0, 'no new session lookup for an account whose user id is cached');
         assert.ok(chats().some((r) => r.token === LIMITED));
         assert.ok(!chats().some((r) => r.token === DEAD || r.token === BLOCKED), 'invalid accounts never leased again');
         await h.close();

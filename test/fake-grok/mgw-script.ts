@@ -15,6 +15,8 @@ import type { ScriptContext } from './script-context.js';
 export interface MgwError {
   code: number;
   message: string;
+  /** Seconds until a used-up quota window refills (the simulator's rate-limit errors say it). */
+  retry_after_seconds?: number;
 }
 
 /** The in-stream error a scripted HTTP status becomes on the socket (after the upgrade there is no status). */
@@ -38,7 +40,7 @@ export function mgwEvent(sessionId: string, event: Record<string, unknown>): Rec
 }
 
 export function mgwErrorEvent(sessionId: string, e: MgwError): Record<string, unknown> {
-  return mgwEvent(sessionId, { type: 'error', error: { code: e.code, message: e.message } });
+  return mgwEvent(sessionId, { type: 'error', error: { ...e } });
 }
 
 const IMAGE_PROGRESS = [0, 50, 100];

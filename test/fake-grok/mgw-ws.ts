@@ -180,7 +180,12 @@ class MgwSession {
     const b = this.behavior;
     if (b.status !== undefined && b.status !== 200) return fail(errorForStatus(b.status, b.variant));
     if (d.status) return fail(errorForStatus(d.status.code, d.status.variant));
-    if (!this.state.tokens.consume(this.token, this.mode)) return fail({ code: 8, message: 'Too many requests' });
+    if (!this.state.tokens.consume(this.token, this.mode)) {
+      // An empty window says when it refills (as the REST 429 does with Retry-After).
+      const w = this.state.tokens.window(this.token, this.mode);
+      const secs = w.resetAt === undefined ? w.windowSeconds : Math.max(1, Math.ceil((w.resetAt - Date.now()) / 1000));
+      return fail({ code: 8, message: 'Too many requests', retry_after_seconds: secs });
+    }
     const responseId = randomUUID();
     const ctx: ScriptContext = {
       message: this.prompt, text, directives: d, mode: this.mode,

@@ -51,7 +51,11 @@ function errorOf(v: unknown, fallback: string): GrokUpstreamError {
   const inner = obj(o?.error) ?? o;
   const code = inner?.code;
   const message = str(inner?.message) ?? (typeof v === 'string' && v !== '' ? v : fallback);
-  return classifyInBandError(code === undefined ? undefined : code, message);
+  const err = classifyInBandError(code === undefined ? undefined : code, message);
+  // The real error payload is not documented: if it ever says when to come back, honour it.
+  const after = inner?.retry_after_seconds ?? inner?.retryAfterSeconds ?? inner?.retry_after;
+  if (err.kind !== 'rate-limited' || typeof after !== 'number' || !Number.isFinite(after) || after < 0) return err;
+  return new GrokUpstreamError({ kind: err.kind, status: err.status, message: err.message, bodyExcerpt: err.bodyExcerpt, retryAfterSeconds: Math.ceil(after) });
 }
 
 export class MgwEventParser {
