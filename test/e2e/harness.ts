@@ -109,3 +109,21 @@ export function chatCalls(h: Harness): Array<{ token: string | undefined; path: 
     .filter((r) => (r.method === 'POST' && r.path === '/rest/app-chat/conversations/new') || (r.method === 'GET' && r.path.startsWith('/ws/mgw/')))
     .map((r) => ({ token: r.token, path: r.path }));
 }
+
+/** Each chat turn's prompt and file ids as sent, on either transport (REST body or mgw item frame). */
+export function chatTurns(h: Harness): Array<{ transport: 'rest' | 'mgw'; prompt: string; fileIds: string[] }> {
+  const out: Array<{ transport: 'rest' | 'mgw'; prompt: string; fileIds: string[] }> = [];
+  for (const r of h.sim.requests) {
+    if (r.method === 'POST' && r.path === '/rest/app-chat/conversations/new') {
+      const b = r.body as { message?: string; fileAttachments?: string[] };
+      out.push({ transport: 'rest', prompt: b.message ?? '', fileIds: b.fileAttachments ?? [] });
+      continue;
+    }
+    const ev = (r.body as { event?: { type?: string; file_attachment_ids?: string[]; item?: { x_grok?: { input_chunks?: Array<{ text?: { text: string } }> } } } } | undefined)?.event;
+    if (r.method === 'WS' && r.path === '/ws/mgw/' && ev?.type === 'conversation.item.create') {
+      const chunks = ev.item?.x_grok?.input_chunks ?? [];
+      out.push({ transport: 'mgw', prompt: chunks[chunks.length - 1]?.text?.text ?? '', fileIds: ev.file_attachment_ids ?? [] });
+    }
+  }
+  return out;
+}
