@@ -8,7 +8,9 @@ import { CallLog } from './calllog/index.js';
 import { importLegacyTokenFile } from './accounts/legacy-import.js';
 import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from './config/index.js';
 import { EgressService, egressMediaTransport, egressSettingsFrom, routedRateLimits } from './egress/index.js';
-import { ChatService, type ChatSettings } from './gateway/chat-service.js';
+import { ChatService, mgwMode, type ChatSettings } from './gateway/chat-service.js';
+import { messagesToGrokPrompt } from './gateway/messages-to-grok-prompt.js';
+import { messagesToMgwPrompt } from './gateway/messages-to-mgw-prompt.js';
 import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
 import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, createTransport, loadImpit } from './grok/index.js';
 import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
@@ -245,10 +247,20 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     limiter: new LoginLimiter(),
     // The token test's tiny chat leaves through the account's proxy, like a real call.
     chatProbe: {
-      openChat: async (token, body, o) => {
+      openChat: async (token, chat, o) => {
         const route = egressService.routeFor(o.accountId);
+        const transport = current().grok.chat_transport;
+        const message = { role: 'user' as const, text: chat.text, attachments: [] };
         try {
-          const res = await client.openChat(token, body, { signal: o.signal, route });
+          const res = await chatTurns.openTurn(token, {
+            transport,
+            prompt: transport === 'mgw' ? messagesToMgwPrompt([message]) : messagesToGrokPrompt([message]),
+            mode: transport === 'mgw' ? mgwMode(chat.mode) : chat.mode,
+            fileIds: [],
+            temporary: chat.temporary,
+            disableMemory: chat.disableMemory,
+            userId: accounts.userIdOf(o.accountId),
+          }, { signal: o.signal, route, onUserId: (uid) => accounts.setUserId(o.accountId, uid) });
           egressService.report(route);
           return res;
         } catch (err) {

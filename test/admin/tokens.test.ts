@@ -184,7 +184,9 @@ void describe('admin tokens', () => {
     assert.equal(body.sync.windows.fast?.remaining, 9);
     assert.equal(body.chat.ok, true);
     assert.ok(body.chat.reply.length > 0);
-    assert.ok(c.h.sim.requests.some((r) => r.path.startsWith('/rest/app-chat/conversations/new') && r.token === T1));
+    // Over the default chat transport (mgw): the socket of the account, whose user id was cached.
+    assert.ok(c.h.sim.requests.some((r) => r.path.startsWith('/ws/mgw/') && r.token === T1));
+    assert.match(c.h.gw.accounts.pool.get(id)?.rec.userId ?? '', /^[0-9a-f-]{36}$/);
 
     const syncOnly = await c.call('POST', '/api/tokens/test', { id });
     assert.equal(syncOnly.json<{ chat?: unknown }>().chat, undefined);

@@ -57,7 +57,6 @@ export async function startHarness(opts: HarnessOptions = {}, existingSim?: Fake
   });
   const apiKey = opts.apiKey ?? 'sk-test-harness-key-000000';
   const overrides = {
-    grok: { base_url: sim.baseUrl, assets_url: sim.assetsUrl, ws_url: sim.wsUrl },
     app: { api_keys: [apiKey] },
     retry: { backoff_base: 0.01, backoff_max: 0.05 },
     // Tests control the simulator's accounts; a background quota sync would race their assertions.
