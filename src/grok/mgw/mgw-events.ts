@@ -15,12 +15,21 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 }
 
+/** C0 control characters or DEL (never valid in a URL or a cookie value). */
+function hasControlChars(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 const MAX_CITATION_URL = 8 * 1024;
 
 /** Absolute http(s), no user-info, lower-case host, bounded, no control characters; else undefined. */
 export function normalizeCitationUrl(raw: unknown): string | undefined {
   const s = typeof raw === 'string' ? raw.trim() : '';
-  if (s === '' || s.length > MAX_CITATION_URL || /[\u0000-\u001f\u007f]/.test(s)) return undefined;
+  if (s === '' || s.length > MAX_CITATION_URL || hasControlChars(s)) return undefined;
   let u: URL;
   try {
     u = new URL(s);

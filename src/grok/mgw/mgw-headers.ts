@@ -5,6 +5,15 @@
 import { clientHintHeaders, type GrokHeaders } from '../headers.js';
 import { ACCEPT_ENCODING } from '../content-encoding.js';
 
+/** C0 control characters or DEL (never valid in a URL or a cookie value). */
+function hasControlChars(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 const CF_COOKIES = new Set(['cf_clearance', '__cf_bm', '_cfuvid']);
 const MAX_CF_VALUE = 16 * 1024;
 
@@ -29,7 +38,7 @@ export function mgwCookie(cookieHeader: string): string {
     }
     const lower = name.toLowerCase();
     if (!CF_COOKIES.has(lower) && !lower.startsWith('cf_chl_')) continue;
-    if (seen.has(lower) || value.length > MAX_CF_VALUE || /[\u0000-\u001f\u007f]/.test(value)) continue;
+    if (seen.has(lower) || value.length > MAX_CF_VALUE || hasControlChars(value)) continue;
     seen.add(lower);
     out.push(`${lower}=${value}`);
   }
