@@ -218,7 +218,7 @@ class MgwSession {
       const ev = step.kind === 'frame' && isRecord(step.value) && isRecord(step.value.event) ? step.value.event : undefined;
       if (ev?.type === 'response.done' && isRecord(ev.response)) {
         const id = typeof ev.response.id === 'string' ? ev.response.id : undefined;
-        this.state.conversations.set(this.sessionId, { token: this.token, lastResponseId: id });
+        this.state.rememberConversation(this.sessionId, { token: this.token, lastResponseId: id });
       }
     }
   }
