@@ -69,6 +69,31 @@ void describe('token fates on the mgw path match the REST path', () => {
   }
 });
 
+void describe('failures right after response.create are still retried', () => {
+  void it('an error event before any content: the stream is held and the request succeeds on another account', async () => {
+    const BAD = 'sso-fate-token-000009';
+    const h = await startHarness({
+      tokens: [BAD, TOKEN],
+      sim: { tokens: { [BAD]: { status: 429, fateAt: 'event' } } },
+      overrides: { retry: { max_attempts: 2, backoff_base: 0.01, backoff_max: 0.02 } },
+    });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const stream = await h.openai.chat.completions.create({ model: 'grok-chat-fast', stream: true, messages: [{ role: 'user', content: `held ${i}` }] });
+        let text = '';
+        for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+        assert.equal(text, `Echo: held ${i}`);
+      }
+      const upgrades = h.sim.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/ws/mgw/'));
+      assert.ok(upgrades.some((r) => r.token === BAD), 'the failing account was tried (its socket opened)');
+      h.gw.accounts.summary();
+      assert.equal(h.gw.accounts.pool.get(accountIdFor(BAD))?.rec.status, 'cooling');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 void describe('no mgw socket outlives its turn', () => {
   void it('after turns, aborts (streaming and not) and failures, the simulator has no open socket', async () => {
     const h = await startHarness({ tokens: [TOKEN, 'sso-fate-token-000002'], overrides: { chat: { stream_idle_timeout: 1 } } });

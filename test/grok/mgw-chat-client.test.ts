@@ -95,6 +95,16 @@ void describe('MgwChatClient against the simulator', () => {
     assert.equal('castle_request_token' in (resp?.event ?? {}), false);
   });
 
+  void it('concurrent first turns of one account share one session lookup', async () => {
+    const token = 'sso-mgw-concurrent-0001';
+    fate(token, {});
+    const seen: string[] = [];
+    const turns = await Promise.all([1, 2, 3].map((i) => client.openTurn(token, turn(`[user]\nc${i}`), { onUserId: (u) => seen.push(u) })));
+    for (const t of turns) await drain(t);
+    assert.equal(sim.requests.filter((r) => r.path === '/api/auth/session' && r.token === token).length, 1);
+    assert.deepEqual(seen, [userIdFor(token), userIdFor(token), userIdFor(token)], 'every caller learns the id');
+  });
+
   void it('file ids become mentions before the text chunk and file_attachment_ids at item and event level', async () => {
     sim.clearRequests();
     await drain(await client.openTurn(TOKEN, turn('[user]\nWhat is in these?', { fileIds: ['fm_1', 'fm_2'], userId: userIdFor(TOKEN) })));

@@ -42,6 +42,8 @@ const HIGH_WATER = 512;
 export class MgwChatClient implements ChatTurnOpener {
   /** Last known user id per token, for callers that do not persist it (the account record is the main cache). */
   private readonly uids = new Map<string, string>();
+  /** Lookups in flight per token: concurrent first turns of one account share one request. */
+  private readonly pending = new Map<string, Promise<string>>();
   /** Open sockets (tests and shutdown count them). */
   private readonly live = new Set<WebSocket>();
 
@@ -72,16 +74,30 @@ export class MgwChatClient implements ChatTurnOpener {
   }
 
   private async lookup(token: string, transport: Transport, headers: GrokHeaders, signal: AbortLike | undefined, o: TurnOpenOptions): Promise<string> {
+    let p = this.pending.get(token);
+    if (!p) {
+      // Not tied to one caller's signal: another turn may be waiting on the same lookup.
+      p = this.fetchUserId(token, transport, headers);
+      this.pending.set(token, p);
+      const settled = (): void => {
+        if (this.pending.get(token) === p) this.pending.delete(token);
+      };
+      p.then(settled, settled);
+    }
+    const userId = await untilAborted(p, signal);
+    o.onUserId?.(userId);
+    return userId;
+  }
+
+  private async fetchUserId(token: string, transport: Transport, headers: GrokHeaders): Promise<string> {
     const id = await fetchSessionIdentity(token, {
       baseUrl: this.opts.baseUrl,
       transport,
       headers,
       timeoutMs: this.opts.sessionTimeoutMs ?? 15_000,
-      signal,
     });
     if (this.uids.size >= UID_CACHE_MAX) this.uids.clear();
     this.uids.set(token, id.userId);
-    o.onUserId?.(id.userId);
     return id.userId;
   }
 
@@ -99,6 +115,26 @@ export class MgwChatClient implements ChatTurnOpener {
     const t = new MgwTurn(ws, turn, signal, this.opts.pingIntervalMs ?? 25_000);
     return t.opened;
   }
+}
+
+/** `p`, or the signal's reason as soon as it aborts (the work behind `p` goes on for others). */
+function untilAborted<T>(p: Promise<T>, signal: AbortLike | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 /** One turn on one socket: the handshake promise, then the event source. */
