@@ -190,6 +190,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     models: () => services.models(),
     dataDir: loaded.dataDir,
     client,
+    turns: chatTurns,
+    userIds: accounts,
     accounts,
     logger,
     chatSettings: () => chatSettingsFrom(current()),

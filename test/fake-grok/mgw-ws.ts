@@ -57,6 +57,7 @@ class MgwSession {
   private phase: Phase = 'new';
   private sessionId = '';
   private mode = 'auto';
+  private imageCount = 2;
   private prompt = '';
   private readonly play = new AbortController();
 
@@ -123,6 +124,8 @@ class MgwSession {
     if (!MODES.has(model)) return this.refuse({ code: 3, message: `invalid model "${model}": expected fast, auto, expert or heavy` });
     this.mode = model;
     const xGrok = isRecord(session.x_grok) ? session.x_grok : {};
+    const n = xGrok.image_generation_count;
+    if (typeof n === 'number' && Number.isInteger(n)) this.imageCount = Math.min(4, Math.max(1, n));
     if (xGrok.load_existing === true) {
       const id = typeof xGrok.conversation_id === 'string' ? xGrok.conversation_id : '';
       const known = this.state.conversations.get(id);
@@ -190,7 +193,7 @@ class MgwSession {
     const ctx: ScriptContext = {
       message: this.prompt, text, directives: d, mode: this.mode,
       model: `grok-4.20-${this.mode}`, modelHash: simModelHash(this.mode), heavy: this.mode === 'heavy',
-      imageCount: 2, userId: userIdFor(this.token), assets: this.state.assets, body: {},
+      imageCount: this.imageCount, userId: userIdFor(this.token), assets: this.state.assets, body: {},
     };
     const steps = buildMgwScript({ ctx, sessionId: this.sessionId, responseId, doneStatus: d.doneStatus, inBandRateLimit: b.inBandRateLimit });
     await this.playSteps(steps, delayMs, signal);
