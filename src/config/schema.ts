@@ -87,17 +87,38 @@ export const appSchema = z.object({
   api_keys: stringList(),
 });
 
-export const grokSchema = z.object({
-  base_url: absoluteUrl(['http', 'https']),
-  assets_url: absoluteUrl(['http', 'https']),
-  ws_url: urlOrEmpty(['ws', 'wss']),
-  user_agent: text().min(1, { error: 'expected a non-empty User-Agent' }),
-  cf_clearance: text(),
-  accept_language: text(),
-  temporary: bool(),
-  disable_memory: bool(),
-  custom_personality: text(),
-});
+/** Where `x-statsig-id` values come from (docs/grok-protocol.md, "x-statsig-id"). */
+export const STATSIG_MODES = ['local', 'manual', 'signer'] as const;
+
+/** A standard-alphabet base64 value (padding optional). */
+function isBase64(v: string): boolean {
+  const t = v.trim();
+  return t !== '' && /^[A-Za-z0-9+/]+={0,2}$/.test(t) && t.replace(/=+$/, '').length % 4 !== 1;
+}
+
+export const grokSchema = z
+  .object({
+    base_url: absoluteUrl(['http', 'https']),
+    assets_url: absoluteUrl(['http', 'https']),
+    ws_url: urlOrEmpty(['ws', 'wss']),
+    user_agent: text().min(1, { error: 'expected a non-empty User-Agent' }),
+    cf_clearance: text(),
+    accept_language: text(),
+    temporary: bool(),
+    disable_memory: bool(),
+    custom_personality: text(),
+    statsig_mode: oneOf(STATSIG_MODES),
+    statsig_id: text(),
+    statsig_signer_url: urlOrEmpty(['http', 'https']),
+  })
+  .superRefine((g, ctx) => {
+    if (g.statsig_mode === 'manual' && !isBase64(g.statsig_id)) {
+      ctx.addIssue({ code: 'custom', path: ['statsig_id'], message: 'expected the base64 x-statsig-id value copied from a browser when grok.statsig_mode is "manual"' });
+    }
+    if (g.statsig_mode === 'signer' && g.statsig_signer_url === '') {
+      ctx.addIssue({ code: 'custom', path: ['statsig_signer_url'], message: 'expected the URL of a signer service when grok.statsig_mode is "signer" (nothing third-party is called unless you set one)' });
+    }
+  });
 
 export const chatSchema = z.object({
   stream_idle_timeout: positiveNumber(' (seconds)'),
@@ -114,6 +135,7 @@ export type MediaFormat = (typeof MEDIA_FORMATS)[number];
 
 export const imageSchema = z.object({
   use_ws: bool(),
+  nsfw: bool(),
   round_timeout: positiveNumber(' (seconds)'),
   idle_timeout: positiveNumber(' (seconds)'),
 });

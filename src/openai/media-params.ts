@@ -87,3 +87,13 @@ const VIDEO_DIMENSIONS: Record<'480p' | '720p', Record<Aspect, string>> = {
 export function videoSize(aspect: Aspect, resolution: '480p' | '720p'): string {
   return VIDEO_DIMENSIONS[resolution][aspect];
 }
+
+/**
+ * The resolution a video `size` names: the short side ≤ 480 → 480p, else 720p; undefined for a
+ * ratio or nothing (the caller's default applies).
+ */
+export function videoResolutionForSize(size: string | undefined | null): '480p' | '720p' | undefined {
+  const m = size ? /^\s*(\d{1,5})\s*[x×*]\s*(\d{1,5})\s*$/.exec(size) : null;
+  if (!m) return undefined;
+  return Math.min(Number(m[1]), Number(m[2])) <= 480 ? '480p' : '720p';
+}
