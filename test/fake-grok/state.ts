@@ -21,6 +21,10 @@ export class SimState {
   readonly maxRecorded: number;
   /** Base URL of the assets origin, set once it listens (Imagine puts absolute image URLs in frames). */
   assetsUrl = '';
+  /** Uploads v2 by fileMetadataId (and by uploadId): whose, and whether marked as an imagine input. */
+  readonly uploads = new Map<string, { token: string; imagine: boolean; mimeType: string }>();
+  /** Requests that sent x-statsig-id where the web app does not (uploads, WebSockets, downloads). */
+  readonly statsigViolations: Array<{ method: string; path: string }> = [];
 
   constructor(opts: FakeGrokOptions) {
     this.tokens = new TokenRegistry(opts.tokens, opts.acceptAnyToken ?? false, opts.defaultQuota);
@@ -47,6 +51,11 @@ export class SimState {
     if (this.requests.length > this.maxRecorded) {
       this.requests.splice(0, this.requests.length - this.maxRecorded + Math.ceil(this.maxRecorded / 10));
     }
+  }
+
+  /** Notes a request that carries x-statsig-id although the web app sends none on it. */
+  noteStatsigMisuse(req: IncomingMessage): void {
+    if (req.headers['x-statsig-id'] !== undefined) this.statsigViolations.push({ method: req.method ?? 'GET', path: req.url ?? '/' });
   }
 
   /**
