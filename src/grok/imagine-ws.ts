@@ -433,7 +433,7 @@ export class ImagineClient {
           const bytes = blob !== undefined && s.last?.final !== true ? decodeBlob(blob) : undefined;
           const mimeType = bytes ? imageMime(bytes) : undefined;
           if (!s.moderated && bytes && mimeType) s.last = { bytes, mimeType, url: str(f.url), final: true };
-          if (!s.moderated && s.last) {
+          if (!s.moderated && s.last?.final === true && s.percent !== 100) {
             s.percent = 100;
             req.onProgress?.({ slot: s.index, percent: 100 });
           }
@@ -453,7 +453,8 @@ export class ImagineClient {
         const pct = num(f.percentage_complete) ?? 100;
         const final = pct >= 100;
         s.last = { bytes, mimeType, url, final };
-        const shown = final ? 99 : Math.max(10, Math.min(99, Math.round(pct)));
+        // A final image is the slot done (the round may end before its completed frame).
+        const shown = final ? 100 : Math.max(10, Math.min(99, Math.round(pct)));
         if (shown !== s.percent) {
           s.percent = shown;
           req.onProgress?.({ slot: s.index, percent: shown });

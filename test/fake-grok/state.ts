@@ -5,6 +5,7 @@ import { AssetStore } from './asset-store.js';
 import type { ErrorAnswer } from './auth.js';
 import { checkSso, cloudflareChallenge, errorFor, sessionNotFound, ssoToken, statsigOk } from './auth.js';
 import { copyHeaders, decodeBody } from './http-util.js';
+import { parseMultipart } from './multipart.js';
 import { TokenRegistry } from './token-registry.js';
 import type { FakeGrokOptions, FakeTokenBehavior, RecordedRequest } from './types.js';
 
@@ -38,7 +39,7 @@ export class SimState {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
       headers: copyHeaders(req),
-      body: body === null ? undefined : decodeBody(body),
+      body: body === null ? undefined : recordedBody(req, body),
       token: ssoToken(req.headers),
       at: Date.now(),
       origin,
@@ -74,4 +75,15 @@ export class SimState {
     }
     return { ok: true, token: auth.token, behavior };
   }
+}
+
+/** A recorded multipart body as its parts ({name, filename, contentType, base64}); others as decodeBody does. */
+function recordedBody(req: IncomingMessage, body: Buffer): unknown {
+  const type = req.headers['content-type'];
+  if (type === undefined || !/^multipart\/form-data/i.test(type)) return decodeBody(body);
+  const form = parseMultipart(type, body);
+  if (!form.ok) return decodeBody(body);
+  return {
+    multipart: form.parts.map((p) => ({ name: p.name, filename: p.rawFilename, contentType: p.contentType, base64: p.body.toString('base64') })),
+  };
 }

@@ -75,7 +75,10 @@ export interface RecordedRequest {
   /** Path including the query string. Assets-origin requests are recorded with their own path too. */
   path: string;
   headers: Record<string, string | string[] | undefined>;
-  /** Parsed JSON, or the raw string when it is not JSON; undefined when the body was empty. */
+  /**
+   * Parsed JSON, or the raw string when it is not JSON; undefined when the body was empty. A
+   * multipart body is `{multipart: [{name, filename (as sent, escapes kept), contentType, base64}]}`.
+   */
   body: unknown;
   /** The `sso` cookie value, if any. */
   token: string | undefined;
