@@ -38,7 +38,7 @@ function MediaQuotas(props: { media: Record<string, MediaQuotaView> }) {
   const entries = Object.entries(props.media);
   if (entries.length === 0) return null;
   return (
-    <div class="quota media-quota muted tiny">
+    <div class="media-quota muted tiny">
       {entries.map(([b, m], i) => {
         const left = !m.available && m.remaining === null ? '–' : m.remaining === null ? '?' : String(m.remaining);
         const title = `${MEDIA_LABELS[b] ?? b}: ${m.available ? 'available' : 'unavailable'}${m.remaining === null ? ', count unknown' : `, ${m.remaining} left`}${m.resetAt && m.resetAt > now ? `, refills in ${fmtDuration(m.resetAt - now)}` : ''}`;
