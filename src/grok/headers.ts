@@ -186,11 +186,6 @@ export class GrokHeaders {
     return c;
   }
 
-  /** The web app's origin (`https://grok.com`), e.g. for Referer values of its pages. */
-  get originUrl(): string {
-    return this.origin;
-  }
-
   /**
    * Headers for one grok.com REST call (base + app set); `x-xai-request-id` is fresh each time,
    * `x-statsig-id` only when the caller passes one.
