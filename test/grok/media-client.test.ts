@@ -69,7 +69,11 @@ void describe('GrokMediaClient', () => {
     assert.equal(sent?.headers['x-statsig-id'], undefined, 'uploads carry no statsig');
     assert.equal(sent?.headers['x-xai-request-id'], undefined, 'uploads v2 carry no request id');
     assert.equal(sent?.headers.referer, `${sim.baseUrl}/`);
-    assert.doesNotMatch(String(sent?.body), /file_source/, 'a chat attachment has no file_source');
+    const parts = (sent?.body as { multipart: Array<{ name: string; filename?: string; contentType?: string; base64: string }> }).multipart;
+    assert.deepEqual(parts.map((p) => p.name), ['file'], 'a chat attachment has no file_source');
+    assert.equal(parts[0]?.filename, 'a.png');
+    assert.equal(parts[0]?.contentType, 'image/png');
+    assert.deepEqual(Buffer.from(parts[0]?.base64 ?? '', 'base64'), png);
     const got = await client.download(TOKEN, String(up.fileUri), { kind: 'image', maxBytes: 1024 * 1024, timeoutMs: 5000 });
     assert.deepEqual(got.bytes, png);
     const req = sim.requests.filter((r) => r.origin === 'assets').pop();
@@ -110,7 +114,9 @@ void describe('GrokMediaClient', () => {
     assert.ok(up.fileMetadataId);
     const sent = sim.requests.find((r) => r.path === '/http/upload-file-v2/direct');
     assert.equal(sent?.headers.referer, `${sim.baseUrl}/imagine`);
-    assert.match(String(sent?.body), /name="file_source"\r\n\r\nIMAGINE_SELF_UPLOAD_FILE_SOURCE/);
+    const parts = (sent?.body as { multipart: Array<{ name: string; base64: string }> }).multipart;
+    assert.deepEqual(parts.map((p) => p.name), ['file', 'file_source']);
+    assert.equal(Buffer.from(parts[1]?.base64 ?? '', 'base64').toString(), 'IMAGINE_SELF_UPLOAD_FILE_SOURCE');
   });
 
   void it('a terminalError is a rejection, not retried; an uploadId-only answer gives the chat id but no edit id', async () => {
