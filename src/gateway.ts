@@ -90,6 +90,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   if (config.app.api_keys.length === 0) {
     logger.warn('app.api_keys is empty: /v1 is open to anyone who can reach this port. Set GROK2API_APP_API_KEYS.');
   }
+  if (config.app.app_url === '') {
+    logger.warn('app.app_url is unset: media links are built from each request\'s Host (an http(s) host[:port] only, else the listening address). Set GROK2API_APP_APP_URL to the public URL.');
+  }
 
   // network.transport = "impit" must be usable here: fail at start-up, not on the first call.
   if (config.network.transport === 'impit') loadImpit();

@@ -5,6 +5,7 @@
 // Every check carries a message of the form "expected ..." so that a problem line reads
 // `server.port: expected an integer between 1 and 65535, got "abc" (from env GROK2API_SERVER_PORT)`.
 import { z } from 'zod';
+import { isValidTrustProxy, TRUST_PROXY_EXPECTED, trustProxyInput } from './trust-proxy.js';
 
 function intIn(min: number, max: number): z.ZodNumber {
   const error = `expected an integer between ${min} and ${max}`;
@@ -78,7 +79,7 @@ export const serverSchema = z.object({
   port: intIn(1, 65535),
   body_limit_mb: positiveNumber(' (megabytes)'),
   shutdown_timeout: numberAtLeast(0, ' (seconds)'),
-  trust_proxy: bool(),
+  trust_proxy: z.preprocess(trustProxyInput, z.string({ error: TRUST_PROXY_EXPECTED }).refine(isValidTrustProxy, { error: TRUST_PROXY_EXPECTED })),
   cors_origins: stringList(),
 });
 

@@ -7,6 +7,7 @@ import { toAbortSignal, type AbortLike, type GrokMediaClient, type GrokRoute, ty
 import { extForMime, FetchFailedError, ownMediaRef, safeFetch, sniffImage, UrlRefusedError, type MediaCache } from '../media/index.js';
 import { invalidRequest, OpenAIHttpError } from '../openai/errors.js';
 import { attachmentsInOrder } from './messages-to-grok-prompt.js';
+import { parseDataUrl } from './data-url.js';
 import type { ConversationAttachment, ConversationMessage } from './types.js';
 import { checkUploadLimits } from './upload-limits.js';
 
@@ -36,21 +37,6 @@ export interface AttachmentUploader {
 /** Uploads v2 take at most 8 files per chat request (upload-limits.ts). */
 const MAX_ATTACHMENTS = 8;
 
-function parseDataUrl(url: string): { mimeType: string; bytes: Buffer } | undefined {
-  const comma = url.indexOf(',');
-  if (!url.startsWith('data:') || comma === -1) return undefined;
-  const meta = url.slice(5, comma);
-  const data = url.slice(comma + 1);
-  const parts = meta.split(';');
-  const mimeType = (parts[0] ?? '').trim().toLowerCase() || 'application/octet-stream';
-  const base64 = parts.slice(1).some((p) => p.trim().toLowerCase() === 'base64');
-  try {
-    return { mimeType, bytes: base64 ? Buffer.from(data, 'base64') : Buffer.from(decodeURIComponent(data), 'utf8') };
-  } catch {
-    return undefined;
-  }
-}
-
 function lastSegment(url: string): string | undefined {
   try {
     const seg = new URL(url).pathname.split('/').filter((s) => s !== '').pop();
@@ -78,11 +64,15 @@ export class AttachmentLoader {
     let mimeType: string | undefined = att.mimeType;
     let bytes: Buffer;
     let nameFromUrl: string | undefined;
-    if (url.startsWith('data:')) {
+    const fromDataUrl = url.startsWith('data:');
+    if (fromDataUrl) {
       const d = parseDataUrl(url);
-      if (!d) throw invalidRequest(`Invalid data URL in '${param}'`, param, 'invalid_image_url');
-      bytes = d.bytes;
-      mimeType ??= d.mimeType;
+      if (!d.ok) {
+        const code = d.problem === 'syntax' ? 'invalid_image_url' : att.kind === 'image' ? 'invalid_image' : 'invalid_file';
+        throw invalidRequest(`Invalid data URL in '${param}': ${d.message}`, param, code);
+      }
+      bytes = d.value.bytes;
+      mimeType ??= d.value.mimeType;
       if (bytes.length > s.maxBytes) {
         throw invalidRequest(`The data URL in '${param}' is larger than ${Math.round(s.maxBytes / 1024 / 1024)} MB (media.max_download_mb)`, param, 'invalid_image_url');
       }
@@ -112,9 +102,15 @@ export class AttachmentLoader {
     }
     if (bytes.length === 0) throw invalidRequest(`The attachment in '${param}' is empty`, param, 'invalid_image_url');
     if (att.kind === 'image') {
+      // The bytes decide the type, not the label: clients often write image/png on every data URL
+      // whatever it holds, and Grok reads an upload by its declared type. A data URL's bytes must
+      // be an image we recognise (they are the client's own, nothing to be lenient about); a
+      // fetched URL may still be another image/* type its server declares.
       const sniffed = sniffImage(bytes);
       if (sniffed) mimeType = sniffed.mimeType;
-      else if (!mimeType?.startsWith('image/')) {
+      else if (fromDataUrl) {
+        throw invalidRequest(`The data URL in '${param}' is not a JPEG, PNG, WebP or GIF image`, param, 'invalid_image');
+      } else if (!mimeType?.startsWith('image/')) {
         throw invalidRequest(`The content of '${param}' is not an image (JPEG, PNG, WebP or GIF expected)`, param, 'invalid_image_url');
       }
     }

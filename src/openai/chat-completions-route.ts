@@ -36,8 +36,9 @@ function completionId(): string {
 }
 
 
+/** `app` is the /v1 scope: the path below is relative to it. */
 export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDeps): void {
-  app.post('/v1/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.post('/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
     const call = request.call;
     const parsed = chatRequestSchema.safeParse(request.body);
     if (!parsed.success) throw zodToOpenAIError(parsed.error);

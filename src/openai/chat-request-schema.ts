@@ -1,6 +1,7 @@
 // The chat completions request as OpenAI SDKs send it. Unknown and unsupported parameters are
 // accepted and ignored (clients send many we cannot honour); wrong types are still a 400.
 import { z } from 'zod';
+import { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from './model-field.js';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imageUrlPart = z.object({
@@ -44,7 +45,7 @@ export type ChatMessageInput = z.infer<typeof chatMessageSchema>;
 const nullableNumber = z.number().nullish();
 
 export const chatRequestSchema = z.looseObject({
-  model: z.string().min(1, 'model is required'),
+  model: z.string().min(1, 'model is required').max(MAX_MODEL_LENGTH, MODEL_TOO_LONG),
   messages: z.array(chatMessageSchema).min(1, 'messages must contain at least one message'),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().nullish() }).loose().nullish(),

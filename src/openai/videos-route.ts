@@ -10,6 +10,8 @@ import { videoAspect, videoResolutionForSize, videoSize } from './media-params.j
 import { outputFormat, type MediaApiDeps } from './media-api-deps.js';
 import { field, fieldList, readForm } from './media-form.js';
 import { zodToOpenAIError } from './validation.js';
+import { requestOwner, requestViewer } from '../server/request-owner.js';
+import { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from './model-field.js';
 
 const DEFAULT_VIDEO_MODEL = 'grok-imagine-video';
 const MAX_REFERENCES = 7;
@@ -31,7 +33,7 @@ const refSchema = z.union([z.string(), z.object({ image_url: z.string().optional
 
 export const videoCreateSchema = z.looseObject({
   prompt: z.string().trim().min(1, 'prompt is required'),
-  model: z.string().min(1).nullish(),
+  model: z.string().min(1).max(MAX_MODEL_LENGTH, MODEL_TOO_LONG).nullish(),
   seconds: secondsValue.nullish(),
   size: z.string().nullish(),
   aspect_ratio: z.string().nullish(),
@@ -101,8 +103,10 @@ async function checkCallbackUrl(raw: string, allowPrivate: boolean): Promise<str
   return url.toString();
 }
 
+/** `app` is inside the /v1 scope: the paths below are relative to it. */
 export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): void {
-  app.post('/v1/videos', async (request, reply) => {
+  app.post('/videos', async (request, reply) => {
+    const owner = requestOwner(request);
     const { body, files } = await parseCreate(request);
     const settings = deps.settings();
     const model = body.model ?? DEFAULT_VIDEO_MODEL;
@@ -121,6 +125,7 @@ export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): v
 
     const seconds = body.seconds ?? DEFAULT_VIDEO_SECONDS;
     const job = deps.jobs.create(
+      owner,
       spec,
       model,
       {
@@ -140,19 +145,20 @@ export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): v
     return reply.send(job);
   });
 
-  app.get('/v1/videos', async (_request, reply) => {
-    const data = deps.jobs.list();
+  // Each key sees only its own jobs; another key's job answers 404 exactly like an unknown id.
+  app.get('/videos', async (request, reply) => {
+    const data = deps.jobs.list(requestViewer(request));
     return reply.send({ object: 'list', data, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null, has_more: false });
   });
 
-  app.get<{ Params: { id: string } }>('/v1/videos/:id', async (request, reply) => {
-    const job = deps.jobs.get(request.params.id);
+  app.get<{ Params: { id: string } }>('/videos/:id', async (request, reply) => {
+    const job = deps.jobs.get(request.params.id, requestViewer(request));
     if (!job) throw new OpenAIHttpError(404, `No video job '${request.params.id}' (jobs are kept in memory for video.job_ttl)`, { code: 'video_not_found', param: 'id' });
     return reply.send(job);
   });
 
-  app.get<{ Params: { id: string } }>('/v1/videos/:id/content', async (request, reply) => {
-    const job = deps.jobs.get(request.params.id);
+  app.get<{ Params: { id: string } }>('/videos/:id/content', async (request, reply) => {
+    const job = deps.jobs.get(request.params.id, requestViewer(request));
     if (!job) throw new OpenAIHttpError(404, `No video job '${request.params.id}'`, { code: 'video_not_found', param: 'id' });
     if (job.status !== 'completed' || job.url === null) {
       throw new OpenAIHttpError(job.status === 'failed' ? 404 : 409, `The video job is ${job.status}; its content is not available`, { code: 'video_not_ready' });
@@ -160,8 +166,8 @@ export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): v
     return reply.redirect(job.url, 302);
   });
 
-  app.delete<{ Params: { id: string } }>('/v1/videos/:id', async (request, reply) => {
-    if (!deps.jobs.delete(request.params.id)) throw new OpenAIHttpError(404, `No video job '${request.params.id}'`, { code: 'video_not_found', param: 'id' });
+  app.delete<{ Params: { id: string } }>('/videos/:id', async (request, reply) => {
+    if (!deps.jobs.delete(request.params.id, requestViewer(request))) throw new OpenAIHttpError(404, `No video job '${request.params.id}'`, { code: 'video_not_found', param: 'id' });
     return reply.send({ id: request.params.id, object: 'video.deleted', deleted: true });
   });
 }

@@ -104,7 +104,7 @@ void describe('environment coercion', () => {
         GROK2API_APP_API_KEYS: 'sk-a, sk-b,,sk-c',
         GROK2API_RETRY_STATUSES: '429,503',
         GROK2API_RETRY_BACKOFF_BASE: '0.25',
-        GROK2API_SERVER_TRUST_PROXY: 'yes',
+        GROK2API_SERVER_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8',
         GROK2API_GROK_TEMPORARY: '0',
         GROK2API_LOG_REQUESTS: 'FALSE',
         GROK2API_CHAT_SHOW_SEARCH_SOURCES: '1',
@@ -114,7 +114,7 @@ void describe('environment coercion', () => {
     assert.deepEqual(config.app.api_keys, ['sk-a', 'sk-b', 'sk-c']);
     assert.deepEqual(config.retry.statuses, [429, 503]);
     assert.equal(config.retry.backoff_base, 0.25);
-    assert.equal(config.server.trust_proxy, true);
+    assert.equal(config.server.trust_proxy, '127.0.0.1, 10.0.0.0/8');
     assert.equal(config.grok.temporary, false);
     assert.equal(config.log.requests, false);
     assert.equal(config.chat.show_search_sources, true);
