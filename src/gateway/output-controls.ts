@@ -22,6 +22,8 @@ export interface ToolSet {
   choice: ToolChoice;
   /** A hosted web search tool was declared: Grok searches natively, nothing goes into the prompt. */
   hostedSearch: boolean;
+  /** false (`parallel_tool_calls: false`): at most one call per answer. */
+  parallel: boolean;
 }
 
 export type JsonOutputSpec =

@@ -47,7 +47,9 @@ export function toolInstructions(set: ToolSet): string {
     '  </tool_call>',
     '</tool_calls>',
     '<parameters> holds exactly one JSON object that matches the tool\'s Parameters schema.',
-    'To call several tools at once, put several <tool_call> elements in the one <tool_calls> block.',
+    set.parallel
+      ? 'To call several tools at once, put several <tool_call> elements in the one <tool_calls> block.'
+      : 'Call at most one tool per answer.',
     'Tool results come back in later turns as "[tool result for CALL_ID]"; use them to answer or to call another tool.',
     choiceLine(set),
   );
