@@ -96,17 +96,46 @@ function toolAnswer(prompt: string, tools: SimTool[], d: SimDirectives, line: st
   return d.toolProse ? `Let me check that for you.\n${block}` : block;
 }
 
+/** A JSON Schema written into the conversation itself (json_object mode: the client describes the shape). */
+function schemaInText(prompt: string): Record<string, unknown> | undefined {
+  for (let i = prompt.indexOf('{'); i !== -1; i = prompt.indexOf('{', i + 1)) {
+    let depth = 0;
+    let inStr = false;
+    for (let k = i; k < prompt.length; k++) {
+      const c = prompt[k];
+      if (inStr) {
+        if (c === '\\') k++;
+        else if (c === '"') inStr = false;
+      } else if (c === '"') inStr = true;
+      else if (c === '{') depth++;
+      else if (c === '}' && --depth === 0) {
+        try {
+          const v = JSON.parse(prompt.slice(i, k + 1)) as Record<string, unknown>;
+          if (v.type === 'object' && typeof v.properties === 'object') return v;
+        } catch {
+          // Not JSON: keep looking.
+        }
+        break;
+      }
+    }
+  }
+  return undefined;
+}
+
 function jsonAnswer(prompt: string, d: SimDirectives, line: string): string {
   const m = /<json_schema>\n([\s\S]*?)\n<\/json_schema>/.exec(prompt);
   let value: unknown = { echo: line };
+  let schema: Record<string, unknown> | undefined;
   if (m) {
     try {
-      const schema = JSON.parse(m[1] ?? '{}') as Record<string, unknown>;
-      value = Object.keys(schema).length === 0 ? { echo: line } : sampleFromSchema(schema);
+      schema = JSON.parse(m[1] ?? '{}') as Record<string, unknown>;
     } catch {
       // Keep the echo object.
     }
+  } else {
+    schema = schemaInText(prompt);
   }
+  if (schema && Object.keys(schema).length > 0) value = sampleFromSchema(schema);
   const bad = badKind(d.jsonBad, CORRECTION_RE.test(prompt));
   // Wrong for any schema that has properties: a bare string where an object goes.
   const json = bad ? (m ? '"not what the schema wants"' : '[1, 2') : JSON.stringify(value);
