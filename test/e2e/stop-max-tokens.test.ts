@@ -8,7 +8,7 @@ import { startHarness, type Harness } from './harness.js';
 async function streamText(h: Harness, params: Record<string, unknown>): Promise<{ text: string; finish: string | null; usage: { completion_tokens: number } | undefined }> {
   const stream = await h.openai.chat.completions.create({
     model: 'grok-chat-fast', stream: true, stream_options: { include_usage: true }, messages: [], ...params,
-  } as never) as AsyncIterable<{ choices: Array<{ delta: { content?: string }; finish_reason: string | null }>; usage?: { completion_tokens: number } }>;
+  } as never) as unknown as AsyncIterable<{ choices: Array<{ delta: { content?: string }; finish_reason: string | null }>; usage?: { completion_tokens: number } }>;
   let text = '';
   let finish: string | null = null;
   let usage: { completion_tokens: number } | undefined;

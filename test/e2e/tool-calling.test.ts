@@ -122,7 +122,9 @@ void describe('tool calling (OpenAI SDK → gateway → simulator)', () => {
       tools: [weatherTool, timeTool],
       tool_choice: { type: 'function', function: { name: 'get_time' } },
     });
-    assert.equal(res.choices[0]?.message.tool_calls?.[0]?.function.name, 'get_time');
+    const forced = res.choices[0]?.message.tool_calls?.[0];
+    assert.ok(forced?.type === 'function');
+    assert.equal(forced.function.name, 'get_time');
   });
 
   void it('required + a malformed first answer: one corrective retry, then the call (both streaming and not)', async () => {
@@ -135,7 +137,9 @@ void describe('tool calling (OpenAI SDK → gateway → simulator)', () => {
         tool_choice: 'required',
       });
       assert.equal(res.choices[0]?.finish_reason, 'tool_calls', bad);
-      assert.equal(res.choices[0]?.message.tool_calls?.[0]?.function.name, 'get_weather');
+      const call = res.choices[0]?.message.tool_calls?.[0];
+      assert.ok(call?.type === 'function');
+      assert.equal(call.function.name, 'get_weather');
       const calls = upstreamCallsWith(h, m);
       assert.equal(calls.length, 2, `one retry for ${bad}`);
       assert.ok(calls[1]?.includes('Correction:'), 'the retry carries the correction');
