@@ -31,29 +31,47 @@ export function jsonInstructions(spec: JsonOutputSpec): string {
 }
 
 const DRAFT_07_RE = /draft-0[467]/;
+// Unknown keywords and formats are not errors: SDKs add their own (`strict`, titles, custom formats).
+const AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false } as const;
+let ajv07: Ajv | undefined;
+let ajv2020: Ajv2020 | undefined;
+/** Compiled validators by dialect + schema text: agents send the same schema on every call. */
+const compiled = new Map<string, { validate: JsonValidator; schema: object; ajv: Ajv | Ajv2020 }>();
+const MAX_COMPILED = 256;
 
 /**
- * Compiles the schema once per request (a bad schema is the client's error: the message names it).
- * `$schema` picks the dialect: draft-04/06/07 → Ajv's default, anything else → 2020-12.
+ * Compiles the schema (a bad schema is the client's error: the message names it). `$schema` picks
+ * the dialect: draft-04/06/07 → Ajv's default, anything else → 2020-12. A top-level `$id` is
+ * dropped so two clients' schemas with the same id cannot collide in the shared Ajv instance.
  */
 export function compileJsonSpec(spec: JsonOutputSpec): { ok: true; validate: JsonValidator } | { ok: false; error: string } {
   if (spec.kind === 'json_object') return { ok: true, validate: objectOnly };
-  const { $schema, ...schema } = spec.schema;
-  const opts = { strict: false, allErrors: true, validateFormats: false } as const;
-  const ajv = typeof $schema === 'string' && DRAFT_07_RE.test($schema) ? new Ajv(opts) : new Ajv2020(opts);
+  const { $schema, $id: _id, ...schema } = spec.schema;
+  const draft07 = typeof $schema === 'string' && DRAFT_07_RE.test($schema);
+  const key = `${draft07 ? '7' : '2020'}:${JSON.stringify(schema)}`;
+  const hit = compiled.get(key);
+  if (hit) return { ok: true, validate: hit.validate };
+  const ajv = draft07 ? (ajv07 ??= new Ajv(AJV_OPTIONS)) : (ajv2020 ??= new Ajv2020(AJV_OPTIONS));
   let fn: ValidateFunction;
   try {
     fn = ajv.compile(schema);
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
-  return {
-    ok: true,
-    validate: (value) => {
-      if (fn(value)) return undefined;
-      return ajv.errorsText(fn.errors, { dataVar: 'answer', separator: '; ' });
-    },
+  const validate: JsonValidator = (value) => {
+    if (fn(value)) return undefined;
+    return ajv.errorsText(fn.errors, { dataVar: 'answer', separator: '; ' });
   };
+  if (compiled.size >= MAX_COMPILED) {
+    const [oldestKey, oldest] = compiled.entries().next().value ?? [];
+    if (oldestKey !== undefined && oldest) {
+      compiled.delete(oldestKey);
+      // Ajv keeps every compiled schema; without this, distinct schemas would pile up forever.
+      oldest.ajv.removeSchema(oldest.schema);
+    }
+  }
+  compiled.set(key, { validate, schema, ajv });
+  return { ok: true, validate };
 }
 
 /** undefined when the value is acceptable, else what is wrong with it. */

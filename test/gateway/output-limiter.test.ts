@@ -11,7 +11,7 @@ function run(l: OutputLimiter, pieces: string[]): string {
   return out + l.finish();
 }
 
-test('a stop sequence split at every position (and one char at a time) is found and not sent', () => {
+void test('a stop sequence split at every position (and one char at a time) is found and not sent', () => {
   const text = 'Thought: I need data.\nAction: search\nObservation: the result\nmore';
   const want = 'Thought: I need data.\nAction: search\n';
   for (let i = 0; i <= text.length; i++) {
@@ -25,7 +25,7 @@ test('a stop sequence split at every position (and one char at a time) is found 
   assert.equal(run(l, Array.from(text)), want);
 });
 
-test('the earliest of several stop sequences wins; a held prefix that never completes is released', () => {
+void test('the earliest of several stop sequences wins; a held prefix that never completes is released', () => {
   const l = new OutputLimiter(['END', 'STOP'], undefined);
   assert.equal(run(l, ['abc ST', 'OP def END']), 'abc ');
   const partial = new OutputLimiter(['Observation:'], undefined);
@@ -34,7 +34,7 @@ test('the earliest of several stop sequences wins; a held prefix that never comp
   assert.equal(partial.reached, undefined);
 });
 
-test('max tokens: the output is cut to the budget, finish is length, and pushes after it are empty', () => {
+void test('max tokens: the output is cut to the budget, finish is length, and pushes after it are empty', () => {
   const words = Array.from({ length: 50 }, (_, i) => `word${i} `);
   const l = new OutputLimiter([], 10);
   const out = run(l, words);
@@ -48,7 +48,7 @@ test('max tokens: the output is cut to the budget, finish is length, and pushes 
   assert.equal(exact.reached, undefined);
 });
 
-test('max tokens never splits a surrogate pair', () => {
+void test('max tokens never splits a surrogate pair', () => {
   const l = new OutputLimiter([], 3);
   const out = run(l, ['🌍🌍🌍🌍🌍']);
   assert.equal(out, '🌍🌍🌍');

@@ -7,7 +7,7 @@ import { ToolCallSieve, parseToolAnswer } from '../../src/gateway/tool-call-siev
 const declared = new Set(['get_weather', 'search_docs']);
 const BLOCK = '<tool_calls>\n  <tool_call>\n    <tool_name>get_weather</tool_name>\n    <parameters>{"city": "Oslo"}</parameters>\n  </tool_call>\n</tool_calls>';
 
-test('the contract block: one call, compact arguments, call_<32 hex> id, nothing visible', () => {
+void test('the contract block: one call, compact arguments, call_<32 hex> id, nothing visible', () => {
   const r = parseToolAnswer(BLOCK, declared);
   assert.equal(r.text, '');
   assert.equal(r.calls.length, 1);
@@ -16,7 +16,7 @@ test('the contract block: one call, compact arguments, call_<32 hex> id, nothing
   assert.match(r.calls[0]?.id ?? '', /^call_[0-9a-f]{32}$/);
 });
 
-test('variants models drift into are accepted', () => {
+void test('variants models drift into are accepted', () => {
   const cases: Array<[string, string, string]> = [
     ['<function_call><name>get_weather</name><arguments>{"city":"Rome"}</arguments></function_call>', 'get_weather', '{"city":"Rome"}'],
     ['<function_calls><invoke name="search_docs"><parameter name="q">zod</parameter><parameter name="limit">3</parameter></invoke></function_calls>', 'search_docs', '{"q":"zod","limit":3}'],
@@ -38,7 +38,7 @@ test('variants models drift into are accepted', () => {
   }
 });
 
-test('several calls in one block are parallel calls; text before stays, text after goes', () => {
+void test('several calls in one block are parallel calls; text before stays, text after goes', () => {
   const answer = 'Checking both.\n<tool_calls><tool_call><tool_name>get_weather</tool_name><parameters>{"city":"A"}</parameters></tool_call>' +
     '<tool_call><tool_name>search_docs</tool_name><parameters>{"q":"b"}</parameters></tool_call></tool_calls>\nDone!';
   const r = parseToolAnswer(answer, declared);
@@ -47,7 +47,7 @@ test('several calls in one block are parallel calls; text before stays, text aft
   assert.notEqual(r.calls[0]?.id, r.calls[1]?.id);
 });
 
-test('unknown names and non-object arguments are dropped with a reason; a block with none left is text', () => {
+void test('unknown names and non-object arguments are dropped with a reason; a block with none left is text', () => {
   const unknown = '<tool_calls><tool_call><tool_name>rm_rf</tool_name><parameters>{}</parameters></tool_call></tool_calls>';
   const r1 = parseToolAnswer(unknown, declared);
   assert.equal(r1.calls.length, 0);
@@ -63,7 +63,7 @@ test('unknown names and non-object arguments are dropped with a reason; a block 
   assert.deepEqual(mixed.calls.map((c) => c.name), ['get_weather']);
 });
 
-test('ordinary text with angle brackets, braces and code fences passes untouched', () => {
+void test('ordinary text with angle brackets, braces and code fences passes untouched', () => {
   const texts = [
     'a < b and c > d; <b>bold</b> { "x": 1 } ```js\nconst x = {a: 1};\n```',
     'The <tool_calls> tag is what I would use.',
@@ -97,7 +97,7 @@ function sieveIn(pieces: string[]): { text: string; calls: string[]; args: strin
 
 const FRAGMENTS = ['<tool', '</tool', 'tool_name', 'parameters>', '<function', '<invoke', '"tool_calls"', '```'];
 
-test('fuzz: a call answer cut at every position (1 and 2 cuts) never shows a tag fragment', () => {
+void test('fuzz: a call answer cut at every position (1 and 2 cuts) never shows a tag fragment', () => {
   const answers = [
     'Let me look that up.\n' + BLOCK,
     BLOCK + '\nI will wait for the result.',
@@ -127,7 +127,7 @@ test('fuzz: a call answer cut at every position (1 and 2 cuts) never shows a tag
   }
 });
 
-test('fuzz: the text before a call streams before the call block completes', () => {
+void test('fuzz: the text before a call streams before the call block completes', () => {
   const s = new ToolCallSieve(declared);
   const out = s.push('Here is some text and then ');
   assert.equal(out.text, 'Here is some text and then ');
@@ -138,7 +138,7 @@ test('fuzz: the text before a call streams before the call block completes', () 
   assert.equal(end.calls.length, 1);
 });
 
-test('fuzz: plain text cut anywhere comes out whole and in order', () => {
+void test('fuzz: plain text cut anywhere comes out whole and in order', () => {
   const text = 'a <b> {c} ``` `x` <tool_ <invoke>{ "tool": 1 } ```py\nprint(1)\n``` end <';
   for (let i = 0; i <= text.length; i++) {
     assert.equal(sieveIn([text.slice(0, i), text.slice(i)]).text, text, `cut at ${i}`);
