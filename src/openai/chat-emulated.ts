@@ -97,7 +97,8 @@ export async function collectEmulated(request: FastifyRequest, reply: FastifyRep
   const u = usageOf(args, t);
   request.call.completionTokens = u.content + u.reasoning;
   const calls = t.calls;
-  const content = calls.length > 0 && t.content.trim() === '' ? null : t.content;
+  // With calls, the content is the text before them (trailing blank space dropped), or null.
+  const content = calls.length === 0 ? t.content : t.content.trim() === '' ? null : t.content.trimEnd();
   const message: Record<string, unknown> = { role: 'assistant', content, refusal: null };
   if (calls.length > 0) message.tool_calls = toWireCalls(calls);
   if (reasoning && args.turn.reasoning === 'reasoning_content') message.reasoning_content = reasoning;

@@ -144,3 +144,18 @@ void test('fuzz: plain text cut anywhere comes out whole and in order', () => {
     assert.equal(sieveIn([text.slice(0, i), text.slice(i)]).text, text, `cut at ${i}`);
   }
 });
+
+void test('fuzz: the answer as UTF-8 bytes cut at every byte position (decoded as a stream decodes it)', () => {
+  const answer = 'Zürich 世界 🌍 first.\n' + BLOCK.replace('Oslo', 'Zürich 🌍') + ' après';
+  const bytes = Buffer.from(answer, 'utf8');
+  const whole = parseToolAnswer(answer, declared);
+  assert.equal(whole.calls[0]?.arguments, '{"city":"Zürich 🌍"}');
+  for (let i = 0; i <= bytes.length; i++) {
+    const dec = new TextDecoder('utf-8');
+    const pieces = [dec.decode(bytes.subarray(0, i), { stream: true }), dec.decode(bytes.subarray(i))];
+    const r = sieveIn(pieces);
+    assert.equal(r.text, 'Zürich 世界 🌍 first.\n', `byte cut at ${i}`);
+    assert.deepEqual(r.args, ['{"city":"Zürich 🌍"}']);
+    for (const f of FRAGMENTS) assert.ok(!r.text.includes(f));
+  }
+});
