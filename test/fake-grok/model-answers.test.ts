@@ -60,3 +60,10 @@ void test('sampleFromSchema covers refs, unions, formats, arrays and bounds', ()
     flag: true,
   });
 });
+
+void test('the other flattening style ([role] on its own line, "Tool result (id):") is read the same way', () => {
+  const tools = TOOLS.replace('[system]: ', '[system]\n');
+  const history = `${tools}\n[user]\ngo\n\n[assistant]\n<tool_calls>…</tool_calls>\n\n[tool]\nTool result (call_1): {"t":3}`;
+  assert.equal(answer(history), 'Based on the tool result: {"t":3}');
+  assert.match(answer(`${tools}\n[user]\nx [sim:tool-bad]\n\n[system]\nCorrection: again`) ?? '', /get_weather/);
+});

@@ -18,9 +18,11 @@ interface SimTool {
   parameters: Record<string, unknown>;
 }
 
-const TOOL_LINE_RE = /^(?:\[system\]: )?Tool: ([A-Za-z0-9_-]{1,64})$/gm;
-const TOOL_RESULT_RE = /^\[tool result for [^\]\n]*\]:/gm;
-const CORRECTION_RE = /(?:^|\n)\[system\]: Correction: /;
+// Both flattening styles are read: `[role]: text` blocks and `[role]` on a line of its own, with
+// tool results as `[tool result for ID]:` blocks or `Tool result (ID): text` lines.
+const TOOL_LINE_RE = /^(?:\[system\]:? ?)?Tool: ([A-Za-z0-9_-]{1,64})$/gm;
+const TOOL_RESULT_RE = /^(?:\[tool result for [^\]\n]*\]:?|Tool result \([^)\n]*\):)/gm;
+const CORRECTION_RE = /(?:^|\n)(?:\[system\]:?\s*)?Correction: /;
 
 function declaredTools(prompt: string): SimTool[] {
   const out: SimTool[] = [];
