@@ -89,7 +89,7 @@ export class OutputPipeline {
     this.closeThink(out);
     let verdict: PipelineVerdict;
     if (this.sieve) {
-      const s = this.sieve.finish();
+      const s = this.sieve.finish(this.limiter.reached !== undefined);
       out.content += s.text;
       out.calls.push(...s.calls);
       verdict = { kind: 'done', finishReason: this.sieve.calls.length > 0 ? 'tool_calls' : (this.limiter.reached ?? 'stop') };

@@ -7,7 +7,8 @@
 //   further answer text is suppressed (more blocks after it still add calls: parallel calls).
 // - A complete block without a valid call is released as ordinary text (the model was talking
 //   about the syntax, or got it wrong with tool_choice auto).
-// - At the end, an unfinished block is released as text: never a half call.
+// - At the end, an unfinished block is released as text (dropped when the gateway cut the answer
+//   short): never a half call.
 // The whole-answer parse (parseToolAnswer) runs this same sieve, so both paths agree exactly.
 import type { EmittedToolCall } from './output-controls.js';
 import { blockEnd, callsInBlock, findBlockStart, holdIndex, type ToolBlockOpener } from './tool-call-parser.js';
@@ -52,16 +53,16 @@ export class ToolCallSieve {
     return this.take();
   }
 
-  /** The answer is over: parse or release what is pending. */
-  finish(): SieveOutput {
-    this.run(true);
-    if (this.capture) {
-      // Unfinished block: text, not a call.
-      this.capture = undefined;
-      this.emitText(this.buf);
-    } else {
-      this.emitText(this.buf);
-    }
+  /**
+   * The answer is over: parse or release what is pending. An unfinished block is released as
+   * text, unless the answer was cut (`cut`: stop sequence or token budget), where it is dropped:
+   * the model was interrupted mid-call, and half a tag is no answer either.
+   */
+  finish(cut = false): SieveOutput {
+    // A cut answer's held tail (a possible opener) and unfinished block are dropped alike.
+    this.run(!cut);
+    if (!cut) this.emitText(this.buf);
+    this.capture = undefined;
     this.buf = '';
     return this.take();
   }

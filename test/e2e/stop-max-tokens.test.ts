@@ -61,6 +61,22 @@ void describe('stop and max_tokens (OpenAI SDK → gateway → simulator)', () =
     assert.equal(s.usage?.completion_tokens, 5);
   });
 
+  void it('a client that goes away mid-stream ends the emulated upstream call at once', async () => {
+    const ac = new AbortController();
+    const stream = await h.openai.chat.completions.create({
+      model: 'grok-chat-fast', stream: true, stop: ['zzz'], messages: [{ role: 'user', content: '[sim:tokens=400] [sim:delay=10]' }],
+    }, { signal: ac.signal });
+    let got = '';
+    await (async () => {
+      for await (const c of stream) {
+        got += c.choices[0]?.delta.content ?? '';
+        if (got.length > 10) ac.abort();
+      }
+    })().catch(() => undefined);
+    for (let i = 0; i < 100 && h.sim.openStreams() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(h.sim.openStreams(), 0);
+  });
+
   void it('a budget larger than the answer changes nothing', async () => {
     const res = await h.openai.chat.completions.create({
       model: 'grok-chat-fast', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 1000, stop: ['zzz'],

@@ -80,3 +80,10 @@ void test('parallel_tool_calls false keeps the first call only', () => {
   const r = run({ tools: { ...tools({ mode: 'auto' }), parallel: false } }, [{ content: two }]);
   assert.equal(r.calls.length, 1);
 });
+
+void test('a call block cut by max_tokens is dropped, not shown as half a tag', () => {
+  const r = run({ tools: tools({ mode: 'auto' }), maxTokens: 6 }, [{ content: 'Ok then. ' }, { content: CALL }]);
+  assert.equal(r.content, 'Ok then. ');
+  assert.equal(r.calls.length, 0);
+  assert.deepEqual(r.verdict, { kind: 'done', finishReason: 'length' });
+});
