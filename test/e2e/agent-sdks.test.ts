@@ -10,7 +10,7 @@ import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langcha
 import { tool as lcTool } from '@langchain/core/tools';
 import { z } from 'zod';
 import { startHarness, type Harness } from './harness.js';
-import { hasTagFragment } from './emulation-helpers.js';
+import { hasTagFragment, manyAccounts } from './emulation-helpers.js';
 
 const API_KEY = 'sk-test-harness-key-000000';
 
@@ -24,7 +24,7 @@ const Recipe = z.object({
 void describe('agent SDKs (AI SDK, LangChain → gateway → simulator)', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ apiKey: API_KEY });
+    h = await startHarness({ apiKey: API_KEY, tokens: manyAccounts('sdk') });
   });
   after(async () => {
     await h.close();

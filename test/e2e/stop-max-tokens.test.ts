@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { estimateTokens } from '../../src/gateway/usage.js';
 import { startHarness, type Harness } from './harness.js';
+import { manyAccounts } from './emulation-helpers.js';
 
 async function streamText(h: Harness, params: Record<string, unknown>): Promise<{ text: string; finish: string | null; usage: { completion_tokens: number } | undefined }> {
   const stream = await h.openai.chat.completions.create({
@@ -23,7 +24,7 @@ async function streamText(h: Harness, params: Record<string, unknown>): Promise<
 void describe('stop and max_tokens (OpenAI SDK → gateway → simulator)', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness();
+    h = await startHarness({ tokens: manyAccounts('stop-') });
   });
   after(async () => {
     await h.close();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { startHarness, type Harness } from './harness.js';
-import { marker, upstreamCallsWith } from './emulation-helpers.js';
+import { manyAccounts, marker, upstreamCallsWith } from './emulation-helpers.js';
 
 const Event = z.object({
   name: z.string(),
@@ -25,7 +25,7 @@ const eventSchema = {
 void describe('structured output (OpenAI SDK → gateway → simulator)', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness();
+    h = await startHarness({ tokens: manyAccounts('struc') });
   });
   after(async () => {
     await h.close();
@@ -45,6 +45,18 @@ void describe('structured output (OpenAI SDK → gateway → simulator)', () => 
     assert.ok(parsed.seats >= 2);
     const prompt = upstreamCallsWith(h, m)[0] ?? '';
     assert.ok(prompt.includes('Answer with JSON only.') && prompt.includes('attendees'), 'the schema reached Grok');
+  });
+
+  void it('the streaming helper (chat.completions.stream with a zod format) parses the final message', async () => {
+    const runner = h.openai.chat.completions.stream({
+      model: 'grok-chat-fast',
+      messages: [{ role: 'user', content: 'Extract the event [sim:json-wrap]' }],
+      response_format: zodResponseFormat(Event, 'event'),
+    });
+    const final = await runner.finalChatCompletion();
+    const parsed = final.choices[0]?.message.parsed;
+    assert.ok(parsed);
+    assert.deepEqual(Event.parse(parsed), parsed);
   });
 
   void it('json_schema: fences and chatter around the JSON are stripped; content is the JSON alone', async () => {

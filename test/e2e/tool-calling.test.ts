@@ -3,8 +3,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type OpenAI from 'openai';
+import type { RunnableToolFunctionWithParse } from 'openai/lib/RunnableFunction';
 import { startHarness, type Harness } from './harness.js';
-import { hasTagFragment, marker, timeTool, upstreamCallsWith, weatherTool } from './emulation-helpers.js';
+import { hasTagFragment, manyAccounts, marker, timeTool, upstreamCallsWith, weatherTool } from './emulation-helpers.js';
 
 type Msg = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 
@@ -35,7 +36,7 @@ async function streamCollect(h: Harness, params: Omit<OpenAI.Chat.Completions.Ch
 void describe('tool calling (OpenAI SDK → gateway → simulator)', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness();
+    h = await startHarness({ tokens: manyAccounts('tool-') });
   });
   after(async () => {
     await h.close();
@@ -216,6 +217,32 @@ void describe('tool calling (OpenAI SDK → gateway → simulator)', () => {
       }
     }
     assert.equal(steps, 4, 'answered at the fifth step');
+  });
+
+  void it("the SDK's own agent runner (chat.completions.runTools) runs the loop to the answer, streaming and not", async () => {
+    for (const stream of [false, true]) {
+      const calls: string[] = [];
+      const weather: RunnableToolFunctionWithParse<{ city: string }> = {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'Current weather for a city',
+          parameters: weatherTool.function.parameters,
+          parse: (s: string) => JSON.parse(s) as { city: string },
+          function: (a: { city: string }) => {
+            calls.push(a.city);
+            return { city: a.city, temp: 5 };
+          },
+        },
+      };
+      const messages: Msg[] = [{ role: 'user', content: 'Weather twice [sim:tool-steps=2]' }];
+      const runner = stream
+        ? h.openai.chat.completions.runTools({ model: 'grok-chat-fast', messages, tools: [weather], stream: true })
+        : h.openai.chat.completions.runTools({ model: 'grok-chat-fast', messages, tools: [weather] });
+      const content = await runner.finalContent();
+      assert.equal(content, 'Based on the tool result: {"city":"sim-city","temp":5}', `stream=${stream}`);
+      assert.deepEqual(calls, ['sim-city', 'sim-city']);
+    }
   });
 
   void it('web_search declarations add nothing to the prompt (Grok searches natively)', async () => {
