@@ -8,7 +8,7 @@
 // Two levels, shared by the streaming sieve and the whole-answer parse so both agree exactly:
 // - blockStartAt / findBlockStart / holdIndex: where a call block starts, or could still start
 //   (the sieve holds back only that much);
-// - blockEnd: where the block that starts at an index ends (or that it has not ended yet);
+// - BlockEndScanner: where the block that starts at an opener ends (or that it has not yet);
 // - callsInBlock: the valid calls of one complete block, and what was wrong with the rest.
 import { randomBytes } from 'node:crypto';
 import type { EmittedToolCall } from './output-controls.js';
@@ -146,27 +146,79 @@ export function jsonObjectEnd(s: string, i: number): number {
 }
 
 /**
- * Where the block whose opener is at `at` ends: an index, or -1 while it is unfinished. With
- * `final` (the answer is over), a fenced block whose closing fence never came ends after its inner block.
- * `searchFrom` lets the sieve skip text already searched for a closing tag.
+ * Finds where a block ends while its text arrives in pieces, looking at each piece once (plus a
+ * few characters of overlap for a closing tag split across pieces): a long call block streamed
+ * in small chunks costs linear time. Positions are relative to the block's opener.
  */
-export function blockEnd(s: string, at: number, opener: Opener, final: boolean, searchFrom = 0): number {
-  let innerEnd: number;
-  if (opener.kind === 'json') {
-    innerEnd = jsonObjectEnd(s, opener.inner);
-  } else {
-    const re = CLOSERS[opener.kind];
-    re.lastIndex = Math.max(opener.inner, searchFrom - 20);
-    const m = re.exec(s);
-    innerEnd = m ? m.index + m[0].length : -1;
+export class BlockEndScanner {
+  private readonly parts: string[] = [];
+  private len = 0;
+  private tail = '';
+  private innerEnd = -1;
+  private depth = 0;
+  private inStr = false;
+  private esc = false;
+
+  constructor(private readonly opener: Opener) {}
+
+  get length(): number {
+    return this.len;
   }
-  if (innerEnd === -1 || !opener.fenced) return innerEnd;
-  const k = skipWs(s, innerEnd, Infinity);
-  if (s.startsWith(FENCE, k)) return k + FENCE.length;
-  if (final) return innerEnd; // no closing fence came: the block is what it is
-  // The closing fence may still be on its way.
-  if (k === s.length || FENCE.startsWith(s.slice(k, k + FENCE.length))) return -1;
-  return innerEnd;
+
+  /** Everything fed so far. */
+  text(): string {
+    if (this.parts.length > 1) this.parts.splice(0, this.parts.length, this.parts.join(''));
+    return this.parts[0] ?? '';
+  }
+
+  /** Adds text; returns the block's end (relative), or -1 while it is unfinished. */
+  feed(chunk: string, final: boolean): number {
+    const base = this.len;
+    if (chunk !== '') {
+      this.parts.push(chunk);
+      this.len += chunk.length;
+    }
+    if (this.innerEnd === -1) {
+      if (this.opener.kind === 'json') this.scanJson(chunk, base);
+      else this.scanCloser(chunk, base);
+    }
+    if (this.innerEnd === -1 || !this.opener.fenced) return this.innerEnd;
+    // Fenced: the closing fence after the inner block (only blank space may come between).
+    const rest = this.text().slice(this.innerEnd);
+    const k = skipWs(rest, 0, Infinity);
+    if (rest.startsWith(FENCE, k)) return this.innerEnd + k + FENCE.length;
+    if (final) return this.innerEnd; // no closing fence came: the block is what it is
+    if (k === rest.length || FENCE.startsWith(rest.slice(k, k + FENCE.length))) return -1;
+    return this.innerEnd;
+  }
+
+  private scanJson(chunk: string, base: number): void {
+    const from = Math.max(0, this.opener.inner - base);
+    for (let k = from; k < chunk.length; k++) {
+      const c = chunk.charCodeAt(k);
+      if (this.inStr) {
+        if (this.esc) this.esc = false;
+        else if (c === 92) this.esc = true;
+        else if (c === 34) this.inStr = false;
+        continue;
+      }
+      if (c === 34) this.inStr = true;
+      else if (c === 123 || c === 91) this.depth++;
+      else if ((c === 125 || c === 93) && --this.depth === 0) {
+        this.innerEnd = base + k + 1;
+        return;
+      }
+    }
+  }
+
+  private scanCloser(chunk: string, base: number): void {
+    const window = this.tail + chunk;
+    const re = CLOSERS[this.opener.kind as Exclude<Kind, 'json'>];
+    re.lastIndex = 0;
+    const m = re.exec(window);
+    if (m) this.innerEnd = base - this.tail.length + m.index + m[0].length;
+    else this.tail = window.slice(-24);
+  }
 }
 
 export interface BlockCalls {
@@ -195,11 +247,34 @@ function stripCdata(s: string): string {
   return m ? (m[1] ?? '') : t;
 }
 
+interface Element {
+  attrs: string;
+  body: string;
+  end: number;
+}
+
+/**
+ * The next complete `<tag …>body</tag>` at or after `from`. Open and close tags are found
+ * separately (attributes bounded), so text full of unclosed tags costs linear time, not quadratic.
+ */
+function nextElement(s: string, tag: string, from: number): Element | undefined {
+  const open = new RegExp(`<${tag}(\\s[^>]{0,300})?>`, 'g');
+  open.lastIndex = from;
+  const m = open.exec(s);
+  if (!m) return undefined;
+  const bodyStart = m.index + m[0].length;
+  const close = new RegExp(`</${tag}\\s*>`, 'g');
+  close.lastIndex = bodyStart;
+  const c = close.exec(s);
+  if (!c) return undefined;
+  return { attrs: m[1] ?? '', body: s.slice(bodyStart, c.index), end: c.index + c[0].length };
+}
+
 /** Text of the first element named one of `tags` inside `s` (undefined: absent). */
 function element(s: string, tags: readonly string[]): string | undefined {
   for (const tag of tags) {
-    const m = new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}\\s*>`).exec(s);
-    if (m) return stripCdata(m[1] ?? '');
+    const e = nextElement(s, tag, 0);
+    if (e) return stripCdata(e.body);
   }
   return undefined;
 }
@@ -255,8 +330,7 @@ class Collector {
 }
 
 function eachElement(s: string, tag: string, fn: (attrs: string, body: string) => void): void {
-  const re = new RegExp(`<${tag}(\\s[^>]*)?>([\\s\\S]*?)</${tag}\\s*>`, 'g');
-  for (let m = re.exec(s); m; m = re.exec(s)) fn(m[1] ?? '', m[2] ?? '');
+  for (let e = nextElement(s, tag, 0); e; e = nextElement(s, tag, e.end)) fn(e.attrs, e.body);
 }
 
 function invokeArguments(body: string): unknown {

@@ -11,7 +11,7 @@
 //   short): never a half call.
 // The whole-answer parse (parseToolAnswer) runs this same sieve, so both paths agree exactly.
 import type { EmittedToolCall } from './output-controls.js';
-import { blockEnd, callsInBlock, findBlockStart, holdIndex, type ToolBlockOpener } from './tool-call-parser.js';
+import { BlockEndScanner, callsInBlock, findBlockStart, holdIndex, type ToolBlockOpener } from './tool-call-parser.js';
 
 /** A block longer than this is not a call block we can hold: it is released as text. */
 const MAX_BLOCK_CHARS = 4 * 1024 * 1024;
@@ -23,7 +23,7 @@ export interface SieveOutput {
 
 export class ToolCallSieve {
   private buf = '';
-  private capture: { opener: ToolBlockOpener; searched: number } | undefined;
+  private capture: { opener: ToolBlockOpener; scanner: BlockEndScanner } | undefined;
   private suppress = false;
   private readonly allCalls: EmittedToolCall[] = [];
   private readonly allProblems: string[] = [];
@@ -48,8 +48,12 @@ export class ToolCallSieve {
   }
 
   push(text: string): SieveOutput {
-    this.buf += text;
-    this.run(false);
+    if (this.capture) {
+      this.feedCapture(text, false);
+    } else {
+      this.buf += text;
+    }
+    this.run();
     return this.take();
   }
 
@@ -59,55 +63,71 @@ export class ToolCallSieve {
    * the model was interrupted mid-call, and half a tag is no answer either.
    */
   finish(cut = false): SieveOutput {
-    // A cut answer's held tail (a possible opener) and unfinished block are dropped alike.
-    this.run(!cut);
-    if (!cut) this.emitText(this.buf);
+    if (!cut) {
+      for (;;) {
+        if (this.capture) {
+          this.feedCapture('', true);
+          if (this.capture) {
+            // Still unfinished at the end: text, not a call.
+            this.emitText(this.capture.scanner.text());
+            this.capture = undefined;
+          }
+        }
+        this.run();
+        if (!this.capture) break;
+      }
+      // What was held as a possible opener is just text now.
+      this.emitText(this.buf);
+    }
     this.capture = undefined;
     this.buf = '';
     return this.take();
   }
 
-  private run(final: boolean): void {
-    for (;;) {
-      if (this.capture) {
-        const { opener } = this.capture;
-        const end = blockEnd(this.buf, 0, opener, final, this.capture.searched);
-        if (end === -1) {
-          this.capture.searched = this.buf.length;
-          if (this.buf.length > MAX_BLOCK_CHARS) {
-            this.capture = undefined;
-            this.emitText(this.buf);
-            this.buf = '';
-          }
-          return;
-        }
-        const block = this.buf.slice(0, end);
-        this.buf = this.buf.slice(end);
+  /** Feeds the capture; when its block is complete, handles it and puts the rest back in `buf`. */
+  private feedCapture(text: string, final: boolean): void {
+    const cap = this.capture;
+    if (!cap) return;
+    const end = cap.scanner.feed(text, final);
+    if (end === -1) {
+      if (cap.scanner.length > MAX_BLOCK_CHARS) {
         this.capture = undefined;
-        const found = callsInBlock(block, opener.kind, this.declared);
-        if (found.calls.length > 0) {
-          this.suppress = true;
-          this.allCalls.push(...found.calls);
-          this.outCalls.push(...found.calls);
-        } else {
-          this.allProblems.push(...found.problems);
-          this.emitText(block);
-        }
-        continue;
+        this.emitText(cap.scanner.text());
       }
-      const start = findBlockStart(this.buf);
-      if (start) {
-        this.emitText(this.buf.slice(0, start.at));
-        this.buf = this.buf.slice(start.at);
-        // Opener indices are relative to the buffer, which now starts at the block.
-        const shift = start.at;
-        this.capture = { opener: { ...start.opener, inner: start.opener.inner - shift }, searched: 0 };
-        continue;
-      }
-      const hold = final ? this.buf.length : holdIndex(this.buf);
-      this.emitText(this.buf.slice(0, hold));
-      this.buf = this.buf.slice(hold);
       return;
+    }
+    const all = cap.scanner.text();
+    this.capture = undefined;
+    const block = all.slice(0, end);
+    this.buf = all.slice(end) + this.buf;
+    const found = callsInBlock(block, cap.opener.kind, this.declared);
+    if (found.calls.length > 0) {
+      this.suppress = true;
+      this.allCalls.push(...found.calls);
+      this.outCalls.push(...found.calls);
+    } else {
+      this.allProblems.push(...found.problems);
+      this.emitText(block);
+    }
+  }
+
+  /** Scans `buf` (never holding a capture): text out, the next block into a capture. */
+  private run(): void {
+    while (!this.capture) {
+      const start = findBlockStart(this.buf);
+      if (!start) {
+        const hold = holdIndex(this.buf);
+        this.emitText(this.buf.slice(0, hold));
+        this.buf = this.buf.slice(hold);
+        return;
+      }
+      this.emitText(this.buf.slice(0, start.at));
+      const rest = this.buf.slice(start.at);
+      this.buf = '';
+      // Opener indices are relative to the block, which starts at the opener.
+      const opener = { ...start.opener, inner: start.opener.inner - start.at };
+      this.capture = { opener, scanner: new BlockEndScanner(opener) };
+      this.feedCapture(rest, false);
     }
   }
 

@@ -159,3 +159,20 @@ void test('fuzz: the answer as UTF-8 bytes cut at every byte position (decoded a
     for (const f of FRAGMENTS) assert.ok(!r.text.includes(f));
   }
 });
+
+void test('hostile text (thousands of unclosed tags, long open blocks streamed in small pieces) is handled in linear time', () => {
+  const opens = '<tool_calls>' + '<tool_call><tool_name>x'.repeat(20000) + '</tool_calls>';
+  let started = Date.now();
+  const r = parseToolAnswer(opens, declared);
+  assert.equal(r.calls.length, 0);
+  assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
+  for (const [open, piece] of [['{"tool_calls": [', '"aaaa}aaaa", '], ['<tool_calls><tool_call><tool_name>get_weather</tool_name><parameters>{"a":"', 'x > y </tool '], ['```xml\n<invoke name="get_weather">', '`a` < b ']]) {
+    const s = new ToolCallSieve(declared);
+    started = Date.now();
+    s.push(open ?? '');
+    for (let i = 0; i < 40000; i++) s.push(piece ?? '');
+    const out = s.finish();
+    assert.ok(out.text.startsWith(open ?? ''), 'released as text at the end');
+    assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
+  }
+});
