@@ -1,4 +1,4 @@
-// Finds emulated tool calls in the model's answer text (docs/grok-protocol.md, "Tool-calling
+// Finds emulated tool calls in the model's answer text (docs/grok-protocol.md, "Tool-call
 // emulation"). The prompt asks for <tool_calls><tool_call><tool_name>…</tool_name><parameters>{…}
 // </parameters></tool_call></tool_calls>; models drift, so these are accepted too:
 //   <tool_call>…</tool_call> without the root, <function_call><name>…</name><arguments>…</arguments>

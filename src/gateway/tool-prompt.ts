@@ -1,4 +1,4 @@
-// The prompt side of tool-calling emulation (docs/grok-protocol.md, "Tool-calling emulation"):
+// The prompt side of tool-calling emulation (docs/grok-protocol.md, "Tool-call emulation"):
 // the [system] section that declares the client's functions and the answer contract, the XML an
 // earlier assistant tool call is re-serialised into for the history, and the correction sent when
 // a forced call came back malformed.
