@@ -1,23 +1,16 @@
 // Helpers for the tool / JSON / stop emulation end-to-end tests, independent of the chat transport
-// the gateway uses upstream (REST or WebSocket): upstream chat calls are found by a unique marker
-// in the prompt, wherever the simulator recorded it.
+// the gateway uses upstream (REST or WebSocket).
 import type { Harness } from './harness.js';
 
-/** Upstream requests whose body mentions `marker` (one per upstream chat call). */
-export function upstreamCallsWith(h: Harness, marker: string): string[] {
-  const out: string[] = [];
-  for (const r of h.sim.requests) {
-    const body = typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? '');
-    if (body.includes(marker)) out.push(body);
-  }
-  return out;
-}
-
-let serial = 0;
-/** A marker unique to one test, to put in the user's message. */
-export function marker(name: string): string {
-  serial++;
-  return `m${serial}-${name}`;
+/**
+ * How many upstream chat turns the simulator received since its last clearRequests(), on either
+ * transport (REST posts, mgw socket upgrades). What reached Grok is checked by behaviour: the
+ * simulator only answers a call or schema-shaped JSON when it read the matching section, and only
+ * fixes a scripted bad answer when it read the correction.
+ */
+export function chatTurns(h: Harness): number {
+  return h.sim.requests.filter((r) =>
+    (r.method === 'POST' && r.path === '/rest/app-chat/conversations/new') || (r.method === 'GET' && r.path.startsWith('/ws/mgw/'))).length;
 }
 
 export const weatherTool = {
