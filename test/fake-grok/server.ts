@@ -92,6 +92,7 @@ export async function startFakeGrok(opts: FakeGrokOptions = {}): Promise<FakeGro
     openStreams: () => state.streams.size + state.mgwSockets.size,
     openMgwSockets: () => state.mgwSockets.size,
     mgwConversations: () => state.conversations,
+    statsigViolations: () => [...state.statsigViolations],
     close,
   };
 }
