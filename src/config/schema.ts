@@ -61,7 +61,7 @@ export const ACCOUNT_TIERS = ['basic', 'super', 'heavy'] as const;
 /** grok.chat_transport: the mgw WebSocket gateway (Aug 2026 web app) or the legacy REST NDJSON path. */
 export const CHAT_TRANSPORT_NAMES = ['mgw', 'rest'] as const;
 
-/** Chat `modeId` values (protocol 2.3); also the /rest/rate-limits windows (quota buckets). */
+/** Chat `modeId` values (docs/grok-protocol.md §4.1; legacy modeId §21.1); also the /rest/rate-limits windows (quota buckets). */
 export const CHAT_MODES = ['auto', 'fast', 'expert', 'heavy', 'grok-420-computer-use-sa'] as const;
 export const QUOTA_BUCKETS = CHAT_MODES;
 /** Image modes: "fast" = drawn through a fast chat; "speed"/"quality" = imagine WebSocket (enable_pro). */

@@ -2,7 +2,7 @@
 // reasoning, in the shape the request's reasoning mode asks for. Used by the streaming path (each
 // push's delta becomes a chunk) and the non-streaming path (the accumulated texts become the message).
 //
-// Rules (grok-protocol.md 3.6.3, shape A):
+// Rules (docs/grok-protocol.md §21.5.1, §21.5.2; mgw output §5.6):
 // - Answer text is only `token` events with thinking=false and tag "final" (or no tag), filtered by
 //   AnswerMarkupFilter. Other tags without thinking (header/summary/raw_function_result) are dropped.
 // - Thinking tokens, tool cards and search results become reasoning through ReasoningFormatter, until

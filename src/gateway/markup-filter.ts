@@ -1,4 +1,4 @@
-// Streaming removal of Grok's in-band markup from answer text (grok-protocol.md 3.6.2 and 3.6.4).
+// Streaming removal of Grok's in-band markup from answer text (docs/grok-protocol.md §21.5.3).
 //
 // Grok's answer tokens may contain three kinds of markup that must never reach a client:
 //   <xaiArtifact ...> ... </xaiArtifact>              an "artifact" panel in the Grok web UI

@@ -155,7 +155,7 @@ const IN_BAND_STATUS: Partial<Record<FailureKind, number>> = {
   'bad-request': 400,
 };
 
-/** Classify an in-band stream error: NDJSON `{"error":{...}}` (protocol 3.5.12) or an mgw error event. */
+/** Classify an in-band stream error: NDJSON `{"error":{...}}` (docs/grok-protocol.md §21.4.11) or an mgw error event. */
 export function classifyInBandError(code: unknown, message: string): GrokUpstreamError {
   const kind = inBandKind(code, `${typeof code === 'string' ? code : ''} ${message}`.toLowerCase());
   return new GrokUpstreamError({

@@ -1,4 +1,4 @@
-// Typed events parsed out of Grok's chat NDJSON stream (grok-protocol.md section 3.5).
+// Typed events parsed out of Grok's chat NDJSON stream (docs/grok-protocol.md §21.4 legacy frames, §5.5 mgw server events).
 // The parser emits these; the gateway turns them into OpenAI chunks. Nothing here knows OpenAI.
 
 /** A text fragment: reasoning (`thinking`) or answer text. */

@@ -1,7 +1,7 @@
 // Public types of the Grok simulator. Other tests and the benchmarks code against these,
 // so changes here must stay backwards compatible (add optional fields only).
 
-/** One rate-limit window as /rest/rate-limits reports it (grok-protocol.md 8.3). */
+/** One rate-limit window as /rest/rate-limits reports it (docs/grok-protocol.md §11.1). */
 export interface FakeQuotaWindow {
   remaining: number;
   total: number;
