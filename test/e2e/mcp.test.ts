@@ -151,7 +151,7 @@ void describe('MCP server (/mcp)', () => {
     assert.ok(progress.length >= 2, `progress notifications: ${JSON.stringify(progress)}`);
     assert.equal(progress[progress.length - 1]?.progress, 100);
     for (const p of progress) assert.equal(p.total, 100);
-    assert.equal(sc.size, '480x854');
+    assert.equal(sc.size, '720x1280');
     const res = await fetch(sc.url);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'video/mp4');

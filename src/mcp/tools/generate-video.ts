@@ -7,8 +7,9 @@ import { clientViewer } from '../../gateway/resource-owner.js';
 import type { VideoJob } from '../../gateway/video-jobs.js';
 import { OpenAIHttpError } from '../../openai/errors.js';
 import type { MediaApiDeps } from '../../openai/media-api-deps.js';
-import { ASPECTS, videoSize } from '../../openai/media-params.js';
+import { VIDEO_ASPECT_LIST, videoSize } from '../../openai/media-params.js';
 import { MAX_VIDEO_SECONDS } from '../../openai/videos-route.js';
+import { VIDEO_RESOLUTIONS } from '../../grok/index.js';
 import { modelIds, resolveToolModel, type McpDeps } from '../deps.js';
 import { modelArg } from './ask-grok.js';
 import { guarded, reportProgress } from './guarded.js';
@@ -46,8 +47,8 @@ export function registerGenerateVideo(server: McpServer, deps: McpDeps, media: M
           .max(MAX_VIDEO_SECONDS, `expected 1 to ${MAX_VIDEO_SECONDS} seconds`)
           .optional()
           .describe(`Length in seconds (1-${MAX_VIDEO_SECONDS}, default 6)`),
-        aspect_ratio: z.enum(ASPECTS).optional().describe('Aspect ratio (default 16:9)'),
-        resolution: z.enum(['480p', '720p']).optional().describe('Resolution (default 480p)'),
+        aspect_ratio: z.enum(VIDEO_ASPECT_LIST).optional().describe('Aspect ratio (default 16:9)'),
+        resolution: z.enum(VIDEO_RESOLUTIONS).optional().describe('Resolution (default 720p, as /v1/videos)'),
         model: modelArg(modelIds(deps.models(), ['video'])),
       },
       outputSchema: {
@@ -65,7 +66,7 @@ export function registerGenerateVideo(server: McpServer, deps: McpDeps, media: M
       ctx.call.model = id;
       ctx.call.path = 'video-job';
       const aspect = args.aspect_ratio ?? '16:9';
-      const resolution = args.resolution ?? '480p';
+      const resolution = args.resolution ?? '720p';
       const settings = media.settings();
       const job = media.jobs.create(
         ctx.owner,
@@ -78,7 +79,6 @@ export function registerGenerateVideo(server: McpServer, deps: McpDeps, media: M
           aspectRatio: aspect,
           resolution,
           preset: 'custom',
-          references: [],
           target: { format: settings.format === 'upstream' ? 'upstream' : 'url', baseUrl: ctx.mediaBaseUrl },
         },
         videoSize(aspect, resolution),
