@@ -2,7 +2,7 @@
 // are capped per address and per user, the user lock holds across addresses, and locks grow.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LoginLimiter } from '../../src/admin/auth/index.js';
+import { LoginLimiter, type LoginAttempt, type Reservation } from '../../src/admin/auth/index.js';
 
 function clock(): { now: () => number; advance: (ms: number) => void } {
   let t = 1_000_000;
