@@ -13,6 +13,7 @@ import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.j
 import { GrokClient, GrokUpstreamError, createTransport, loadImpit } from './grok/index.js';
 import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
+import { limitConnectionsPerAddress, throttledRefusalLog } from './server/connection-limits.js';
 import { findConsoleDir, registerConsole } from './server/console-routes.js';
 import { Inflight } from './server/inflight.js';
 import { batchedLogDestination } from './server/log-destination.js';
@@ -213,6 +214,11 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     media,
   };
   const app = await buildServer(services);
+  limitConnectionsPerAddress(
+    app.server,
+    () => current().server.max_connections_per_ip,
+    throttledRefusalLog((f) => logger.warn(f, 'connections refused: too many open from one address (server.max_connections_per_ip)')),
+  );
   // Before Fastify's own listener: a request may be answered synchronously within it.
   app.server.prependListener('request', (_req, res) => res.once('close', requests.enter()));
   registerMetricsRoute(app, metrics, () => current().metrics);
