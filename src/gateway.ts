@@ -17,7 +17,7 @@ import { limitConnectionsPerAddress, throttledRefusalLog } from './server/connec
 import { findConsoleDir, registerConsole } from './server/console-routes.js';
 import { Inflight } from './server/inflight.js';
 import { batchedLogDestination } from './server/log-destination.js';
-import { createStore, type Store } from './store/index.js';
+import { createStore, permissionsOf, type Store } from './store/index.js';
 
 export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
@@ -183,6 +183,12 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     // through the account's proxy, with that proxy's clearance, like its chat calls.
     transport: egressMediaTransport(egressService, direct, accountIdFor),
   });
+  // Created 0700 by the store or the media cache; one made earlier (or by hand) keeps its mode.
+  // (Windows has no such permission bits.)
+  const dataDirMode = await permissionsOf(loaded.dataDir);
+  if (process.platform !== 'win32' && dataDirMode !== undefined && (dataDirMode & 0o077) !== 0) {
+    logger.warn({ dataDir: loaded.dataDir, mode: dataDirMode.toString(8).padStart(4, '0') }, 'DATA_DIR is accessible to other users (it holds tokens and secrets): chmod 700 it');
+  }
   const services: AppServices = {
     config: current,
     models: () => {
@@ -253,6 +259,13 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     startedAt: Date.now(),
     proxies: egressService,
     media: media.cache,
+    // Proxy changes first (binding accounts to proxies changes account records), then accounts,
+    // then the file store's own write-behind.
+    persistNow: async () => {
+      await egressService.flushNow();
+      await accounts.persistence.flushNow();
+      await store.flush();
+    },
   });
   await registerConsole(app, opts.consoleDir ?? findConsoleDir());
   return {
