@@ -32,7 +32,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
           throw adminError(
             503,
             'The change is applied but could not be saved to the store (it is unreachable or failing): it is kept in memory and retried, and is lost if the gateway stops before then',
-            'store_unavailable',
+            'storage_unavailable',
           );
         }
         return payload;

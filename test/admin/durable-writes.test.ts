@@ -75,7 +75,7 @@ void describe('admin writes are durable before the answer', () => {
     }
   });
 
-  void it('answers 503 store_unavailable when the change cannot be saved (and keeps it in memory)', async () => {
+  void it('answers 503 storage_unavailable when the change cannot be saved (and keeps it in memory)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'g2a-durable-'));
     const c = await loggedIn({ dataDir, overrides: SLOW_FLUSH });
     try {
@@ -83,7 +83,7 @@ void describe('admin writes are durable before the answer', () => {
       rmSync(dataDir, { recursive: true, force: true });
       const res = await c.call('POST', '/api/tokens/add', { text: 'sso-durable-token-0099-x' });
       assert.equal(res.status, 503, res.body);
-      assert.equal(res.json<{ error: { code: string } }>().error.code, 'store_unavailable');
+      assert.equal(res.json<{ error: { code: string } }>().error.code, 'storage_unavailable');
       assert.ok(c.h.gw.accounts.pool.get(accountIdFor('sso-durable-token-0099-x')), 'applied in memory');
     } finally {
       await c.close().catch(() => undefined);
