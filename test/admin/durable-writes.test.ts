@@ -2,7 +2,7 @@
 // longer than the test: tokens added, deleted, disabled; proxies added and bound; the password.
 // File store: read back from the files on disk; Redis: read back through a second connection.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -85,8 +85,13 @@ void describe('admin writes are durable before the answer', () => {
       assert.equal(res.status, 503, res.body);
       assert.equal(res.json<{ error: { code: string } }>().error.code, 'storage_unavailable');
       assert.ok(c.h.gw.accounts.pool.get(accountIdFor('sso-durable-token-0099-x')), 'applied in memory');
+      // The store recovers: the next change writes it all.
+      mkdirSync(dataDir, { recursive: true });
+      assert.equal((await c.call('POST', '/api/tokens/disable', { ids: [accountIdFor('sso-durable-token-0099-x')] })).status, 200);
+      assert.match(readFileSync(join(dataDir, 'accounts.json'), 'utf8'), new RegExp(accountIdFor('sso-durable-token-0099-x')));
     } finally {
-      await c.close().catch(() => undefined);
+      await c.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
