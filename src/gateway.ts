@@ -10,7 +10,7 @@ import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type L
 import { EgressService, egressMediaTransport, egressSettingsFrom, routedRateLimits } from './egress/index.js';
 import { ChatService, type ChatSettings } from './gateway/chat-service.js';
 import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
-import { GrokClient, GrokUpstreamError, createTransport, loadImpit } from './grok/index.js';
+import { GrokClient, GrokHeaders, GrokUpstreamError, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
 import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
 import { limitConnectionsPerAddress, throttledRefusalLog } from './server/connection-limits.js';
@@ -91,12 +91,30 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   if (config.app.api_keys.length === 0) {
     logger.warn('app.api_keys is empty: /v1 is open to anyone who can reach this port. Set GROK2API_APP_API_KEYS.');
   }
+  if (config.app.app_url === '') {
+    logger.warn('app.app_url is unset: media links are built from each request\'s Host (an http(s) host[:port] only, else the listening address). Set GROK2API_APP_APP_URL to the public URL.');
+  }
 
   // network.transport = "impit" must be usable here: fail at start-up, not on the first call.
   if (config.network.transport === 'impit') loadImpit();
   // The direct (proxy-less) egress: chat calls and media calls of accounts without a proxy. Proxied
   // calls get their transport from the egress service. Closed last on shutdown.
   const direct = createTransport({ ...egressSettingsFrom(config), kind: config.network.transport, userAgent: config.grok.user_agent });
+  // x-statsig-id per grok.statsig_mode, read live. The signer (opt-in) reads the page meta with
+  // the cookie of any active account (the accounts exist only below, hence the reference).
+  const accountsRef: { current?: AccountService } = {};
+  const statsig = new StatsigProvider(
+    () => ({ mode: loaded.config.grok.statsig_mode, manualValue: loaded.config.grok.statsig_id, signerUrl: loaded.config.grok.statsig_signer_url }),
+    createStatsigSigner({
+      baseUrl: config.grok.base_url,
+      signerUrl: () => loaded.config.grok.statsig_signer_url,
+      headers: new GrokHeaders({ baseUrl: config.grok.base_url, userAgent: config.grok.user_agent, acceptLanguage: config.grok.accept_language, cfClearance: config.grok.cf_clearance || undefined }),
+      token: () => {
+        for (const a of accountsRef.current?.pool.all() ?? []) if (a.rec.status === 'active') return a.rec.token;
+        return undefined;
+      },
+    }),
+  );
   const client = new GrokClient({
     endpoints: { baseUrl: config.grok.base_url, assetsUrl: config.grok.assets_url, wsUrl: config.grok.ws_url },
     userAgent: config.grok.user_agent,
@@ -106,6 +124,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     headersTimeoutMs: config.network.headers_timeout * 1000,
     requestTimeoutMs: config.chat.request_timeout * 1000,
     transport: direct,
+    statsig,
   });
   const store = await createStore({ mode: config.storage.mode, url: config.storage.url, keyPrefix: config.storage.key_prefix, dataDir: loaded.dataDir, logger });
   // Quota syncs leave through the account's proxy too, once the egress service exists (below).
@@ -130,6 +149,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       };
     },
   });
+  accountsRef.current = accounts;
   const egressService = await EgressService.create({
     store,
     bindings: accounts,

@@ -3,22 +3,24 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { AccountSource } from './accounts/index.js';
-import type { AppConfig, ModelRegistry } from './config/index.js';
+import { trustProxyOption, type AppConfig, type ModelRegistry } from './config/index.js';
 import type { ChatService } from './gateway/chat-service.js';
 import { registerChatCompletions } from './openai/chat-completions-route.js';
 import { handleMediaChat } from './openai/media-chat.js';
 import { mediaApiDeps, registerMediaApi, type MediaServices } from './openai/media-api.js';
 import { registerModels } from './openai/models-route.js';
 import { OpenAIHttpError } from './openai/errors.js';
-import { checkApiKey } from './server/api-key-auth.js';
 import { finishedCall, newCallContext, type CallContext, type CallListener } from './server/call-context.js';
+import { clip, MAX_ECHOED_PATH } from './server/clip.js';
 import { httpTimeoutOptions } from './server/connection-limits.js';
-import { applyCors } from './server/cors.js';
+import { decorateKeyOwner } from './server/request-owner.js';
 import { frameworkErrorHandler, installErrorHandlers } from './server/error-handler.js';
 import { lazyChildLoggerFactory } from './server/lazy-child-logger.js';
 import type { Inflight } from './server/inflight.js';
 import { applySecurityHeaders } from './server/security-headers.js';
 import { registerHealth, type ReadinessReport } from './server/health-routes.js';
+import { registerV1Scope } from './server/v1-scope.js';
+import { registerMediaRoutes } from './media/index.js';
 
 export interface AppServices {
   /** Live configuration (settings changed at run time apply to the next request). */
@@ -43,6 +45,8 @@ export interface AppServices {
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Routes whose requests write no call line (probes and scrapes). */
+const UNLOGGED_ROUTES: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);
 
 export function readiness(services: AppServices): ReadinessReport {
   const accounts = services.accounts.summary();
@@ -68,7 +72,10 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     // The per-request child logger is made only if the request logs (most never do).
     childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: Math.round(cfg.server.body_limit_mb * 1024 * 1024),
-    trustProxy: cfg.server.trust_proxy,
+    trustProxy: trustProxyOption(cfg.server.trust_proxy),
+    // Fastify's defaults, spelled out because access rules rely on them: one spelling of a route
+    // matches it (case, duplicate and trailing slashes are other paths, hence 404s).
+    routerOptions: { caseSensitive: true, ignoreDuplicateSlashes: false, ignoreTrailingSlash: false },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
@@ -82,6 +89,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   });
 
   app.decorateRequest('call', undefined as unknown as CallContext);
+  decorateKeyOwner(app);
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
@@ -89,41 +97,35 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   installErrorHandlers(app);
 
   // One synchronous onRequest hook for everything every request needs: each async hook costs a
-  // promise and a microtask turn per request, and this runs on every call.
+  // promise and a microtask turn per request, and this runs on every call. Access decisions are
+  // not made here: each scope's own hook makes them for the routes the router matched into it
+  // (the /v1 scope below, the admin API, the metrics route), never from the raw URL text.
   app.addHook('onRequest', (request, reply, done) => {
     const started = Date.now();
     const q = request.url.indexOf('?');
-    const call = newCallContext(q === -1 ? request.url : request.url.slice(0, q));
+    // Bounded: a client chooses this text, and it goes to the log line and the call log.
+    const call = newCallContext(clip(q === -1 ? request.url : request.url.slice(0, q), MAX_ECHOED_PATH));
     request.call = call;
     void reply.header('x-request-id', request.id);
     // One line per call, written when the socket is done (covers hijacked SSE streams too).
     reply.raw.once('close', () => finishCall(request, reply, started));
-    applySecurityHeaders(request.url, reply);
+    applySecurityHeaders(request, reply);
     if (closing) {
       // Fastify already set Connection: close on this response.
       call.status = 503;
       void reply.code(503).send(new OpenAIHttpError(503, 'The gateway is shutting down; retry on another instance', { code: 'shutting_down' }).toBody());
       return;
     }
-    if (!request.url.startsWith('/v1/')) return done();
-    const cfg = services.config();
-    if (applyCors(request, reply, cfg.server.cors_origins)) return;
-    // /v1 requires an API key when any is configured; checked before the body is even parsed.
-    const xKey = request.headers['x-api-key'];
-    try {
-      const match = checkApiKey(request.headers.authorization, typeof xKey === 'string' ? xKey : undefined, cfg.app.api_keys);
-      if (match) call.apiKey = match.name;
-    } catch (err) {
-      return done(err as Error);
-    }
     done();
   });
 
   function finishCall(request: FastifyRequest, reply: FastifyReply, started: number): void {
     const c = request.call;
-    if (c.endpoint === '/health' || c.endpoint === '/ready' || c.endpoint === '/metrics') return;
+    const route = request.is404 ? undefined : request.routeOptions.url;
+    // By the matched route, not the text: probes and scrapes are not calls, however spelled.
+    if (route !== undefined && UNLOGGED_ROUTES.has(route)) return;
     const status = c.status ?? (reply.raw.writableFinished ? reply.raw.statusCode : 499);
-    const finished = finishedCall(c, request.id, request.method, request.is404 ? undefined : request.routeOptions.url, started, status, Date.now() - started);
+    const finished = finishedCall(c, request.id, request.method, route, started, status, Date.now() - started);
     if (services.config().log.requests) {
       const callLogger = services.callLogger;
       // One literal with every key, always in this order: a conditional spread here made V8 build
@@ -162,19 +164,23 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   }
 
   registerHealth(app, () => readiness(services));
-  registerModels(app, services.models);
   const onStream = services.streams ? services.streams.enter.bind(services.streams) : undefined;
   const media = services.media ? mediaApiDeps(services.media, services.config, services.models, onStream) : undefined;
-  if (media) await registerMediaApi(app, media);
-  registerChatCompletions(app, {
-    ...(media ? { media: (request, reply, body, spec) => handleMediaChat(media, request, reply, body, spec) } : {}),
-    chat: services.chat,
-    models: services.models,
-    settings: () => {
-      const c = services.config();
-      return { reasoning: c.chat.reasoning, heartbeatMs: c.chat.heartbeat_interval * 1000, showSearchSources: c.chat.show_search_sources };
-    },
-    ...(services.streams ? { onStream: services.streams.enter.bind(services.streams) } : {}),
+  // The cached media files (/images/<name>, /videos/<name>) are public links: outside the /v1 scope.
+  if (media) registerMediaRoutes(app, media.cache);
+  await registerV1Scope(app, services.config, async (v1) => {
+    registerModels(v1, services.models);
+    if (media) await registerMediaApi(v1, media);
+    registerChatCompletions(v1, {
+      ...(media ? { media: (request, reply, body, spec) => handleMediaChat(media, request, reply, body, spec) } : {}),
+      chat: services.chat,
+      models: services.models,
+      settings: () => {
+        const c = services.config();
+        return { reasoning: c.chat.reasoning, heartbeatMs: c.chat.heartbeat_interval * 1000, showSearchSources: c.chat.show_search_sources };
+      },
+      ...(services.streams ? { onStream: services.streams.enter.bind(services.streams) } : {}),
+    });
   });
   return app;
 }

@@ -32,13 +32,3 @@ export const TIER_ORDER: readonly AccountTier[] = ['basic', 'super', 'heavy'];
 export function tierRank(t: AccountTier): number {
   return TIER_ORDER.indexOf(t);
 }
-
-/**
- * Tier from the `auto` window's total (A's rule: 20 → basic, 50 → super, 150 → heavy), read as
- * thresholds so a changed upstream number still lands in the nearest tier.
- */
-export function inferTierFromAutoTotal(total: number): AccountTier {
-  if (total >= 150) return 'heavy';
-  if (total >= 50) return 'super';
-  return 'basic';
-}

@@ -1,10 +1,12 @@
 // The admin API under /api: one encapsulated Fastify plugin. Every route but POST /api/login needs
-// an admin session. JSON in and out; errors in the OpenAI envelope. docs/admin-api.md documents it.
+// an admin session; every state-changing one must come from the console's own origin (origin-check.ts). JSON in and out; errors in the OpenAI envelope. docs/admin-api.md documents it.
 import type { FastifyInstance } from 'fastify';
+import { addConsoleCsp } from '../server/security-headers.js';
 import type { AdminDeps } from './admin-deps.js';
 import { adminError } from './admin-errors.js';
 import { installAdminAuth, registerAuthRoutes } from './auth-routes.js';
 import { registerLogRoutes } from './log-routes.js';
+import { installOriginCheck } from './origin-check.js';
 import { registerProxyRoutes } from './proxy-routes.js';
 import { registerSettingsRoutes } from './settings-routes.js';
 import { registerStatsRoutes } from './stats-routes.js';
@@ -15,6 +17,7 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   await app.register(
     async (api) => {
+      addConsoleCsp(api);
       // Admin answers are private and never cached by a proxy or the browser.
       api.addHook('onSend', async (_request, reply, payload) => {
         if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
@@ -52,6 +55,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
           done(err as Error, undefined);
         }
       });
+      installOriginCheck(api, () => deps.settings.config().app.app_url);
       installAdminAuth(api, deps);
       registerAuthRoutes(api, deps);
       registerTokenRoutes(api, deps);

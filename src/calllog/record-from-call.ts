@@ -19,9 +19,12 @@ export function newEntryId(time: number): string {
 
 const cut = (s: string, max: number): string => (s.length > max ? s.slice(0, max) : s);
 
-/** Only API traffic is logged: /v1/* (the admin API and the console's own requests are not). */
+/**
+ * Only API traffic is logged: /v1/* (the admin API and the console's own requests are not). The
+ * matched route decides (`/%761/models` is routed to /v1/models); the path text only for 404s.
+ */
 export function isApiCall(call: FinishedCall): boolean {
-  return call.endpoint.startsWith('/v1/');
+  return (call.route ?? call.endpoint).startsWith('/v1/');
 }
 
 export function recordFromCall(c: FinishedCall): CallLogRecord {

@@ -43,4 +43,5 @@ export { parseSeedTokens } from './seed-tokens.js';
 export { isSecretKey, SECRET_KEYS } from './config-keys.js';
 export { envVarName } from './env-layer.js';
 export { findDefaultsPath } from './defaults-path.js';
+export { trustProxyOption } from './trust-proxy.js';
 export { settingsCatalog, type SettingInfo, type SettingType } from './settings-catalog.js';

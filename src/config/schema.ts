@@ -5,6 +5,7 @@
 // Every check carries a message of the form "expected ..." so that a problem line reads
 // `server.port: expected an integer between 1 and 65535, got "abc" (from env GROK2API_SERVER_PORT)`.
 import { z } from 'zod';
+import { isValidTrustProxy, TRUST_PROXY_EXPECTED, trustProxyInput } from './trust-proxy.js';
 
 function intIn(min: number, max: number): z.ZodNumber {
   const error = `expected an integer between ${min} and ${max}`;
@@ -78,7 +79,7 @@ export const serverSchema = z.object({
   port: intIn(1, 65535),
   body_limit_mb: positiveNumber(' (megabytes)'),
   shutdown_timeout: numberAtLeast(0, ' (seconds)'),
-  trust_proxy: bool(),
+  trust_proxy: z.preprocess(trustProxyInput, z.string({ error: TRUST_PROXY_EXPECTED }).refine(isValidTrustProxy, { error: TRUST_PROXY_EXPECTED })),
   cors_origins: stringList(),
   headers_timeout: positiveNumber(' (seconds)'),
   body_timeout: numberAtLeast(0, ' (seconds; 0 disables)'),
@@ -91,17 +92,38 @@ export const appSchema = z.object({
   api_keys: stringList(),
 });
 
-export const grokSchema = z.object({
-  base_url: absoluteUrl(['http', 'https']),
-  assets_url: absoluteUrl(['http', 'https']),
-  ws_url: urlOrEmpty(['ws', 'wss']),
-  user_agent: text().min(1, { error: 'expected a non-empty User-Agent' }),
-  cf_clearance: text(),
-  accept_language: text(),
-  temporary: bool(),
-  disable_memory: bool(),
-  custom_personality: text(),
-});
+/** Where `x-statsig-id` values come from (docs/grok-protocol.md, "x-statsig-id"). */
+export const STATSIG_MODES = ['local', 'manual', 'signer'] as const;
+
+/** A standard-alphabet base64 value (padding optional). */
+function isBase64(v: string): boolean {
+  const t = v.trim();
+  return t !== '' && /^[A-Za-z0-9+/]+={0,2}$/.test(t) && t.replace(/=+$/, '').length % 4 !== 1;
+}
+
+export const grokSchema = z
+  .object({
+    base_url: absoluteUrl(['http', 'https']),
+    assets_url: absoluteUrl(['http', 'https']),
+    ws_url: urlOrEmpty(['ws', 'wss']),
+    user_agent: text().min(1, { error: 'expected a non-empty User-Agent' }),
+    cf_clearance: text(),
+    accept_language: text(),
+    temporary: bool(),
+    disable_memory: bool(),
+    custom_personality: text(),
+    statsig_mode: oneOf(STATSIG_MODES),
+    statsig_id: text(),
+    statsig_signer_url: urlOrEmpty(['http', 'https']),
+  })
+  .superRefine((g, ctx) => {
+    if (g.statsig_mode === 'manual' && !isBase64(g.statsig_id)) {
+      ctx.addIssue({ code: 'custom', path: ['statsig_id'], message: 'expected the base64 x-statsig-id value copied from a browser when grok.statsig_mode is "manual"' });
+    }
+    if (g.statsig_mode === 'signer' && g.statsig_signer_url === '') {
+      ctx.addIssue({ code: 'custom', path: ['statsig_signer_url'], message: 'expected the URL of a signer service when grok.statsig_mode is "signer" (nothing third-party is called unless you set one)' });
+    }
+  });
 
 export const chatSchema = z.object({
   stream_idle_timeout: positiveNumber(' (seconds)'),
@@ -118,6 +140,7 @@ export type MediaFormat = (typeof MEDIA_FORMATS)[number];
 
 export const imageSchema = z.object({
   use_ws: bool(),
+  nsfw: bool(),
   round_timeout: positiveNumber(' (seconds)'),
   idle_timeout: positiveNumber(' (seconds)'),
 });

@@ -2,12 +2,14 @@
 // upload to Grok. data: URLs are decoded; our own cached media is read from the cache; other URLs
 // are fetched with the SSRF-safe fetcher (public addresses only, size and time capped). Failures
 // are a 400 naming the request field. Uploading happens per attempt (an upload belongs to the
-// account that made it), on a fresh connection each (GrokMediaClient.upload).
-import { toAbortSignal, type AbortLike, type GrokMediaClient, type GrokRoute, type UploadedFile } from '../grok/index.js';
+// account that made it), with uploads v2, on a fresh connection each (GrokMediaClient.upload).
+import { toAbortSignal, type AbortLike, type GrokMediaClient, type GrokRoute, type UploadedFile, type UploadPurpose } from '../grok/index.js';
 import { extForMime, FetchFailedError, ownMediaRef, safeFetch, sniffImage, UrlRefusedError, type MediaCache } from '../media/index.js';
 import { invalidRequest, OpenAIHttpError } from '../openai/errors.js';
 import { attachmentsInOrder } from './messages-to-grok-prompt.js';
+import { parseDataUrl } from './data-url.js';
 import type { ConversationAttachment, ConversationMessage } from './types.js';
+import { checkUploadLimits } from './upload-limits.js';
 
 export interface PreparedFile {
   fileName: string;
@@ -26,28 +28,14 @@ export interface AttachmentUploader {
   /** Loads every attachment of the conversation (once per request); undefined when there are none. */
   prepare(messages: ConversationMessage[], signal: AbortLike): Promise<PreparedFile[] | undefined>;
   /**
-   * Uploads them with one account; returns the fileMetadataIds for `fileAttachments`. `route`: the
-   * attempt's egress (absent = the account's own proxy).
+   * Uploads them with one account; returns the ids chat file references take (fileMetadataId, else
+   * fileId, else uploadId). `route`: the attempt's egress (absent = the account's own proxy).
    */
   upload(token: string, files: PreparedFile[], signal: AbortLike, route?: GrokRoute): Promise<string[]>;
 }
 
-const MAX_ATTACHMENTS = 16;
-
-function parseDataUrl(url: string): { mimeType: string; bytes: Buffer } | undefined {
-  const comma = url.indexOf(',');
-  if (!url.startsWith('data:') || comma === -1) return undefined;
-  const meta = url.slice(5, comma);
-  const data = url.slice(comma + 1);
-  const parts = meta.split(';');
-  const mimeType = (parts[0] ?? '').trim().toLowerCase() || 'application/octet-stream';
-  const base64 = parts.slice(1).some((p) => p.trim().toLowerCase() === 'base64');
-  try {
-    return { mimeType, bytes: base64 ? Buffer.from(data, 'base64') : Buffer.from(decodeURIComponent(data), 'utf8') };
-  } catch {
-    return undefined;
-  }
-}
+/** Uploads v2 take at most 8 files per chat request (upload-limits.ts). */
+const MAX_ATTACHMENTS = 8;
 
 function lastSegment(url: string): string | undefined {
   try {
@@ -76,11 +64,15 @@ export class AttachmentLoader {
     let mimeType: string | undefined = att.mimeType;
     let bytes: Buffer;
     let nameFromUrl: string | undefined;
-    if (url.startsWith('data:')) {
+    const fromDataUrl = url.startsWith('data:');
+    if (fromDataUrl) {
       const d = parseDataUrl(url);
-      if (!d) throw invalidRequest(`Invalid data URL in '${param}'`, param, 'invalid_image_url');
-      bytes = d.bytes;
-      mimeType ??= d.mimeType;
+      if (!d.ok) {
+        const code = d.problem === 'syntax' ? 'invalid_image_url' : att.kind === 'image' ? 'invalid_image' : 'invalid_file';
+        throw invalidRequest(`Invalid data URL in '${param}': ${d.message}`, param, code);
+      }
+      bytes = d.value.bytes;
+      mimeType ??= d.value.mimeType;
       if (bytes.length > s.maxBytes) {
         throw invalidRequest(`The data URL in '${param}' is larger than ${Math.round(s.maxBytes / 1024 / 1024)} MB (media.max_download_mb)`, param, 'invalid_image_url');
       }
@@ -110,9 +102,15 @@ export class AttachmentLoader {
     }
     if (bytes.length === 0) throw invalidRequest(`The attachment in '${param}' is empty`, param, 'invalid_image_url');
     if (att.kind === 'image') {
+      // The bytes decide the type, not the label: clients often write image/png on every data URL
+      // whatever it holds, and Grok reads an upload by its declared type. A data URL's bytes must
+      // be an image we recognise (they are the client's own, nothing to be lenient about); a
+      // fetched URL may still be another image/* type its server declares.
       const sniffed = sniffImage(bytes);
       if (sniffed) mimeType = sniffed.mimeType;
-      else if (!mimeType?.startsWith('image/')) {
+      else if (fromDataUrl) {
+        throw invalidRequest(`The data URL in '${param}' is not a JPEG, PNG, WebP or GIF image`, param, 'invalid_image');
+      } else if (!mimeType?.startsWith('image/')) {
         throw invalidRequest(`The content of '${param}' is not an image (JPEG, PNG, WebP or GIF expected)`, param, 'invalid_image_url');
       }
     }
@@ -128,18 +126,22 @@ export function attachmentParam(att: ConversationAttachment): string {
   return att.param ?? 'messages';
 }
 
-/** Uploads files with one account (through `route`, the attempt's egress, when given), at most 3 at a time, in order. */
-export async function uploadAll(media: GrokMediaClient, token: string, files: PreparedFile[], signal: AbortSignal, route?: GrokRoute): Promise<UploadedFile[]> {
-  const out: UploadedFile[] = new Array<UploadedFile>(files.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const i = next++;
-      const f = files[i] as PreparedFile;
-      out[i] = await media.upload(token, { fileName: f.fileName, mimeType: f.mimeType, bytes: f.bytes }, { signal, route });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(3, files.length) }, () => worker()));
+/**
+ * Uploads files with one account (through `route`, the attempt's egress, when given), one after
+ * the other as the web app does, in order. `purpose` "imagine" marks image-edit inputs.
+ */
+export async function uploadAll(
+  media: GrokMediaClient,
+  token: string,
+  files: PreparedFile[],
+  signal: AbortSignal,
+  route?: GrokRoute,
+  purpose: UploadPurpose = 'chat',
+): Promise<UploadedFile[]> {
+  const out: UploadedFile[] = [];
+  for (const f of files) {
+    out.push(await media.upload(token, { fileName: f.fileName, mimeType: f.mimeType, bytes: f.bytes }, { signal, route, purpose }));
+  }
   return out;
 }
 
@@ -158,10 +160,12 @@ export class ChatAttachments implements AttachmentUploader {
     }
     // A real AbortSignal only now: most requests carry no attachment and never pay for one.
     const real = toAbortSignal(signal);
-    return Promise.all(list.map((a) => this.loader.load(a, attachmentParam(a), real)));
+    const files = await Promise.all(list.map((a) => this.loader.load(a, attachmentParam(a), real)));
+    checkUploadLimits(files, 'messages');
+    return files;
   }
 
   async upload(token: string, files: PreparedFile[], signal: AbortLike, route?: GrokRoute): Promise<string[]> {
-    return (await uploadAll(this.media, token, files, toAbortSignal(signal), route)).map((u) => u.fileMetadataId);
+    return (await uploadAll(this.media, token, files, toAbortSignal(signal), route)).map((u) => u.chatId);
   }
 }

@@ -2,11 +2,14 @@
 // knows only the jobs it created), are kept video.job_ttl seconds after they finish, and may
 // announce their end to a callback_url: a POST of the final job object, signed with
 // X-Signature = hex HMAC-SHA256(body, video.callback_secret), retried with exponential backoff.
+// A job belongs to the API key that created it (resource-owner.ts): other keys neither list nor
+// find it.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ModelSpec } from '../config/index.js';
 import { safeFetch } from '../media/index.js';
 import { OpenAIHttpError } from '../openai/errors.js';
+import { canAccess, type ResourceOwner, type ResourceViewer } from './resource-owner.js';
 import type { VideoJobInput, VideoService } from './video-service.js';
 
 export type VideoJobStatus = 'queued' | 'in_progress' | 'completed' | 'failed';
@@ -53,6 +56,8 @@ export function signCallback(body: string, secret: string): string {
 
 interface Entry {
   job: VideoJob;
+  /** Kept beside the job, not in it: the job object is what clients and callbacks see. */
+  owner: ResourceOwner;
   controller: AbortController;
 }
 
@@ -75,9 +80,16 @@ export class VideoJobs {
 
   /**
    * Registers a job and starts it in the background. `input` has no signal: the job outlives the
-   * request. Throws 429 when too many jobs are generating.
+   * request. `owner`: the creating API key's owner id. Throws 429 when too many jobs are generating.
    */
-  create(spec: ModelSpec, model: string, input: Omit<VideoJobInput, 'signal' | 'onProgress'>, size: string, callbackUrl: string | undefined): VideoJob {
+  create(
+    owner: ResourceOwner,
+    spec: ModelSpec,
+    model: string,
+    input: Omit<VideoJobInput, 'signal' | 'onProgress'>,
+    size: string,
+    callbackUrl: string | undefined,
+  ): VideoJob {
     if (this.active >= MAX_ACTIVE_JOBS) {
       throw new OpenAIHttpError(429, `Too many video jobs in progress (${MAX_ACTIVE_JOBS}); retry when one finished`, {
         code: 'too_many_jobs',
@@ -102,7 +114,7 @@ export class VideoJobs {
       url: null,
       thumbnail_url: null,
     };
-    const entry: Entry = { job, controller: new AbortController() };
+    const entry: Entry = { job, owner, controller: new AbortController() };
     this.jobs.set(job.id, entry);
     this.trim();
     this.active++;
@@ -114,22 +126,31 @@ export class VideoJobs {
     return { ...job };
   }
 
-  get(id: string): VideoJob | undefined {
-    const e = this.jobs.get(id);
+  /** The job, when it exists and `viewer` may see it (another key's job does not exist for it). */
+  get(id: string, viewer: ResourceViewer): VideoJob | undefined {
+    const e = this.visible(id, viewer);
     return e ? { ...e.job } : undefined;
   }
 
-  list(): VideoJob[] {
-    return [...this.jobs.values()].map((e) => ({ ...e.job })).reverse();
+  /** The jobs `viewer` may see, newest first. */
+  list(viewer: ResourceViewer): VideoJob[] {
+    const out: VideoJob[] = [];
+    for (const e of this.jobs.values()) if (canAccess(viewer, e.owner)) out.push({ ...e.job });
+    return out.reverse();
   }
 
-  /** Forgets a job (cancelling it when still running). */
-  delete(id: string): boolean {
-    const e = this.jobs.get(id);
+  /** Forgets a job `viewer` may see (cancelling it when still running); false when there is none. */
+  delete(id: string, viewer: ResourceViewer): boolean {
+    const e = this.visible(id, viewer);
     if (!e) return false;
     e.controller.abort(new Error('video job deleted'));
     this.jobs.delete(id);
     return true;
+  }
+
+  private visible(id: string, viewer: ResourceViewer): Entry | undefined {
+    const e = this.jobs.get(id);
+    return e && canAccess(viewer, e.owner) ? e : undefined;
   }
 
   private async run(spec: ModelSpec, entry: Entry, input: Omit<VideoJobInput, 'signal' | 'onProgress'>, callbackUrl: string | undefined): Promise<void> {

@@ -1,6 +1,8 @@
 // Which IP addresses the gateway refuses to fetch client-given URLs from (SSRF protection):
 // loopback, private, link-local (cloud metadata 169.254.169.254 included), CGNAT, unspecified,
-// multicast and reserved ranges, IPv4-mapped / -compatible / NAT64 IPv6 forms of them included.
+// multicast and reserved ranges. IPv6 addresses that carry an IPv4 address (IPv4-mapped and
+// -translated, IPv4-compatible, NAT64 64:ff9b::/96, 6to4 2002::/16, Teredo 2001::/32) are judged by
+// the IPv4 address(es) inside them too: 2002:7f00:1:: reaches 127.0.0.1 through a 6to4 relay.
 import { BlockList, isIP } from 'node:net';
 
 interface Range {
@@ -20,6 +22,7 @@ const RANGES: readonly Range[] = [
   { net: '172.16.0.0', prefix: 12, family: 'ipv4', label: 'private' },
   { net: '192.0.0.0', prefix: 24, family: 'ipv4', label: 'reserved' },
   { net: '192.0.2.0', prefix: 24, family: 'ipv4', label: 'reserved' },
+  { net: '192.88.99.0', prefix: 24, family: 'ipv4', label: 'reserved (6to4 relay)' },
   { net: '192.168.0.0', prefix: 16, family: 'ipv4', label: 'private' },
   { net: '198.18.0.0', prefix: 15, family: 'ipv4', label: 'reserved' },
   { net: '198.51.100.0', prefix: 24, family: 'ipv4', label: 'reserved' },
@@ -29,8 +32,9 @@ const RANGES: readonly Range[] = [
   { net: '::', prefix: 128, family: 'ipv6', label: 'unspecified' },
   { net: '::1', prefix: 128, family: 'ipv6', label: 'loopback' },
   { net: '::', prefix: 96, family: 'ipv6', label: 'reserved' },
-  { net: '64:ff9b::', prefix: 96, family: 'ipv6', label: 'NAT64' },
-  { net: '64:ff9b:1::', prefix: 48, family: 'ipv6', label: 'NAT64' },
+  // 64:ff9b::/96 (well-known NAT64) is judged by its embedded IPv4 below; the local-use prefix
+  // (RFC 8215) may embed it at several positions, so it is refused whole.
+  { net: '64:ff9b:1::', prefix: 48, family: 'ipv6', label: 'NAT64 (local use)' },
   { net: '100::', prefix: 64, family: 'ipv6', label: 'reserved' },
   { net: '2001:db8::', prefix: 32, family: 'ipv6', label: 'reserved' },
   { net: 'fc00::', prefix: 7, family: 'ipv6', label: 'private (unique local)' },
@@ -67,16 +71,32 @@ function ipv6Groups(address: string): number[] | undefined {
   return groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
 }
 
-/** `::ffff:a.b.c.d` (IPv4-mapped) → `a.b.c.d`; undefined for other IPv6 addresses. */
-function mappedIpv4(address: string): string | undefined {
-  const g = ipv6Groups(address);
-  if (!g) return undefined;
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-    const hi = g[6] ?? 0;
-    const lo = g[7] ?? 0;
-    return `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+function ipv4(hi: number, lo: number): string {
+  return `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+}
+
+/** The IPv4 addresses an IPv6 address carries, and in which form; empty for other addresses. */
+function embeddedIpv4(groups: readonly number[]): Array<{ address: string; form: string }> {
+  const [g0, g1, g2, g3, g4, g5, g6, g7] = groups as [number, number, number, number, number, number, number, number];
+  const zero4 = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0;
+  // ::ffff:a.b.c.d, the same host as a.b.c.d (dual-stack sockets connect to it directly).
+  if (zero4 && g4 === 0 && g5 === 0xffff) return [{ address: ipv4(g6, g7), form: 'IPv4-mapped' }];
+  // ::ffff:0:a.b.c.d (SIIT, RFC 2765).
+  if (zero4 && g4 === 0xffff && g5 === 0) return [{ address: ipv4(g6, g7), form: 'IPv4-translated' }];
+  // ::a.b.c.d (deprecated, RFC 4291); :: and ::1 (g6 = 0) are IPv6's own unspecified and loopback.
+  if (zero4 && g4 === 0 && g5 === 0 && g6 !== 0) return [{ address: ipv4(g6, g7), form: 'IPv4-compatible' }];
+  // 64:ff9b::a.b.c.d: a NAT64 gateway connects to a.b.c.d (RFC 6052).
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return [{ address: ipv4(g6, g7), form: 'NAT64' }];
+  // 2002:AABB:CCDD::/48: the 6to4 site behind IPv4 AA.BB.CC.DD (RFC 3056).
+  if (g0 === 0x2002) return [{ address: ipv4(g1, g2), form: '6to4' }];
+  // 2001:0:SSSS:SSSS:flags:port:CCCC:CCCC: Teredo server S, client C stored inverted (RFC 4380).
+  if (g0 === 0x2001 && g1 === 0) {
+    return [
+      { address: ipv4(g2, g3), form: 'Teredo (server)' },
+      { address: ipv4(~g6 & 0xffff, ~g7 & 0xffff), form: 'Teredo (client)' },
+    ];
   }
-  return undefined;
+  return [];
 }
 
 /**
@@ -88,8 +108,14 @@ export function blockedAddressReason(address: string): string | undefined {
   const family = isIP(bare);
   if (family === 0) return 'invalid';
   if (family === 6) {
-    const v4 = mappedIpv4(bare);
-    if (v4 !== undefined) return blockedAddressReason(v4);
+    const groups = ipv6Groups(bare);
+    if (!groups) return 'invalid';
+    for (const { address: v4, form } of embeddedIpv4(groups)) {
+      const why = blockedAddressReason(v4);
+      if (why === undefined) continue;
+      // A mapped address is that IPv4 host itself; for the others, say where the IPv4 was found.
+      return form === 'IPv4-mapped' ? why : `${why} (${v4} inside ${form})`;
+    }
   }
   const type = family === 4 ? 'ipv4' : 'ipv6';
   for (const { list, r } of LISTS) {

@@ -17,16 +17,18 @@ import { imageAspect } from './media-params.js';
 import { imagineError, outputFormat, type MediaApiDeps } from './media-api-deps.js';
 import { coerceFormValue, field, fieldList, readForm } from './media-form.js';
 import { zodToOpenAIError } from './validation.js';
+import { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from './model-field.js';
 
 const DEFAULT_IMAGE_MODEL = 'grok-imagine-image';
 const DEFAULT_EDIT_MODEL = 'grok-imagine-image-edit';
-const MAX_EDIT_IMAGES = 16;
+/** An edit takes at most 8 input images (docs/grok-protocol.md, "Image edit"). */
+const MAX_EDIT_IMAGES = 8;
 
 const nValue = z.number().int().min(1, 'expected 1 to 10').max(10, 'expected 1 to 10').nullish();
 
 const generationSchema = z.looseObject({
   prompt: z.string().trim().min(1, 'prompt is required'),
-  model: z.string().min(1).nullish(),
+  model: z.string().min(1).max(MAX_MODEL_LENGTH, MODEL_TOO_LONG).nullish(),
   n: nValue,
   size: z.string().nullish(),
   response_format: z.enum(['url', 'b64_json']).nullish(),
@@ -119,6 +121,7 @@ async function runImages(deps: MediaApiDeps, request: FastifyRequest, reply: Fas
       prompt: body.prompt,
       n,
       aspectRatio,
+      aspectRatioGiven: body.size != null,
       references: input.references,
       target: { format, baseUrl: mediaBaseUrl(settings.appUrl, request) },
       signal: client.signal,
@@ -252,8 +255,9 @@ async function editInput(deps: MediaApiDeps, request: FastifyRequest, signal: Ab
   return { body, references };
 }
 
+/** `app` is inside the /v1 scope: the paths below are relative to it. */
 export function registerImageRoutes(app: FastifyInstance, deps: MediaApiDeps): void {
-  app.post('/v1/images/generations', async (request, reply) => {
+  app.post('/images/generations', async (request, reply) => {
     const parsed = generationSchema.safeParse(request.body);
     if (!parsed.success) throw zodToOpenAIError(parsed.error);
     const model = parsed.data.model ?? DEFAULT_IMAGE_MODEL;
@@ -262,7 +266,7 @@ export function registerImageRoutes(app: FastifyInstance, deps: MediaApiDeps): v
     return runImages(deps, request, reply, { spec, model, body: parsed.data, references: [], eventPrefix: 'image_generation' });
   });
 
-  app.post('/v1/images/edits', async (request, reply) => {
+  app.post('/images/edits', async (request, reply) => {
     const early = new AbortController();
     const { body, references } = await editInput(deps, request, early.signal);
     const model = body.model ?? DEFAULT_EDIT_MODEL;

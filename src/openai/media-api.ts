@@ -1,18 +1,19 @@
-// Registers everything media: /images/* and /videos/* (the cache), /v1/images/*, /v1/videos*.
-// Multipart parsing (@fastify/multipart) is scoped to the routes that take uploads.
+// Registers the media API, /v1/images/* and /v1/videos*, into the /v1 scope (the cached files at
+// /images/* and /videos/* are public links, registered outside it). Multipart parsing
+// (@fastify/multipart) is scoped to the routes that take uploads.
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig, ModelRegistry } from '../config/index.js';
-import { registerMediaRoutes } from '../media/index.js';
 import { registerImageRoutes } from './images-route.js';
 import type { MediaApiDeps, MediaApiSettings } from './media-api-deps.js';
+import { MAX_FORM_FIELD_BYTES } from './media-form.js';
 import { registerVideoRoutes } from './videos-route.js';
 
+/** `app` is the /v1 scope: the paths below are relative to it. */
 export async function registerMediaApi(app: FastifyInstance, deps: MediaApiDeps): Promise<void> {
-  registerMediaRoutes(app, deps.cache);
   await app.register(async (scope) => {
     await scope.register(multipart, {
-      limits: { files: 17, fileSize: deps.settings().maxUploadBytes, fields: 64, fieldSize: 1024 * 1024, parts: 128 },
+      limits: { files: 17, fileSize: deps.settings().maxUploadBytes, fields: 64, fieldSize: MAX_FORM_FIELD_BYTES, parts: 128 },
     });
     registerImageRoutes(scope, deps);
     registerVideoRoutes(scope, deps);

@@ -1,9 +1,14 @@
 // Reads a multipart/form-data body (OpenAI SDK uploads: images.edit, videos.create) into plain
 // fields and files. Repeated fields collect into lists (`image[]`); nested objects arrive as
-// `key[sub]` fields (`input_reference[image_url]`).
+// `key[sub]` fields (`input_reference[image_url]`). A body the multipart parser cannot read
+// (truncated, no boundary, over a limit) is the client's mistake and answers 4xx, never 500.
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { OpenAIHttpError } from './errors.js';
+import { multipartFailure } from './multipart-errors.js';
+
+/** Largest form field value (the parser's fieldSize limit). */
+export const MAX_FORM_FIELD_BYTES = 1024 * 1024;
 
 export interface FormFile {
   field: string;
@@ -18,6 +23,14 @@ export interface FormData {
 }
 
 export async function readForm(request: FastifyRequest, limits: { maxFiles: number }): Promise<FormData> {
+  try {
+    return await collectParts(request, limits);
+  } catch (err) {
+    throw multipartFailure(err);
+  }
+}
+
+async function collectParts(request: FastifyRequest, limits: { maxFiles: number }): Promise<FormData> {
   const fields = new Map<string, string[]>();
   const files: FormFile[] = [];
   const parts: AsyncIterable<Multipart> = request.parts();
@@ -29,6 +42,14 @@ export async function readForm(request: FastifyRequest, limits: { maxFiles: numb
       }
       files.push({ field: part.fieldname, filename: part.filename, mimetype: part.mimetype, bytes: await part.toBuffer() });
     } else {
+      // The parser cuts a value over its fieldSize limit and says so; a cut prompt or URL would be
+      // used as if whole.
+      if (part.valueTruncated || part.fieldnameTruncated) {
+        throw new OpenAIHttpError(400, `The form field '${part.fieldname.slice(0, 100)}' is longer than ${MAX_FORM_FIELD_BYTES / 1024 / 1024} MB, the largest accepted form field`, {
+          code: 'field_too_large',
+          param: part.fieldname.slice(0, 100),
+        });
+      }
       const list = fields.get(part.fieldname) ?? [];
       list.push(typeof part.value === 'string' ? part.value : String(part.value));
       fields.set(part.fieldname, list);

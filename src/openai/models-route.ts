@@ -10,15 +10,16 @@ function modelObject(id: string, spec: ModelSpec): Record<string, unknown> {
   return { id, object: 'model', created: CREATED, owned_by: 'xai', kind: spec.kind, min_tier: spec.tier };
 }
 
+/** `app` is the /v1 scope: the paths below are relative to it. */
 export function registerModels(app: FastifyInstance, models: () => ModelRegistry): void {
-  app.get('/v1/models', async () => ({
+  app.get('/models', async () => ({
     object: 'list',
     data: models()
       .list()
       .map((spec) => modelObject(spec.id, spec)),
   }));
 
-  app.get<{ Params: { id: string } }>('/v1/models/:id', async (request) => {
+  app.get<{ Params: { id: string } }>('/models/:id', async (request) => {
     const id = request.params.id;
     const spec = models().resolve(id);
     if (!spec) {

@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { OpenAIHttpError } from '../openai/errors.js';
 import { maskToken } from '../accounts/index.js';
+import { OPEN_GATEWAY_OWNER, type ResourceOwner } from '../gateway/resource-owner.js';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -27,10 +28,18 @@ function keyDigests(keys: readonly string[]): Buffer[] {
 export interface ApiKeyMatch {
   /** Safe name for logs: the masked key. */
   name: string;
+  /**
+   * Who owns what this key creates (video jobs, ...): `key:` + the first 128 bits of the key's
+   * SHA-256, stable across restarts and instances, distinct per key (masked names may collide), and
+   * not the key. Never logged or shown (a short key's digest could be brute-forced).
+   */
+  owner: ResourceOwner;
 }
 
+const OPEN_MATCH: ApiKeyMatch = { name: 'anonymous', owner: OPEN_GATEWAY_OWNER };
+
 export function checkApiKey(authorization: string | undefined, xApiKey: string | undefined, keys: readonly string[]): ApiKeyMatch | undefined {
-  if (keys.length === 0) return { name: 'anonymous' };
+  if (keys.length === 0) return OPEN_MATCH;
   let presented: string | undefined;
   if (authorization && /^bearer\s+/i.test(authorization)) presented = authorization.replace(/^bearer\s+/i, '').trim();
   else if (xApiKey) presented = xApiKey.trim();
@@ -45,16 +54,20 @@ export function checkApiKey(authorization: string | undefined, xApiKey: string |
   if (known) return known;
   const p = digest(presented);
   let hit: string | undefined;
+  let hitDigest: Buffer | undefined;
   for (let i = 0; i < keys.length; i++) {
-    if (timingSafeEqual(p, digests[i] as Buffer) && hit === undefined) hit = keys[i];
+    if (timingSafeEqual(p, digests[i] as Buffer) && hit === undefined) {
+      hit = keys[i];
+      hitDigest = digests[i];
+    }
   }
-  if (hit === undefined) {
+  if (hit === undefined || hitDigest === undefined) {
     throw new OpenAIHttpError(401, `Incorrect API key provided: ${maskToken(presented)}`, {
       type: 'invalid_request_error',
       code: 'invalid_api_key',
     });
   }
-  const match: ApiKeyMatch = { name: maskToken(hit) };
+  const match: ApiKeyMatch = { name: maskToken(hit), owner: `key:${hitDigest.subarray(0, 16).toString('hex')}` };
   accepted.set(presented, match);
   return match;
 }

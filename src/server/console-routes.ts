@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { addConsoleCsp } from './security-headers.js';
 
 export const CONSOLE_PREFIX = '/manage';
 
@@ -28,11 +29,17 @@ const NOT_BUILT =
  * build it). Hashed asset names (app-XXXX.js) are cached for good; index.html is revalidated, so a
  * new build is picked up on the next load.
  */
-export async function registerConsole(app: FastifyInstance, root: string | undefined): Promise<void> {
+export async function registerConsole(root: FastifyInstance, dir: string | undefined): Promise<void> {
+  // One scope for the console's routes, so its hook (the CSP) reaches exactly them.
+  await root.register(async (app) => registerConsoleRoutes(app, dir));
+}
+
+async function registerConsoleRoutes(app: FastifyInstance, root: string | undefined): Promise<void> {
+  addConsoleCsp(app);
   // The app's pages live under /manage/ so relative links resolve; /manage alone redirects there.
   app.get(CONSOLE_PREFIX, async (request, reply) => {
-    const query = request.url.slice(CONSOLE_PREFIX.length);
-    return reply.redirect(`${CONSOLE_PREFIX}/${query.startsWith('?') ? query : ''}`, 302);
+    const q = request.url.indexOf('?');
+    return reply.redirect(`${CONSOLE_PREFIX}/${q === -1 ? '' : request.url.slice(q)}`, 302);
   });
   if (root === undefined || !existsSync(join(root, 'index.html'))) {
     app.get(`${CONSOLE_PREFIX}/*`, async (_request, reply) => reply.code(503).type('text/plain; charset=utf-8').send(NOT_BUILT));

@@ -4,10 +4,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * Adds the CORS headers a /v1 request earns; answers a preflight (OPTIONS) itself. True when it
- * sent the reply. Called from the server's single onRequest hook.
+ * sent the reply. Called from the /v1 scope's onRequest hook only (v1-scope.ts), so no other
+ * route ever answers with CORS headers, whatever its path looks like.
  */
 export function applyCors(request: FastifyRequest, reply: FastifyReply, allowed: readonly string[]): boolean {
-  if (allowed.length === 0 || !request.url.startsWith('/v1/')) return false;
+  if (allowed.length === 0) return false;
   const origin = request.headers.origin;
   const any = allowed.includes('*');
   if (!origin || (!any && !allowed.includes(origin))) return false;

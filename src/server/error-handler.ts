@@ -1,5 +1,6 @@
 // Every error leaves as OpenAI's envelope with the right status; nothing internal leaks.
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { clip, MAX_ECHOED_PATH } from './clip.js';
 import { OpenAIHttpError } from '../openai/errors.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
@@ -17,10 +18,11 @@ function fromFastifyError(err: FastifyError): OpenAIHttpError | undefined {
       break;
   }
   if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return new OpenAIHttpError(400, `We could not parse the JSON body of your request: ${err.message}`, { code: 'invalid_json' });
+    return new OpenAIHttpError(400, `We could not parse the JSON body of your request: ${clip(err.message, MAX_ECHOED_PATH)}`, { code: 'invalid_json' });
   }
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-    return new OpenAIHttpError(err.statusCode, err.message, { code: 'invalid_request' });
+    // Fastify's messages may quote the request (a header, the URL): bounded.
+    return new OpenAIHttpError(err.statusCode, clip(err.message, MAX_ECHOED_PATH), { code: 'invalid_request' });
   }
   return undefined;
 }
@@ -43,12 +45,17 @@ export function installErrorHandlers(app: FastifyInstance): void {
     request.call.error ??= out.code ?? out.message;
     void reply.code(out.status).headers(out.headers).send(out.toBody());
   });
-  app.setNotFoundHandler((request, reply) => {
-    const out = new OpenAIHttpError(404, `Unknown route: ${request.method} ${request.url.split('?')[0] ?? ''}`, {
-      code: 'unknown_route',
-    });
-    void reply.code(404).send(out.toBody());
+  app.setNotFoundHandler(notFound);
+}
+
+/** The 404 answer (the root's and the /v1 scope's); the path is echoed bounded. */
+export function notFound(request: FastifyRequest, reply: FastifyReply): void {
+  const q = request.url.indexOf('?');
+  const path = q === -1 ? request.url : request.url.slice(0, q);
+  const out = new OpenAIHttpError(404, `Unknown route: ${request.method} ${clip(path, MAX_ECHOED_PATH)}`, {
+    code: 'unknown_route',
   });
+  void reply.code(404).send(out.toBody());
 }
 
 /**
@@ -56,6 +63,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
  * `frameworkErrors` server option, so they leave in the same envelope as everything else.
  */
 export function frameworkErrorHandler(error: FastifyError, _request: unknown, reply: FastifyReply): void {
-  const out = new OpenAIHttpError(400, error.message, { code: error.code === 'FST_ERR_BAD_URL' ? 'invalid_url' : 'invalid_request' });
+  // FST_ERR_BAD_URL quotes the whole URL: bounded.
+  const out = new OpenAIHttpError(400, clip(error.message, MAX_ECHOED_PATH), { code: error.code === 'FST_ERR_BAD_URL' ? 'invalid_url' : 'invalid_request' });
   void reply.code(out.status).headers(SECURITY_HEADERS).send(out.toBody());
 }

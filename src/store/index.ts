@@ -4,8 +4,10 @@ export {
   accountRecordSchema,
   accountStatusSchema,
   accountTierSchema,
+  mediaQuotaSchema,
   quotaWindowSchema,
   type AccountRecord,
+  type MediaQuota,
   type QuotaWindow,
 } from './records.js';
 export { createStore } from './create-store.js';

@@ -19,6 +19,24 @@ export const quotaWindowSchema = z.object({
 });
 export type QuotaWindow = z.infer<typeof quotaWindowSchema>;
 
+/**
+ * One Imagine media bucket (image_pro, image_edit, video, video_720p) from
+ * /rest/media/imagine/quota_info. Grok does not always send a count: -1 = unknown.
+ */
+export const mediaQuotaSchema = z.object({
+  /** False when the product is not offered to the account, or Grok says it is unavailable now. */
+  available: z.boolean(),
+  /** Queries left; -1 = Grok did not say. */
+  remaining: z.number(),
+  /** Window length in seconds; 0 = unknown. */
+  windowSeconds: z.number(),
+  /** Epoch ms when the bucket refills; 0 = unknown. */
+  resetAt: z.number(),
+  /** Epoch ms of the quota_info call this came from. */
+  syncedAt: z.number(),
+});
+export type MediaQuota = z.infer<typeof mediaQuotaSchema>;
+
 export const accountRecordSchema = z.object({
   /** Stable id derived from the token (sha256 prefix), so all instances agree on it. */
   id: z.string(),
@@ -31,6 +49,8 @@ export const accountRecordSchema = z.object({
   /** Epoch ms until which the whole account is cooling (status cooling). */
   coolingUntil: z.number().default(0),
   quotas: z.record(z.string(), quotaWindowSchema).default({}),
+  /** The Imagine media buckets as last read (absent = never read). Informational: leases do not use them. */
+  mediaQuotas: z.record(z.string(), mediaQuotaSchema).optional(),
   tags: z.array(z.string()).default([]),
   note: z.string().default(''),
   /** Proxy this account is pinned/bound to (egress issue); undefined = none. */

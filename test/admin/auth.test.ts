@@ -111,7 +111,7 @@ void describe('admin auth', () => {
   });
 
   void it('sets Secure on the cookie when the request came over https (trust_proxy)', async () => {
-    const c = await startAdmin({ overrides: { server: { trust_proxy: true } } });
+    const c = await startAdmin({ overrides: { server: { trust_proxy: '127.0.0.1' } } });
     try {
       const res = await c.call('POST', '/api/login', { username: 'admin', password: ADMIN_PASSWORD }, { 'x-forwarded-proto': 'https' });
       assert.equal(res.status, 200);

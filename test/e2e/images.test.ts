@@ -28,6 +28,9 @@ void describe('images.generate through the imagine WebSocket (image.use_ws = tru
     assert.equal(sent[0]?.text, 'a red fox in snow');
     assert.equal(sent[0]?.props.aspect_ratio, '16:9');
     assert.equal(sent[0]?.props.enable_pro, false);
+    assert.equal(sent[0]?.props.num_generations, 2, 'the server is asked for exactly n images');
+    assert.equal(sent[0]?.props.enable_nsfw, false, 'image.nsfw defaults to false');
+    assert.deepEqual(h.sim.statsigViolations(), [], 'no x-statsig-id on the WebSocket or the downloads');
     assert.ok(h.logs.some((l) => l.includes('"msg":"image request"') && l.includes('"path":"imagine-ws"') && l.includes('"reason":"image.use_ws = true"')));
   });
 
@@ -44,7 +47,9 @@ void describe('images.generate through the imagine WebSocket (image.use_ws = tru
     const res = await h.openai.images.generate({ model: 'grok-imagine-image', prompt: 'tiles [sim:slots=3]', n: 7 });
     assert.equal(res.data?.length, 7);
     assert.equal(new Set(res.data?.map((d) => d.url)).size, 7);
-    assert.equal(wsRequests(h).length, 3);
+    assert.deepEqual(wsRequests(h).map((r) => r.props.num_generations), [7, 4, 1], 'each round asks for what is still missing');
+    const upgrades = h.sim.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/ws/imagine/listen'));
+    assert.equal(upgrades.length, 3, 'one socket per round');
   });
 
   void it('reconnects when the server closes the socket after a round', async () => {
@@ -142,5 +147,22 @@ void describe('images.generate through the drawing chat (image.use_ws = false, a
     const types: string[] = [];
     for await (const ev of stream) types.push(ev.type);
     assert.deepEqual(types, ['image_generation.completed']);
+  });
+});
+
+void describe('images.generate with image.nsfw = true', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startMediaHarness({ config: { image: { use_ws: true, nsfw: true } } });
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  void it('sends enable_nsfw: true', async () => {
+    h.sim.clearRequests();
+    const res = await h.openai.images.generate({ model: 'grok-imagine-image', prompt: 'a statue' });
+    assert.equal(res.data?.length, 1);
+    assert.equal(wsRequests(h)[0]?.props.enable_nsfw, true);
   });
 });

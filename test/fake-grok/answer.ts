@@ -3,6 +3,7 @@
 
 import type { SimDirectives } from './directives.js';
 import { parseDirectives } from './directives.js';
+import { emulationAnswer } from './model-answers.js';
 
 export const SIM_THINKING_TEXT = 'Thinking about the request.';
 export const SIM_UNICODE_ANSWER = 'Echo: héllo 世界 🌍🚀';
@@ -118,7 +119,9 @@ export function planAnswer(text: string, d: SimDirectives, opts: { heavy?: boole
       answerTexts.push(tag.slice(0, 20), tag.slice(20));
     }
   } else {
-    answerTexts = baseAnswerTokens(d, line);
+    // Tool and JSON instructions from the gateway are answered like a model would (model-answers.ts).
+    const emulated = emulationAnswer(text, d, line);
+    answerTexts = emulated !== undefined ? splitTokens(emulated) : baseAnswerTokens(d, line);
     // The citation tag is split mid-tag so a client must buffer across tokens.
     if (d.citation) answerTexts.push(' ' + SIM_CITATION_TAG.slice(0, 37), SIM_CITATION_TAG.slice(37));
     if (d.markup) answerTexts.push(...MARKUP_TOKENS);

@@ -33,6 +33,7 @@ export async function handleAssetsRequest(state: SimState, req: IncomingMessage,
   res.on('error', () => undefined);
   const raw = await readBody(req, 1024 * 1024);
   state.record(req, raw, 'assets');
+  state.noteStatsigMisuse(req);
   if (raw === null) return;
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendAnswer(res, errorFor(405, 'json'));
 

@@ -89,6 +89,7 @@ export async function startFakeGrok(opts: FakeGrokOptions = {}): Promise<FakeGro
       state.requests.length = 0;
     },
     openStreams: () => state.streams.size,
+    statsigViolations: () => [...state.statsigViolations],
     close,
   };
 }

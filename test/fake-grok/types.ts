@@ -29,6 +29,25 @@ export interface FakeTokenBehavior {
   uploadFailures?: number;
   /** How a failed upload fails: 'reset' destroys the socket, 502 answers HTTP 502. Default 502. */
   uploadFailMode?: 'reset' | 502;
+  /** Answer the first N uploads with HTTP 200 and a non-empty `terminalError` (the upload was rejected). */
+  uploadTerminalErrors?: number;
+  /** Answer uploads with `uploadId` only (no fileMetadata), as an upload completing asynchronously does. */
+  uploadIdOnly?: boolean;
+  /**
+   * The answer of /rest/media/imagine/quota_info, per key (`image`, `imagePro`, `imageEdit`, `video`,
+   * `video720p`); null = product not offered. Missing keys get the default bucket.
+   */
+  mediaQuota?: Partial<Record<FakeMediaQuotaKey, FakeMediaBucket | null>>;
+}
+
+export type FakeMediaQuotaKey = 'image' | 'imagePro' | 'imageEdit' | 'video' | 'video720p';
+
+/** One quota_info bucket as the server answers it (every field optional: the live site omits some). */
+export interface FakeMediaBucket {
+  available?: boolean;
+  remainingQueries?: number;
+  windowSizeSeconds?: number;
+  nextAvailableAt?: string;
 }
 
 export interface FakeGrokOptions {
@@ -56,7 +75,10 @@ export interface RecordedRequest {
   /** Path including the query string. Assets-origin requests are recorded with their own path too. */
   path: string;
   headers: Record<string, string | string[] | undefined>;
-  /** Parsed JSON, or the raw string when it is not JSON; undefined when the body was empty. */
+  /**
+   * Parsed JSON, or the raw string when it is not JSON; undefined when the body was empty. A
+   * multipart body is `{multipart: [{name, filename (as sent, escapes kept), contentType, base64}]}`.
+   */
   body: unknown;
   /** The `sso` cookie value, if any. */
   token: string | undefined;
@@ -80,6 +102,11 @@ export interface FakeGrok {
   clearRequests(): void;
   /** Number of currently open NDJSON streams (chat, image edit, video). */
   openStreams(): number;
+  /**
+   * Requests that carried `x-statsig-id` where the current web app sends none (uploads,
+   * WebSocket handshakes, asset downloads), in order. Tests assert it stays empty.
+   */
+  statsigViolations(): Array<{ method: string; path: string }>;
   /** Closes both origins, every open socket and WebSocket, and all pending timers. */
   close(): Promise<void>;
 }

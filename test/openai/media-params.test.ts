@@ -1,7 +1,7 @@
 // OpenAI sizes and ratios → Grok aspect ratios.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { imageAspect, videoAspect, videoSize } from '../../src/openai/media-params.js';
+import { imageAspect, videoAspect, videoResolutionForSize, videoSize } from '../../src/openai/media-params.js';
 import { OpenAIHttpError } from '../../src/openai/errors.js';
 
 void describe('media params', () => {
@@ -27,5 +27,18 @@ void describe('media params', () => {
     assert.equal(videoAspect('1:1'), '1:1');
     assert.equal(videoSize('9:16', '720p'), '720x1280');
     assert.equal(videoSize('16:9', '480p'), '854x480');
+  });
+
+  void it('videos take 4:3 and 3:4 too; a size names the resolution', () => {
+    assert.equal(videoAspect('4:3'), '4:3');
+    assert.equal(videoAspect('720x960'), '3:4');
+    assert.equal(videoAspect('1400x1000'), '4:3', 'nearest of the seven video ratios');
+    assert.equal(imageAspect('1400x1000'), '3:2', 'images keep their five');
+    assert.equal(videoSize('4:3', '720p'), '960x720');
+    assert.equal(videoResolutionForSize('854x480'), '480p');
+    assert.equal(videoResolutionForSize('480x640'), '480p');
+    assert.equal(videoResolutionForSize('1280x720'), '720p');
+    assert.equal(videoResolutionForSize('16:9'), undefined);
+    assert.equal(videoResolutionForSize(undefined), undefined);
   });
 });
