@@ -8,8 +8,7 @@
 // gateway's own watchdogs bound those). Node checks these deadlines every
 // connectionsCheckingInterval (30 s by default): the interval is shortened so a timeout is enforced
 // close to its configured value.
-import type { ServerOptions } from 'node:http';
-import type { Server } from 'node:http';
+import type { Server, ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 
 export interface ConnectionSettings {
