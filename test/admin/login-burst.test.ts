@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it, mock } from 'node:test';
 import { AdminCredentials } from '../../src/admin/index.js';
-import { ADMIN_PASSWORD, sleep, startAdmin, type AdminClient } from './helpers.js';
+import { ADMIN_PASSWORD, sleep, startAdmin, waitFor, type AdminClient } from './helpers.js';
 
 interface LoginAnswer {
   status: number;
@@ -68,7 +68,7 @@ void describe('admin login under parallel attempts', () => {
       checks = 0;
       delayMs = 300; // the fifth wrong one is still being checked when the right one arrives
       const fifth = login(c, 'wrong-4');
-      await sleep(50);
+      await waitFor(() => checks === 1, 5000, 'the fifth wrong password to be under check');
       const right = await login(c, ADMIN_PASSWORD);
       assert.equal((await fifth).status, 401);
       delayMs = 0;

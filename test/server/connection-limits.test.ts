@@ -57,22 +57,22 @@ void describe('slow clients: request timeouts', () => {
   after(() => h.close());
 
   void it('closes a connection whose body stops arriving (admin login) within the body timeout: 408', async () => {
-    const out = await sendThenWait(portOf(h), partialBody('/api/login'), 6000);
+    const out = await sendThenWait(portOf(h), partialBody('/api/login'), 8000);
     assert.match(out.data, /^HTTP\/1\.1 408 /);
-    assert.ok(out.closedAfterMs < 3000, `closed after ${out.closedAfterMs} ms`);
+    assert.ok(out.closedAfterMs < 5000, `closed after ${out.closedAfterMs} ms`);
   });
 
   void it('does the same on /v1 with a valid key (the body is being read)', async () => {
-    const out = await sendThenWait(portOf(h), partialBody('/v1/chat/completions', 'Authorization: Bearer sk-test-harness-key-000000\r\n'), 6000);
+    const out = await sendThenWait(portOf(h), partialBody('/v1/chat/completions', 'Authorization: Bearer sk-test-harness-key-000000\r\n'), 8000);
     assert.match(out.data, /^HTTP\/1\.1 408 /);
-    assert.ok(out.closedAfterMs < 3000, `closed after ${out.closedAfterMs} ms`);
+    assert.ok(out.closedAfterMs < 5000, `closed after ${out.closedAfterMs} ms`);
   });
 
   void it('closes a connection whose headers stop arriving, and one that never sends anything', async () => {
-    const half = await sendThenWait(portOf(h), 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n', 6000);
-    assert.ok(half.closedAfterMs < 3000, `closed after ${half.closedAfterMs} ms`);
-    const silent = await sendThenWait(portOf(h), '', 6000);
-    assert.ok(silent.closedAfterMs < 3000, `closed after ${silent.closedAfterMs} ms`);
+    const half = await sendThenWait(portOf(h), 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n', 8000);
+    assert.ok(half.closedAfterMs < 5000, `closed after ${half.closedAfterMs} ms`);
+    const silent = await sendThenWait(portOf(h), '', 8000);
+    assert.ok(silent.closedAfterMs < 5000, `closed after ${silent.closedAfterMs} ms`);
   });
 
   void it('lets a stream run longer than the body timeout (the response is not covered)', async () => {
