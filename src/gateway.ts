@@ -15,10 +15,11 @@ import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.j
 import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
 import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
+import { limitConnectionsPerAddress, throttledRefusalLog } from './server/connection-limits.js';
 import { findConsoleDir, registerConsole } from './server/console-routes.js';
 import { Inflight } from './server/inflight.js';
 import { batchedLogDestination } from './server/log-destination.js';
-import { createStore, type Store } from './store/index.js';
+import { createStore, permissionsOf, type Store } from './store/index.js';
 
 export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
@@ -220,6 +221,12 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     // through the account's proxy, with that proxy's clearance, like its chat calls.
     transport: egressMediaTransport(egressService, direct, accountIdFor),
   });
+  // Created 0700 by the store or the media cache; one made earlier (or by hand) keeps its mode.
+  // (Windows has no such permission bits.)
+  const dataDirMode = await permissionsOf(loaded.dataDir);
+  if (process.platform !== 'win32' && dataDirMode !== undefined && (dataDirMode & 0o077) !== 0) {
+    logger.warn({ dataDir: loaded.dataDir, mode: dataDirMode.toString(8).padStart(4, '0') }, 'DATA_DIR is accessible to other users (it holds tokens and secrets): chmod 700 it');
+  }
   const services: AppServices = {
     config: current,
     models: () => {
@@ -252,6 +259,11 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     media,
   };
   const app = await buildServer(services);
+  limitConnectionsPerAddress(
+    app.server,
+    () => current().server.max_connections_per_ip,
+    throttledRefusalLog((f) => logger.warn(f, 'connections refused: too many open from one address (server.max_connections_per_ip)')),
+  );
   // Before Fastify's own listener: a request may be answered synchronously within it.
   app.server.prependListener('request', (_req, res) => res.once('close', requests.enter()));
   registerMetricsRoute(app, metrics, () => current().metrics);
@@ -296,6 +308,13 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     startedAt: Date.now(),
     proxies: egressService,
     media: media.cache,
+    // Proxy changes first (binding accounts to proxies changes account records), then accounts,
+    // then the file store's own write-behind.
+    persistNow: async () => {
+      await egressService.flushNow();
+      await accounts.persistence.flushNow();
+      await store.flush();
+    },
   });
   await registerConsole(app, opts.consoleDir ?? findConsoleDir());
   return {

@@ -12,6 +12,7 @@ import { registerModels } from './openai/models-route.js';
 import { OpenAIHttpError } from './openai/errors.js';
 import { finishedCall, newCallContext, type CallContext, type CallListener } from './server/call-context.js';
 import { clip, MAX_ECHOED_PATH } from './server/clip.js';
+import { httpTimeoutOptions } from './server/connection-limits.js';
 import { decorateKeyOwner } from './server/request-owner.js';
 import { frameworkErrorHandler, installErrorHandlers } from './server/error-handler.js';
 import { lazyChildLoggerFactory } from './server/lazy-child-logger.js';
@@ -80,8 +81,9 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
-    // Streams can be long; the gateway's own watchdogs bound them instead.
-    requestTimeout: 0,
+    // Bounds on receiving a request (headers, whole body) and on idle keep-alive; responses (long
+    // streams) are bounded by the gateway's own watchdogs instead. See connection-limits.ts.
+    ...httpTimeoutOptions(cfg.server),
     // While closing, requests on kept-alive connections get the 503 below (OpenAI's envelope).
     return503OnClosing: false,
     frameworkErrors: frameworkErrorHandler,

@@ -84,6 +84,10 @@ export const serverSchema = z.object({
   shutdown_timeout: numberAtLeast(0, ' (seconds)'),
   trust_proxy: z.preprocess(trustProxyInput, z.string({ error: TRUST_PROXY_EXPECTED }).refine(isValidTrustProxy, { error: TRUST_PROXY_EXPECTED })),
   cors_origins: stringList(),
+  headers_timeout: positiveNumber(' (seconds)'),
+  body_timeout: numberAtLeast(0, ' (seconds; 0 disables)'),
+  keep_alive_timeout: positiveNumber(' (seconds)'),
+  max_connections_per_ip: intIn(0, 1_000_000),
 });
 
 export const appSchema = z.object({
