@@ -12,6 +12,7 @@ import { ChatService, mgwMode, type ChatSettings } from './gateway/chat-service.
 import { messagesToGrokPrompt } from './gateway/messages-to-grok-prompt.js';
 import { messagesToMgwPrompt } from './gateway/messages-to-mgw-prompt.js';
 import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
+import { DriftMonitor } from './grok/drift/index.js';
 import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
 import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
@@ -130,7 +131,11 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     statsig,
   });
   // Chat over the mgw WebSocket: direct egress by default, each call's route (proxy + clearance) otherwise.
+  // Protocol drift (src/grok/drift): sampled checks of what grok.com sends, surfaced in /metrics,
+  // GET /api/protocol/drift and a warning log line per new signature.
+  const drift = new DriftMonitor({ sampleRate: config.grok.drift_sample_rate, logger });
   const mgw = new MgwChatClient({
+    drift,
     baseUrl: config.grok.base_url,
     headers: new GrokHeaders({
       baseUrl: config.grok.base_url,
@@ -199,6 +204,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     loaded.warnings = next.warnings;
     if (!opts.logger) logger.level = next.config.log.level;
     if (callLogger) callLogger.level = next.config.log.level;
+    drift.sampleRate = next.config.grok.drift_sample_rate;
   };
   let registry = buildModelRegistry(config.models);
   let registryFor = config.models;
@@ -272,7 +278,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   registerCallLogGauges(metrics, callLog);
   metrics.registerGauge('grok2api_active_streams', 'SSE streams open to clients right now', () => streams.size);
   metrics.registerGauge('grok2api_inflight_requests', 'HTTP requests in progress (streams included, this scrape too)', () => requests.size);
+  metrics.registerCounter('grok2api_protocol_drift_total', 'Upstream messages that differed from the protocol the gateway expects, by finding kind and signature (kind path type)', () => drift.counts(), ['kind', 'signature']);
   await registerAdmin(app, {
+    drift,
     settings: { config: current, sources: () => loaded.sources, dataDir: loaded.dataDir, reload: reloadConfig },
     accounts,
     callLog,

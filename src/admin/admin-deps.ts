@@ -6,6 +6,7 @@ import type { CallLog } from '../calllog/index.js';
 import type { AppConfig, ConfigSource } from '../config/index.js';
 import type { EgressService } from '../egress/index.js';
 import type { ChatStreamResult } from '../grok/index.js';
+import type { DriftMonitor } from '../grok/drift/index.js';
 import type { Store } from '../store/index.js';
 import type { AdminCredentials, LoginLimiter, SessionStore } from './auth/index.js';
 
@@ -59,5 +60,7 @@ export interface AdminDeps {
    * take it. Admin writes await it before answering (absent = nothing to wait for).
    */
   persistNow?: (() => Promise<void>) | undefined;
+  /** Protocol-drift findings (GET /api/protocol/drift); the route answers an empty list without it. */
+  drift?: Pick<DriftMonitor, 'list' | 'sampleRate' | 'dropped' | 'checked'> | undefined;
   now?: () => number;
 }

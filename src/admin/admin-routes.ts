@@ -7,6 +7,7 @@ import { adminError } from './admin-errors.js';
 import { installAdminAuth, registerAuthRoutes } from './auth-routes.js';
 import { registerLogRoutes } from './log-routes.js';
 import { installOriginCheck } from './origin-check.js';
+import { registerProtocolRoutes } from './protocol-routes.js';
 import { registerProxyRoutes } from './proxy-routes.js';
 import { registerSettingsRoutes } from './settings-routes.js';
 import { registerStatsRoutes } from './stats-routes.js';
@@ -62,6 +63,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       registerSettingsRoutes(api, deps);
       registerStatsRoutes(api, deps);
       registerLogRoutes(api, deps);
+      registerProtocolRoutes(api, deps);
       if (deps.proxies) registerProxyRoutes(api, deps, deps.proxies);
     },
     { prefix: '/api' },

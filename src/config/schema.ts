@@ -119,6 +119,9 @@ export const grokSchema = z
     statsig_id: text(),
     statsig_signer_url: urlOrEmpty(['http', 'https']),
     chat_transport: oneOf(CHAT_TRANSPORT_NAMES),
+    drift_sample_rate: z.number({ error: 'expected a share between 0 and 1 (0.05 = one message in 20)' })
+      .min(0, { error: 'expected a share between 0 and 1 (0.05 = one message in 20)' })
+      .max(1, { error: 'expected a share between 0 and 1 (0.05 = one message in 20)' }),
   })
   .superRefine((g, ctx) => {
     if (g.statsig_mode === 'manual' && !isBase64(g.statsig_id)) {

@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { GrokUpstreamError } from '../../src/grok/errors.js';
 import type { GrokEvent } from '../../src/grok/events.js';
-import { MgwEventParser } from '../../src/grok/mgw/mgw-events.js';
+import { MgwEventParser, type MgwDriftProbe } from '../../src/grok/mgw/mgw-events.js';
 
 export const MGW_FIXTURE_DIR = new URL('../fixtures/mgw/', import.meta.url);
 /** The event_id the fixtures' session.created frames answer. */
@@ -22,8 +22,8 @@ export function mgwFixtureNames(): string[] {
   return readdirSync(MGW_FIXTURE_DIR).filter((f) => f.endsWith('.jsonl')).sort();
 }
 
-export function replayMgw(lines: string[]): MgwReplay {
-  const parser = new MgwEventParser(FIXTURE_INIT_EVENT_ID);
+export function replayMgw(lines: string[], drift?: MgwDriftProbe): MgwReplay {
+  const parser = new MgwEventParser(FIXTURE_INIT_EVENT_ID, undefined, drift);
   const events: GrokEvent[] = [];
   let error: MgwReplay['error'] = null;
   for (const line of lines) {
@@ -38,9 +38,9 @@ export function replayMgw(lines: string[]): MgwReplay {
   return { events, error, ready: parser.ready, conversationId: parser.conversationId ?? null, responseId: parser.responseId ?? null };
 }
 
-export function replayMgwFixture(name: string): MgwReplay {
+export function replayMgwFixture(name: string, drift?: MgwDriftProbe): MgwReplay {
   const text = readFileSync(new URL(name, MGW_FIXTURE_DIR), 'utf8');
-  return replayMgw(text.split('\n').filter((l) => l !== ''));
+  return replayMgw(text.split('\n').filter((l) => l !== ''), drift);
 }
 
 export function goldenOf(name: string): MgwReplay {

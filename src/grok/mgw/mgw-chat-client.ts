@@ -16,7 +16,8 @@ import type { ChatStreamStats } from '../parse-chat-stream.js';
 import type { Transport } from '../transport.js';
 import { itemCreate, mgwUrl, newInitEventId, ping, responseCreate, sessionCreate } from './mgw-frames.js';
 import { mgwHandshakeHeaders } from './mgw-headers.js';
-import { MgwEventParser } from './mgw-events.js';
+import { KNOWN_HANDSHAKE_STATUSES, redactText, type DriftMonitor } from '../drift/index.js';
+import { MgwEventParser, type MgwDriftProbe } from './mgw-events.js';
 import { canonicalUserId, fetchSessionIdentity } from './session-identity.js';
 
 export interface MgwChatClientOptions {
@@ -33,6 +34,8 @@ export interface MgwChatClientOptions {
   pingIntervalMs?: number | undefined;
   /** Largest server frame; default 16 MiB. */
   maxFrameBytes?: number | undefined;
+  /** Protocol-drift checks of the server frames (src/grok/drift); none when absent. */
+  drift?: DriftMonitor | undefined;
 }
 
 const UID_CACHE_MAX = 10_000;
@@ -112,7 +115,8 @@ export class MgwChatClient implements ChatTurnOpener {
     });
     this.live.add(ws);
     ws.once('close', () => this.live.delete(ws));
-    const t = new MgwTurn(ws, turn, signal, this.opts.pingIntervalMs ?? 25_000);
+    const drift = this.opts.drift ? { monitor: this.opts.drift, context: { source: 'mgw', model: turn.mode } } : undefined;
+    const t = new MgwTurn(ws, turn, signal, this.opts.pingIntervalMs ?? 25_000, drift);
     return t.opened;
   }
 }
@@ -158,8 +162,9 @@ class MgwTurn implements ChatEventSource {
     private readonly turn: ChatTurnInput,
     private readonly signal: AbortLike | undefined,
     private readonly pingMs: number,
+    drift?: MgwDriftProbe,
   ) {
-    this.parser = new MgwEventParser(this.initEventId, turn.continuation?.conversationId);
+    this.parser = new MgwEventParser(this.initEventId, turn.continuation?.conversationId, drift);
     this.opened = new Promise((resolve, reject) => {
       this.resolveOpen = resolve;
       this.rejectOpen = reject;
@@ -174,6 +179,10 @@ class MgwTurn implements ChatEventSource {
         size += c.length;
       });
       const done = (): void => {
+        const status = res.statusCode ?? 0;
+        if (drift && !KNOWN_HANDSHAKE_STATUSES.has(status)) {
+          drift.monitor.report([{ kind: 'handshake-status', path: 'mgw handshake', type: String(status) }], drift.context, () => redactText(Buffer.concat(chunks).toString('utf8')));
+        }
         const ra = res.headers['retry-after'];
         this.fail(classifyHttpFailure(res.statusCode ?? 502, Buffer.concat(chunks).toString('utf8'), Array.isArray(ra) ? ra[0] : ra));
       };

@@ -4,8 +4,18 @@
 // Unknown event types and non-JSON frames are ignored, as the web app does.
 import { classifyInBandError, GrokUpstreamError } from '../errors.js';
 import type { GrokEvent, GrokImageProgressEvent, GrokSearchResultsEvent } from '../events.js';
+import { checkMgwFrame, looksLikeHtml, redactSample, redactText, type DriftContext, type DriftMonitor } from '../drift/index.js';
 
 type Obj = Record<string, unknown>;
+
+/** Where the parser reports protocol drift (src/grok/drift), and what to tag the findings with. */
+export interface MgwDriftProbe {
+  monitor: DriftMonitor;
+  context: DriftContext;
+}
+
+/** Frames of one turn kept unchecked for the answerless-turn check (references, no copies). */
+const MAX_UNCHECKED = 32;
 
 function obj(v: unknown): Obj | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
@@ -76,12 +86,16 @@ export class MgwEventParser {
   done = false;
   responseId: string | undefined;
   private readonly images = new Map<string, number>();
+  /** Answer text or an image arrived (reasoning alone is no answer). */
+  private answered = false;
+  private unchecked: Obj[] | undefined;
 
   /**
    * @param initEventId the `event_id` of our session.create (a session.created for another one is ignored)
    * @param continuing the conversation id being continued, if any
+   * @param drift where to report frames that differ from docs/grok-protocol.md (sampled)
    */
-  constructor(private readonly initEventId: string, continuing?: string) {
+  constructor(private readonly initEventId: string, continuing?: string, private readonly drift?: MgwDriftProbe) {
     if (continuing !== undefined) this.sessionId = continuing;
   }
 
@@ -100,9 +114,44 @@ export class MgwEventParser {
     try {
       frame = obj(JSON.parse(text));
     } catch {
+      const d = this.drift;
+      if (d && looksLikeHtml(text)) d.monitor.report([{ kind: 'html-body', path: 'mgw frame', type: 'html' }], d.context, () => redactText(text));
       return [];
     }
     if (!frame) return [];
+    if (this.drift !== undefined) this.watch(this.drift, frame);
+    const events = this.events(frame);
+    if (!this.answered) {
+      for (const e of events) if ((e.type === 'token' && !e.thinking) || e.type === 'image-progress') this.answered = true;
+    }
+    return events;
+  }
+
+  /**
+   * Drift check of one frame: sampled, always for error-like frames; unsampled frames are kept (by
+   * reference, bounded) so a turn that ends without an answer can be checked whole.
+   */
+  private watch(d: MgwDriftProbe, frame: Obj): void {
+    const ev = obj(frame.event);
+    if (ev?.type === 'response.done' && !this.answered) {
+      // The turn ends with nothing to show: check everything it said, and count the empty answer.
+      for (const f of this.unchecked ?? []) d.monitor.report(checkMgwFrame(f), d.context, () => redactSample(f));
+      this.unchecked = undefined;
+      const findings = checkMgwFrame(frame);
+      const status = str(obj(ev.response)?.status)?.toLowerCase();
+      if (status === undefined || status === 'completed') findings.push({ kind: 'empty-answer', path: 'mgw response.done', type: 'no-answer' });
+      d.monitor.report(findings, d.context, () => redactSample(frame));
+      return;
+    }
+    if (d.monitor.sample() || errorLike(frame)) {
+      d.monitor.report(checkMgwFrame(frame), d.context, () => redactSample(frame));
+      return;
+    }
+    const u = (this.unchecked ??= []);
+    if (u.length < MAX_UNCHECKED) u.push(frame);
+  }
+
+  private events(frame: Obj): GrokEvent[] {
     const ev = obj(frame.event);
     if (!ev) {
       // Legacy root error shape, tolerated on the socket too.
@@ -241,6 +290,17 @@ export class MgwEventParser {
     this.responseId = str(response?.id);
     return [{ type: 'end', reason: 'done', responseId: this.responseId, conversationId: this.conversationId }];
   }
+}
+
+/** Error events, legacy root errors, stream errors and an early session end are always checked. */
+function errorLike(frame: Obj): boolean {
+  const ev = obj(frame.event);
+  if (!ev) return frame.error !== undefined;
+  const t = ev.type;
+  if (t === 'error' || t === 'session.ended') return true;
+  if (t !== 'response.grok.output') return false;
+  const se = obj(ev.output)?.stream_error;
+  return se !== undefined && se !== null;
 }
 
 /** An X post result → a source: `https://x.com/<handle>/status/<id>`, titled "<name>: <text>". */
