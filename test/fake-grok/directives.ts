@@ -59,6 +59,10 @@ export interface SimDirectives {
   slots?: number;
   /** mgw: the status response.done reports (e.g. `failed`); default completed. */
   doneStatus?: string;
+  /** mgw protocol drift: an event type today's protocol does not have, sent before the answer. */
+  extraEvent?: string;
+  /** mgw protocol drift: the answer text chunks carry `content` instead of `text` (the answer is lost). */
+  renameField?: boolean;
   /** Directives that were not understood (kept so tests can assert on typos). */
   unknown: string[];
 }
@@ -116,6 +120,8 @@ function apply(d: SimDirectives, key: string, value: string | undefined): boolea
     case 'ws-close': d.wsClose = true; return true;
     case 'slow': d.slowMs = intValue(value, 200); return true;
     case 'slots': d.slots = Math.max(1, intValue(value, 4)); return true;
+    case 'extra-event': d.extraEvent = value !== undefined && value !== '' ? value : 'response.memory.updated'; return true;
+    case 'rename-field': d.renameField = true; return true;
     case 'done-status': d.doneStatus = value !== undefined && value !== '' ? value : 'failed'; return true;
     default: return false;
   }

@@ -92,7 +92,10 @@ export function buildMgwScript({ ctx, sessionId, responseId, doneStatus, inBandR
       });
     }
   } else {
-    for (const t of plan.answer) steps.push(frame(chunk({ text: { text: t.text, channel: 'CHANNEL_ASSISTANT_RESPONSE' } }), true));
+    // Protocol drift scripted by a test: a new event type (additive), a renamed answer field (not).
+    if (d.extraEvent !== undefined) steps.push(frame(ev({ type: d.extraEvent, memory: { id: 'mem_1', updated: true } })));
+    const field = d.renameField ? 'content' : 'text';
+    for (const t of plan.answer) steps.push(frame(chunk({ text: { [field]: t.text, channel: 'CHANNEL_ASSISTANT_RESPONSE' } }), true));
     if (d.citation) {
       // Twice in a row: a client must collapse the duplicate into one marker.
       for (let i = 0; i < 2; i++) steps.push(frame(chunk({ render_citation: { id: `cit_${i}`, kind: 'CITATION_KIND_WEB_PAGE', url: SIM_CITATION_URL, citation_id: 0 } })));

@@ -4,7 +4,7 @@
 // Unknown event types and non-JSON frames are ignored, as the web app does.
 import { classifyInBandError, GrokUpstreamError } from '../errors.js';
 import type { GrokEvent, GrokImageProgressEvent, GrokSearchResultsEvent } from '../events.js';
-import { checkMgwFrame, looksLikeHtml, redactSample, redactText, type DriftContext, type DriftMonitor } from '../drift/index.js';
+import { MGW_EVENTS, checkMgwFrame, looksLikeHtml, redactSample, redactText, type DriftContext, type DriftMonitor } from '../drift/index.js';
 
 type Obj = Record<string, unknown>;
 
@@ -128,7 +128,7 @@ export class MgwEventParser {
   }
 
   /**
-   * Drift check of one frame: sampled, always for error-like frames; unsampled frames are kept (by
+   * Drift check of one frame: sampled, always for error-like frames and unknown event types; unsampled frames are kept (by
    * reference, bounded) so a turn that ends without an answer can be checked whole.
    */
   private watch(d: MgwDriftProbe, frame: Obj): void {
@@ -143,7 +143,8 @@ export class MgwEventParser {
       d.monitor.report(findings, d.context, () => redactSample(frame));
       return;
     }
-    if (d.monitor.sample() || errorLike(frame)) {
+    // An event type the table does not know is found on the spot (the lookup costs next to nothing).
+    if (d.monitor.sample() || errorLike(frame) || (ev !== undefined && typeof ev.type === 'string' && !Object.hasOwn(MGW_EVENTS, ev.type))) {
       d.monitor.report(checkMgwFrame(frame), d.context, () => redactSample(frame));
       return;
     }

@@ -60,9 +60,14 @@ void describe('mgw drift detection on recorded frames', () => {
     assert.equal(p.monitor.checked, 1);
     assert.deepEqual(p.monitor.list().map((s) => s.kind), ['unknown-error-code']);
     const q = probe(0.05);
-    replayMgwFixture('drift/extra-event.jsonl', q);
+    replayMgwFixture('drift/changed-type.jsonl', q);
     // 5 frames, none sampled, none an error, and the turn answered: nothing checked.
     assert.equal(q.monitor.checked, 0);
+    // An unknown event type is always found (the parser's table lookup is free).
+    const r = probe(0);
+    replayMgwFixture('drift/extra-event.jsonl', r);
+    assert.equal(r.monitor.checked, 1);
+    assert.deepEqual(r.monitor.list().map((s) => s.kind), ['unknown-event']);
   });
 
   void it('a turn that completes without an answer is checked whole and counted as an empty answer', () => {
