@@ -16,4 +16,6 @@ export const FAILURE_EFFECT: Record<FailureKind, AccountEffect> = {
   transport: 'none',
   timeout: 'none',
   'bad-request': 'none',
+  // Seen on healthy accounts when grok.com changes its protocol: not the account's fault.
+  'empty-answer': 'none',
 };

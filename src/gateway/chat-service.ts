@@ -5,7 +5,7 @@ import type { AccountLease, AccountSource, AccountTier } from '../accounts/index
 import type { ModelSpec } from '../config/index.js';
 import type { EgressSelector } from '../egress/index.js';
 import type { AbortLike, ChatTransport, ChatTurnInput, ChatTurnOpener, GrokRoute } from '../grok/index.js';
-import { classifyInBandError } from '../grok/errors.js';
+import { classifyInBandError, emptyAnswerError } from '../grok/errors.js';
 import type { GrokEvent } from '../grok/events.js';
 import { AnswerAssembler } from './answer-assembler.js';
 import type { AttachmentUploader, PreparedFile } from './attachments.js';
@@ -157,7 +157,12 @@ export class ChatService {
 
   async openStream(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortLike): Promise<OpenedChatStream> {
     // Pre-read the first events: an in-band rate limit or an early cut is still retryable here.
-    const r = await this.withAttempts(turn, spec, signal, async (upstream) => ({ upstream, first: await upstream.nextBatch() }));
+    const r = await this.withAttempts(turn, spec, signal, async (upstream) => {
+      const first = await upstream.nextBatch();
+      // Ended before any event: nothing reached the client yet, so another account may answer.
+      if (first === undefined) throw emptyAnswerError('the stream ended without any event');
+      return { upstream, first };
+    });
     return { first: r.value.first, upstream: r.value.upstream, lease: r.lease, attempts: r.attempts, proxy: r.proxy };
   }
 
@@ -171,6 +176,7 @@ export class ChatService {
         assembler.finish();
         const modelError = assembler.modelError;
         if (modelError && !assembler.hasContent) throw classifyInBandError(undefined, modelError);
+        if (!assembler.hasContent && assembler.generatedImages().length === 0) throw emptyAnswerError();
         return assembler;
       } finally {
         upstream.close();

@@ -113,7 +113,9 @@ export async function runWithAccountRetries<T>(opts: {
       lastError = err;
       const status = effectiveStatus(err);
       const elapsed = Date.now() - started;
-      const retryable = policy.statuses.includes(status) && i + 1 < policy.maxAttempts;
+      // An empty answer is worth one other account, not every one: a protocol change empties them all.
+      const emptyAgain = err.kind === 'empty-answer' && attempts.filter((a) => a.kind === 'empty-answer').length > 1;
+      const retryable = (policy.statuses.includes(status) || err.kind === 'empty-answer') && !emptyAgain && i + 1 < policy.maxAttempts;
       if (!retryable) break;
       const delayMs = backoffDelayMs(policy, i);
       if (elapsed + delayMs > policy.budgetMs) break;

@@ -11,6 +11,9 @@ export const FAILURE_KINDS = [
   'transport',
   'timeout',
   'bad-request',
+  // The turn ended "successfully" with no answer text, no image and no tool call (protocol drift or
+  // a silent upstream failure): retried on another account once, then a 502 empty_answer.
+  'empty-answer',
 ] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
@@ -207,4 +210,9 @@ export function parseRetryAfter(value: string | null | undefined): number | unde
   const date = Date.parse(value);
   if (Number.isFinite(date)) return Math.max(0, Math.ceil((date - Date.now()) / 1000));
   return undefined;
+}
+
+/** A turn that completed without anything to answer with (no text, no image, no tool call). */
+export function emptyAnswerError(detail = 'the turn completed without answer text, image or tool call'): GrokUpstreamError {
+  return new GrokUpstreamError({ kind: 'empty-answer', status: 502, message: `Grok returned an empty answer: ${detail}` });
 }

@@ -6,7 +6,7 @@ import type { ChatService } from '../gateway/chat-service.js';
 import { AnswerAssembler } from '../gateway/answer-assembler.js';
 import type { ChatTurnRequest, ReasoningMode } from '../gateway/types.js';
 import { buildUsage, estimatePromptTokens, estimateTokens } from '../gateway/usage.js';
-import { GrokUpstreamError } from '../grok/errors.js';
+import { GrokUpstreamError, emptyAnswerError } from '../grok/errors.js';
 import { chatRequestSchema, type ChatRequestInput } from './chat-request-schema.js';
 import { ChatStreamWriter } from './chat-stream-writer.js';
 import { OpenAIHttpError, clientErrorForKind, invalidRequest } from './errors.js';
@@ -152,6 +152,8 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       if (!client.aborted) {
         const tail = assembler.finish();
         if (tail) await writer.delta(tail.content, tail.reasoning);
+        // Too late for another account (the stream is open): the client is told, not left with "".
+        if (!assembler.hasContent && assembler.generatedImages().length === 0) throw emptyAnswerError();
         const reasoningTokens = estimateTokens(assembler.rawReasoningText());
         const contentTokens = estimateTokens(assembler.contentText());
         call.completionTokens = contentTokens + reasoningTokens;

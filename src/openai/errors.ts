@@ -74,6 +74,7 @@ const KIND_TO_CLIENT: Record<FailureKind, { status: number; code: string; type: 
   transport: { status: 502, code: 'upstream_unreachable', type: 'upstream_error', text: 'Could not reach Grok (network error)' },
   timeout: { status: 504, code: 'upstream_timeout', type: 'upstream_error', text: 'Grok did not answer in time' },
   'bad-request': { status: 502, code: 'upstream_bad_request', type: 'upstream_error', text: 'Grok rejected the request' },
+  'empty-answer': { status: 502, code: 'empty_answer', type: 'upstream_error', text: 'Grok ended the turn without an answer (no text, image or tool call)' },
 };
 
 export function clientErrorForKind(
