@@ -7,6 +7,7 @@ import { AccountPage } from './account';
 import { CachePage } from './cache';
 import { DashboardPage } from './dashboard';
 import { ImageStudioPage } from './images';
+import { ProtocolPage } from './protocol';
 import { LogsPage } from './logs/logs-page';
 import { ProxiesPage } from './proxies';
 import { SettingsPage } from './settings/settings-page';
@@ -30,6 +31,7 @@ export const PAGES: PageEntry[] = [
   { path: '/logs', title: 'Call log', component: LogsPage },
   { path: '/settings', title: 'Settings', component: SettingsPage },
   { path: '/cache', title: 'Cache', component: CachePage },
+  { path: '/protocol', title: 'Protocol', component: ProtocolPage },
   { path: '/images', title: 'Image studio', component: ImageStudioPage },
   { path: '/account', title: 'Password', component: AccountPage },
 ];
