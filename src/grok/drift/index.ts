@@ -3,3 +3,4 @@ export { checkMgwFrame } from './mgw-check.js';
 export { KNOWN_HANDSHAKE_STATUSES, MGW_ENVELOPE, MGW_EVENTS } from './mgw-spec.js';
 export { DriftMonitor, type DriftContext, type DriftLogger, type DriftMonitorOptions, type DriftSignature } from './monitor.js';
 export { redactSample, redactText } from './redact.js';
+export { SESSION_ANSWER, checkSessionAnswer } from './session-spec.js';

@@ -2,7 +2,7 @@
 // removed. Credentials (tokens, cookies, keys) and user text (prompts, answer text, queries) are
 // replaced, other strings cut to 80 characters, depth and array length bounded.
 
-const SECRET_KEY = /token|cookie|sso|auth|secret|password|jwt|signature|session_key|api[-_]?key/i;
+const SECRET_KEY = /token|cookie|sso|auth|secret|password|jwt|signature|session_key|api[-_]?key|email|phone/i;
 const CONTENT_KEY = /^(text|delta|prompt|message_text|content|query|snippet|title|name|input|instructions)$/i;
 const MAX_STRING = 80;
 const MAX_DEPTH = 6;

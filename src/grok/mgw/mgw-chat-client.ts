@@ -98,6 +98,7 @@ export class MgwChatClient implements ChatTurnOpener {
       transport,
       headers,
       timeoutMs: this.opts.sessionTimeoutMs ?? 15_000,
+      drift: this.opts.drift,
     });
     if (this.uids.size >= UID_CACHE_MAX) this.uids.clear();
     this.uids.set(token, id.userId);

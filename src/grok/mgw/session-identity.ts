@@ -7,6 +7,7 @@ import { classifyHttpFailure, classifySessionStatus, classifyTransportError, Gro
 import type { GrokHeaders } from '../headers.js';
 import type { Transport } from '../transport.js';
 import { readLimitedText } from '../read-limited-text.js';
+import { checkSessionAnswer, redactSample, redactText, type DriftMonitor } from '../drift/index.js';
 import { sessionLookupHeaders } from './mgw-headers.js';
 
 export const SESSION_PATH = '/api/auth/session';
@@ -61,6 +62,8 @@ export interface SessionLookupOptions {
   headers: GrokHeaders;
   timeoutMs: number;
   signal?: AbortLike | undefined;
+  /** Protocol-drift checks of the answer (every answer: one lookup per account). */
+  drift?: DriftMonitor | undefined;
 }
 
 /** Fetches the user id of `token` through the given egress. Throws classified GrokUpstreamErrors. */
@@ -91,5 +94,21 @@ export async function fetchSessionIdentity(token: string, opts: SessionLookupOpt
   }
   if (status < 200 || status >= 300) throw classifyHttpFailure(status, text, retryAfter);
   if (Buffer.byteLength(text) > BODY_LIMIT) throw new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: 'Grok session lookup: answer larger than 64 KiB' });
+  if (opts.drift) reportSessionDrift(opts.drift, text);
   return parseSession(text);
+}
+
+function reportSessionDrift(drift: DriftMonitor, text: string): void {
+  const findings = checkSessionAnswer(text);
+  if (findings.length === 0) {
+    drift.report(findings, { source: 'session' }, () => null);
+    return;
+  }
+  drift.report(findings, { source: 'session' }, () => {
+    try {
+      return redactSample(JSON.parse(text));
+    } catch {
+      return redactText(text);
+    }
+  });
 }
