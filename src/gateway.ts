@@ -119,7 +119,11 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       },
     }),
   );
+  // Protocol drift (src/grok/drift): sampled checks of what grok.com sends, surfaced in /metrics,
+  // GET /api/protocol/drift and a warning log line per new signature.
+  const drift = new DriftMonitor({ sampleRate: config.grok.drift_sample_rate, logger });
   const client = new GrokClient({
+    drift,
     endpoints: { baseUrl: config.grok.base_url, assetsUrl: config.grok.assets_url, wsUrl: config.grok.ws_url },
     userAgent: config.grok.user_agent,
     acceptLanguage: config.grok.accept_language,
@@ -131,9 +135,6 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     statsig,
   });
   // Chat over the mgw WebSocket: direct egress by default, each call's route (proxy + clearance) otherwise.
-  // Protocol drift (src/grok/drift): sampled checks of what grok.com sends, surfaced in /metrics,
-  // GET /api/protocol/drift and a warning log line per new signature.
-  const drift = new DriftMonitor({ sampleRate: config.grok.drift_sample_rate, logger });
   const mgw = new MgwChatClient({
     drift,
     baseUrl: config.grok.base_url,

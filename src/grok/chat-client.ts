@@ -13,6 +13,7 @@ import { classifyHttpFailure, classifyTransportError, GrokUpstreamError } from '
 import type { GrokEvent } from './events.js';
 import { GrokHeaders } from './headers.js';
 import { parseChatBatches, type ChatStreamStats } from './parse-chat-stream.js';
+import { checkQuotaInfoAnswer, checkRateLimitsAnswer, reportAnswerDrift, type DriftMonitor } from './drift/index.js';
 import { parseQuotaInfo, type MediaQuotaSnapshot } from './quota-info.js';
 import { normalizeRateLimits, type RateLimitWindow } from './rate-limits.js';
 import { readLimitedText } from './read-limited-text.js';
@@ -46,6 +47,8 @@ export interface GrokClientOptions {
   requestTimeoutMs?: number | undefined;
   /** Where `x-statsig-id` values come from (grok.statsig_mode); default: made locally. */
   statsig?: StatsigProvider | undefined;
+  /** Protocol-drift checks of the quota answers (src/grok/drift); none when absent. */
+  drift?: DriftMonitor | undefined;
 }
 
 /**
@@ -100,8 +103,10 @@ export class GrokClient implements ChatTurnOpener {
   private readonly base: string;
   private readonly headersTimeoutMs: number;
   private readonly statsig: StatsigProvider;
+  private readonly drift: DriftMonitor | undefined;
 
   constructor(opts: GrokClientOptions) {
+    this.drift = opts.drift;
     const base = opts.endpoints.baseUrl.replace(/\/+$/, '');
     this.base = base;
     this.chatUrl = base + CHAT_PATH;
@@ -200,6 +205,7 @@ export class GrokClient implements ChatTurnOpener {
     opts: { signal?: AbortLike | undefined; route?: GrokRoute | undefined } = {},
   ): Promise<RateLimitWindow | null> {
     const text = await this.postForJson(token, RATE_LIMITS_PATH, this.rateLimitsUrl, JSON.stringify({ modelName: mode }), `${this.base}/`, this.statsig.renewable, opts);
+    if (this.drift) reportAnswerDrift(this.drift, checkRateLimitsAnswer(text), text, { source: 'rate-limits', model: mode });
     return normalizeRateLimits(text);
   }
 
@@ -209,6 +215,7 @@ export class GrokClient implements ChatTurnOpener {
    */
   async quotaInfo(token: string, opts: { signal?: AbortLike | undefined; route?: GrokRoute | undefined } = {}): Promise<MediaQuotaSnapshot | null> {
     const text = await this.postForJson(token, QUOTA_INFO_PATH, this.quotaInfoUrl, '{}', `${this.base}/imagine`, false, opts);
+    if (this.drift) reportAnswerDrift(this.drift, checkQuotaInfoAnswer(text), text, { source: 'quota_info' });
     return parseQuotaInfo(text);
   }
 

@@ -4,6 +4,7 @@
 // `maxSignatures` signatures (later new ones are only counted as dropped), so the metrics label set
 // and the memory stay bounded whatever upstream sends.
 import type { DriftFinding, DriftKind } from './check.js';
+import { redactSample, redactText } from './redact.js';
 
 export interface DriftLogger {
   warn(obj: object, msg: string): void;
@@ -122,4 +123,15 @@ export class DriftMonitor {
 
 function addTag(list: string[], tag: string): void {
   if (list.length < MAX_TAGS && !list.includes(tag)) list.push(tag);
+}
+
+/** Reports a whole-answer check (rare REST answers, checked every time) with a redacted sample. */
+export function reportAnswerDrift(monitor: DriftMonitor, findings: DriftFinding[], text: string, ctx: DriftContext): void {
+  monitor.report(findings, ctx, () => {
+    try {
+      return redactSample(JSON.parse(text));
+    } catch {
+      return redactText(text);
+    }
+  });
 }

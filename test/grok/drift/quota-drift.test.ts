@@ -1,0 +1,36 @@
+// Drift checks of the quota answers: rate-limits and quota_info as documented give no finding;
+// a renamed count, a changed type, a new bucket or an HTML page each give one.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checkQuotaInfoAnswer, checkRateLimitsAnswer } from '../../../src/grok/drift/index.js';
+
+const sig = (fs: Array<{ kind: string; path: string; type: string }>): string[] => fs.map((f) => `${f.kind} ${f.path} ${f.type}`);
+
+void describe('quota answer drift', () => {
+  void it('rate-limits: the documented answer and the simulator\'s give none', () => {
+    assert.deepEqual(sig(checkRateLimitsAnswer('{"windowSizeSeconds":7200,"remainingQueries":31,"totalQueries":50}')), []);
+    assert.deepEqual(sig(checkRateLimitsAnswer('{"windowSizeSeconds":7200,"remainingQueries":3,"totalQueries":50,"remainingTokens":3,"lowEffortRateLimits":null,"highEffortRateLimits":null}')), []);
+  });
+
+  void it('rate-limits: renamed count, changed type, HTML', () => {
+    assert.deepEqual(sig(checkRateLimitsAnswer('{"windowSizeSeconds":7200,"queriesLeft":31,"totalQueries":50}')), [
+      'unknown-field rate-limits.queriesLeft number',
+      'missing-field rate-limits.remainingQueries undefined',
+    ]);
+    assert.deepEqual(sig(checkRateLimitsAnswer('{"windowSizeSeconds":"7200","remainingQueries":31}')), ['type-changed rate-limits.windowSizeSeconds string']);
+    assert.deepEqual(sig(checkRateLimitsAnswer('<!DOCTYPE html><title>Just a moment...</title>')), ['html-body rate-limits answer html']);
+  });
+
+  void it('quota_info: the documented answer gives none; a new bucket and a changed type give one each', () => {
+    const doc = {
+      image: null,
+      imagePro: { available: true, remainingQueries: 3, windowSizeSeconds: 86400 },
+      imageEdit: { available: true, windowSizeSeconds: 64800 },
+      video: null,
+      video720p: { available: false, remainingQueries: 0, windowSizeSeconds: 86400, nextAvailableAt: '2026-08-30T06:00:00.123456789Z' },
+    };
+    assert.deepEqual(sig(checkQuotaInfoAnswer(JSON.stringify(doc))), []);
+    assert.deepEqual(sig(checkQuotaInfoAnswer(JSON.stringify({ ...doc, video1080p: null }))), ['unknown-field quota_info.video1080p null']);
+    assert.deepEqual(sig(checkQuotaInfoAnswer(JSON.stringify({ ...doc, imagePro: { available: 'yes' } }))), ['type-changed quota_info.imagePro.available string']);
+  });
+});
