@@ -214,6 +214,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   const requests = new Inflight();
   const metrics = new Metrics({ knownModel: (id) => services.models().resolve(id) !== undefined });
   const media = await createMediaRuntime({
+    drift,
     config: current,
     models: () => services.models(),
     dataDir: loaded.dataDir,

@@ -1,5 +1,6 @@
 // Composition of the media side (cache, Grok media client, imagine WebSocket, image/video use
 // cases, video jobs, chat attachments) from the live configuration. gateway.ts wires it in.
+import type { DriftMonitor } from '../grok/drift/index.js';
 import type { Logger } from 'pino';
 import { join } from 'node:path';
 import type { AccountSource } from '../accounts/index.js';
@@ -26,6 +27,8 @@ import { VideoService } from './video-service.js';
 
 export interface MediaRuntimeOptions {
   config: () => AppConfig;
+  /** Protocol-drift checks of upload answers (src/grok/drift); none when absent. */
+  drift?: DriftMonitor | undefined;
   models: () => ModelRegistry;
   /** Media files go to `<dataDir>/media/{images,videos}`. */
   dataDir: string;
@@ -89,6 +92,7 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
     assetsUrl: c.grok.assets_url,
     transport,
     headersTimeoutMs: c.chat.request_timeout * 1000,
+    drift: opts.drift,
   });
   const imagine = new ImagineClient({
     wsUrl: c.grok.ws_url,

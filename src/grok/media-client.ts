@@ -12,6 +12,7 @@ import { classifyHttpFailure, classifyTransportError, GrokUpstreamError } from '
 import { GrokHeaders } from './headers.js';
 import { routeEgress, type MediaEgress, type MediaTransport } from './media-transport.js';
 import { readLimitedText } from './read-limited-text.js';
+import { checkUploadAnswer, reportAnswerDrift, type DriftMonitor } from './drift/index.js';
 import { buildUploadV2Body, chatFileId, IMAGINE_FILE_SOURCE, parseUploadV2Response, UPLOAD_RESPONSE_LIMIT, UPLOAD_V2_PATH } from './upload-v2.js';
 
 export interface GrokMediaClientOptions {
@@ -28,6 +29,8 @@ export interface GrokMediaClientOptions {
   uploadAttempts?: number;
   /** Delay before an upload retry, doubled each time. Default 250 ms. */
   uploadRetryDelayMs?: number;
+  /** Protocol-drift checks of the upload answers (src/grok/drift); none when absent. */
+  drift?: DriftMonitor | undefined;
 }
 
 export interface UploadInput {
@@ -123,6 +126,7 @@ export class GrokMediaClient {
       const multipart = buildUploadV2Body(file, imagine ? IMAGINE_FILE_SOURCE : undefined);
       try {
         const text = await this.post(egress, UPLOAD_V2_PATH, token, multipart.body, multipart.contentType, referer, opts.signal);
+        if (this.opts.drift) reportAnswerDrift(this.opts.drift, checkUploadAnswer(text), text, { source: 'upload' });
         const parsed = parseUploadV2Response(text);
         if (!parsed.ok) {
           throw new GrokUpstreamError({ kind: 'bad-request', status: 400, message: `Grok refused the upload of '${file.fileName}': ${parsed.reason}`, bodyExcerpt: text.slice(0, 200) });

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loggedIn, type AdminClient } from '../admin/helpers.js';
+import { makePng } from '../fake-grok/index.js';
 
 interface DriftAnswer {
   sampleRate: number;
@@ -24,11 +25,20 @@ void describe('protocol drift (simulator → /metrics, /api/protocol/drift)', ()
     return r.choices[0]?.message.content ?? '';
   };
 
-  void it('today\'s protocol gives no signature', async () => {
+  void it('today\'s protocol gives no signature (chat, session lookup, upload)', async () => {
     await ask('hello there');
-    const d = (await c.call('GET', '/api/protocol/drift')).json<DriftAnswer>();
+    const png = makePng(3, 3).toString('base64');
+    const r = await c.h.openai.chat.completions.create({
+      model: 'grok-chat-fast',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }] }],
+    });
+    assert.ok(r.choices[0]?.message.content);
+    assert.ok(c.h.sim.requests.some((q) => q.path === '/http/upload-file-v2/direct'), 'an upload answer was checked');
+    const d = (await c.call('GET', '/api/protocol/drift')).json<DriftAnswer & { checked: number }>();
     assert.equal(d.sampleRate, 0.05);
     assert.deepEqual(d.signatures, []);
+    // The session answer and the upload answer are checked every time.
+    assert.ok(d.checked >= 2, `checked ${d.checked}`);
   });
 
   void it('a new event type shows within one request, and the answer is unaffected', async () => {

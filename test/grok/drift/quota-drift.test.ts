@@ -2,7 +2,7 @@
 // a renamed count, a changed type, a new bucket or an HTML page each give one.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkQuotaInfoAnswer, checkRateLimitsAnswer } from '../../../src/grok/drift/index.js';
+import { checkQuotaInfoAnswer, checkRateLimitsAnswer, checkUploadAnswer } from '../../../src/grok/drift/index.js';
 
 const sig = (fs: Array<{ kind: string; path: string; type: string }>): string[] => fs.map((f) => `${f.kind} ${f.path} ${f.type}`);
 
@@ -32,5 +32,19 @@ void describe('quota answer drift', () => {
     assert.deepEqual(sig(checkQuotaInfoAnswer(JSON.stringify(doc))), []);
     assert.deepEqual(sig(checkQuotaInfoAnswer(JSON.stringify({ ...doc, video1080p: null }))), ['unknown-field quota_info.video1080p null']);
     assert.deepEqual(sig(checkQuotaInfoAnswer(JSON.stringify({ ...doc, imagePro: { available: 'yes' } }))), ['type-changed quota_info.imagePro.available string']);
+  });
+});
+
+void describe('upload answer drift', () => {
+  void it('the documented answer, and a refused upload, give none', () => {
+    assert.deepEqual(sig(checkUploadAnswer('{"uploadId":"u1","fileMetadata":{"fileMetadataId":"f1","fileUri":"users/x/f1","mimeType":"image/png"},"terminalError":null}')), []);
+    assert.deepEqual(sig(checkUploadAnswer('{"uploadId":"","fileMetadata":null,"terminalError":"file too large"}')), []);
+  });
+
+  void it('a renamed envelope key and a lost id are findings', () => {
+    assert.deepEqual(sig(checkUploadAnswer('{"upload_id":"u1","fileMetadata":{"fileUri":"users/x/f1"},"terminalError":null}')), [
+      'unknown-field upload.upload_id string',
+      'missing-field upload.fileMetadata.fileMetadataId undefined',
+    ]);
   });
 });
