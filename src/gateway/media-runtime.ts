@@ -99,6 +99,7 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
     headers: new GrokHeaders(headerOpts),
     connectTimeoutMs: c.chat.connect_timeout * 1000,
     egress: (token) => transport.webSocket(token),
+    drift: opts.drift,
   });
   const publisher = new MediaPublisher(cache, grok, () => ({ downloadTimeoutMs: opts.config().media.download_timeout * 1000 }));
   const loader = new AttachmentLoader(cache, () => {

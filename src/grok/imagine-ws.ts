@@ -7,6 +7,7 @@
 // then is kept.
 // The handshake leaves through the request's route (its proxy tunnel, with that proxy's clearance
 // cookie and User-Agent), else through the per-account egress, else directly with the defaults.
+import { checkImagineMessage, imagineAlwaysChecked, redactSample, type DriftMonitor } from './drift/index.js';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import type { GrokRoute } from './chat-client.js';
@@ -23,6 +24,8 @@ export interface ImagineClientOptions {
   egress?: ((token: string) => WebSocketEgress) | undefined;
   /** Heartbeat ping interval; default 20 s. */
   pingIntervalMs?: number;
+  /** Protocol-drift checks of the server messages (src/grok/drift); none when absent. */
+  drift?: DriftMonitor | undefined;
 }
 
 export interface ImagineRequest {
@@ -117,7 +120,7 @@ class ImagineSocket {
   closed = false;
   framesSeen = 0;
 
-  constructor(private readonly ws: WebSocket, pingMs: number) {
+  constructor(private readonly ws: WebSocket, pingMs: number, private readonly drift?: DriftMonitor) {
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       let parsed: unknown;
@@ -127,6 +130,11 @@ class ImagineSocket {
         return;
       }
       if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+        const d = this.drift;
+        if (d && (d.sample() || imagineAlwaysChecked(parsed as Frame))) {
+          const m = parsed as Frame;
+          d.report(checkImagineMessage(m), { source: 'imagine' }, () => redactSample(m));
+        }
         this.framesSeen++;
         this.push({ kind: 'frame', frame: parsed as Frame });
       }
@@ -303,7 +311,7 @@ export class ImagineClient {
         f();
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      ws.once('open', () => settle(() => resolve(new ImagineSocket(ws, this.opts.pingIntervalMs ?? 20_000))));
+      ws.once('open', () => settle(() => resolve(new ImagineSocket(ws, this.opts.pingIntervalMs ?? 20_000, this.opts.drift))));
       ws.once('unexpected-response', (_req, res) => {
         const chunks: Buffer[] = [];
         let size = 0;

@@ -75,3 +75,30 @@ void describe('protocol drift (simulator → /metrics, /api/protocol/drift)', ()
     assert.equal(res.statusCode, 401);
   });
 });
+
+void describe('protocol drift: imagine WebSocket messages, every one checked', () => {
+  let c: AdminClient;
+  before(async () => {
+    c = await loggedIn({
+      tokens: ['sso-drift-img-aaaaaaaaaaaaaaaa-0001'],
+      overrides: {
+        accounts: { sync_on_import: false, default_tier: 'heavy' },
+        image: { use_ws: true, round_timeout: 10, idle_timeout: 1 },
+        grok: { drift_sample_rate: 1 },
+      },
+    });
+  });
+  after(async () => {
+    await c?.close();
+  });
+
+  void it('a generation through the simulator\'s imagine socket gives no signature', async () => {
+    const res = await c.h.openai.images.generate({ model: 'grok-imagine-image', prompt: 'a red fox in snow', n: 2 });
+    assert.equal(res.data?.length, 2);
+    const d = (await c.call('GET', '/api/protocol/drift')).json<DriftAnswer & { checked: number }>();
+    assert.equal(d.sampleRate, 1);
+    assert.deepEqual(d.signatures, []);
+    // start_stage, preview, final and completed per slot: every message was looked at.
+    assert.ok(d.checked >= 8, `checked ${d.checked}`);
+  });
+});

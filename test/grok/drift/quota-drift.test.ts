@@ -2,7 +2,7 @@
 // a renamed count, a changed type, a new bucket or an HTML page each give one.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkQuotaInfoAnswer, checkRateLimitsAnswer, checkUploadAnswer } from '../../../src/grok/drift/index.js';
+import { checkImagineMessage, checkQuotaInfoAnswer, checkRateLimitsAnswer, checkUploadAnswer, imagineAlwaysChecked } from '../../../src/grok/drift/index.js';
 
 const sig = (fs: Array<{ kind: string; path: string; type: string }>): string[] => fs.map((f) => `${f.kind} ${f.path} ${f.type}`);
 
@@ -46,5 +46,24 @@ void describe('upload answer drift', () => {
       'unknown-field upload.upload_id string',
       'missing-field upload.fileMetadata.fileMetadataId undefined',
     ]);
+  });
+});
+
+void describe('imagine message drift', () => {
+  void it('the documented messages give none', () => {
+    for (const m of [
+      { type: 'json', current_status: 'start_stage', image_id: 'slot-a', order: 0, width: 1024, height: 1024 },
+      { type: 'image', id: 'slot-a', url: 'https://imagine-public.x.ai/imagine-public/images/slot-a.png', blob: 'AAAA', percentage_complete: 50 },
+      { type: 'json', current_status: 'completed', image_id: 'slot-a', moderated: false },
+      { type: 'error', err_code: 'x', err_msg: 'y' },
+    ]) assert.deepEqual(sig(checkImagineMessage(m)), [], JSON.stringify(m));
+  });
+
+  void it('a new message type, a renamed blob and a changed type give one each', () => {
+    assert.deepEqual(sig(checkImagineMessage({ type: 'video', id: 'a' })), ['unknown-event imagine video object']);
+    assert.deepEqual(sig(checkImagineMessage({ type: 'image', id: 'a', data: 'AAAA', percentage_complete: 100 })), ['renamed-field imagine image.blob data:string']);
+    assert.deepEqual(sig(checkImagineMessage({ type: 'image', id: 'a', blob: 'AAAA', percentage_complete: '100' })), ['type-changed imagine image.percentage_complete string']);
+    assert.equal(imagineAlwaysChecked({ type: 'video' }), true);
+    assert.equal(imagineAlwaysChecked({ type: 'image' }), false);
   });
 });
