@@ -74,9 +74,13 @@ function stopReasonOf(t: EmulatedTurn, blocks: ContentBlocks): { reason: StopRea
   return seq !== undefined ? { reason: 'stop_sequence', sequence: seq } : { reason: 'end_turn', sequence: null };
 }
 
-/** Output tokens: the visible answer, the calls' names and arguments, and all reasoning Grok produced. */
-function outputTokens(t: EmulatedTurn): number {
-  let n = estimateTokens(t.content) + estimateTokens(t.reasoningForUsage);
+/**
+ * Output tokens: the visible answer and the calls' names and arguments, plus Grok's reasoning when
+ * thinking is enabled (Anthropic counts thinking as output). Without thinking, Anthropic's models do
+ * not reason, so Grok's hidden reasoning is not reported: output_tokens then never exceeds max_tokens.
+ */
+function outputTokens(t: EmulatedTurn, thinking: boolean): number {
+  let n = estimateTokens(t.content) + (thinking ? estimateTokens(t.reasoningForUsage) : 0);
   for (const c of t.calls) n += estimateTokens(c.name) + estimateTokens(c.arguments);
   return n;
 }
@@ -172,7 +176,7 @@ export function registerAnthropicMessages(app: FastifyInstance, deps: MessagesRo
       }
       noteAttempts(request, t);
       const stop = stopReasonOf(t, blocks);
-      const out = outputTokens(t);
+      const out = outputTokens(t, p.output.thinking.enabled);
       call.completionTokens = out;
       return reply.send({ ...message, content: blocks.blocks, stop_reason: stop.reason, stop_sequence: stop.sequence, usage: { ...message.usage, output_tokens: out } });
     }
@@ -189,7 +193,7 @@ export function registerAnthropicMessages(app: FastifyInstance, deps: MessagesRo
       if (!client.aborted) {
         await writer.blocks(blocks.finish());
         const stop = stopReasonOf(t, blocks);
-        const out = outputTokens(t);
+        const out = outputTokens(t, p.output.thinking.enabled);
         call.completionTokens = out;
         writer.finish(stop.reason, stop.sequence, { input_tokens: p.inputTokens, output_tokens: out });
         call.status = 200;
