@@ -58,7 +58,7 @@ void describe('Anthropic Messages API (@anthropic-ai/sdk → gateway → simulat
     await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
     const addr = files.address();
     imageUrl = `http://127.0.0.1:${addr && typeof addr === 'object' ? addr.port : 0}/cat.png`;
-    h = await startHarness({ apiKey: API_KEY, tokens: manyAccounts('anth'), overrides: { media: { allow_private_urls: true } } });
+    h = await startHarness({ apiKey: API_KEY, tokens: manyAccounts('anth'), overrides: { media: { allow_private_urls: true }, chat: { heartbeat_interval: 0.1 } } });
     origin = h.baseURL.replace(/\/v1$/, '');
     client = new Anthropic({ baseURL: origin, apiKey: API_KEY, maxRetries: 0, timeout: 30_000 });
   });
@@ -121,6 +121,30 @@ void describe('Anthropic Messages API (@anthropic-ai/sdk → gateway → simulat
     const delta = ev.find((e) => e.event === 'message_delta')?.data;
     assert.deepEqual((delta?.delta as Record<string, unknown>).stop_reason, 'end_turn');
     assert.ok(((delta?.usage as Record<string, number>).output_tokens ?? 0) > 0);
+  });
+
+  void it('ping events fill a silence while Grok is quiet', async () => {
+    const res = await fetch(`${origin}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+      body: JSON.stringify({ model: MODEL, max_tokens: 512, stream: true, messages: [{ role: 'user', content: 'Hi [sim:stall=700]' }] }),
+    });
+    const ev = sseEvents(await res.text());
+    const firstDelta = ev.findIndex((e) => e.event === 'content_block_delta');
+    const pings = ev.slice(firstDelta).filter((e) => e.event === 'ping').length;
+    assert.ok(pings >= 3, `pings after the first delta: ${pings}`);
+    assert.equal(ev.at(-1)?.event, 'message_stop');
+  });
+
+  void it('the call log records /v1/messages calls with model, stream, tokens and key name', async () => {
+    await h.gw.callLog.flush();
+    const page = h.gw.callLog.query({ endpoint: '/v1/messages' }, 1, 200);
+    assert.ok(page.total > 0);
+    const streamed = page.items.find((r) => r.stream === true && r.status === 200);
+    assert.ok(streamed, 'a streamed call');
+    assert.equal(streamed.model, MODEL);
+    assert.ok((streamed.promptTokens ?? 0) > 0 && (streamed.completionTokens ?? 0) > 0);
+    assert.ok(streamed.apiKey && !streamed.apiKey.includes(API_KEY));
   });
 
   void it('thinking: Grok\'s reasoning comes as a thinking block with a signature, before the text (create and stream)', async () => {
