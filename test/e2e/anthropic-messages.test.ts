@@ -287,6 +287,19 @@ void describe('Anthropic Messages API (@anthropic-ai/sdk → gateway → simulat
     assert.equal(textOf(s), textOf(m));
   });
 
+  void it('output_format json_schema: the text block is JSON matching the schema (after a corrective retry when needed)', async () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' }, population: { type: 'integer' } }, required: ['city', 'population'], additionalProperties: false };
+    const turns = chatTurns(h);
+    const m = await client.messages.create({
+      model: MODEL, max_tokens: 1024, messages: [{ role: 'user', content: 'Largest city in Norway? [sim:json-bad]' }],
+      output_format: { type: 'json_schema', schema },
+    } as never);
+    const value = JSON.parse(textOf(m)) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(value).sort(), ['city', 'population']);
+    assert.equal(typeof value.population, 'number');
+    assert.equal(chatTurns(h), turns + 2, 'the invalid first answer got one corrective retry');
+  });
+
   void it('count_tokens: the estimate for the prompt, tools included; it calls no model', async () => {
     const turns = chatTurns(h);
     const base = await client.messages.countTokens({ model: MODEL, messages: [{ role: 'user', content: 'Hello there, how are you today?' }] });
