@@ -93,7 +93,8 @@ function noteAttempts(request: FastifyRequest, t: EmulatedTurn): void {
   call.upstream = t.attempts;
 }
 
-function streamError(request: FastifyRequest, err: unknown): OpenAIHttpError {
+/** What the client is told for a failure after the upstream call opened. */
+function clientError(request: FastifyRequest, err: unknown): OpenAIHttpError {
   if (err instanceof GrokUpstreamError) return clientErrorForKind(err.kind, err.message, err.retryAfterSeconds);
   if (err instanceof ModelOutputError) return invalidModelOutput(err.message);
   if (err instanceof OpenAIHttpError) return err;
@@ -167,7 +168,7 @@ export function registerAnthropicMessages(app: FastifyInstance, deps: MessagesRo
         for await (const o of t.outputs()) blocks.push(o);
         blocks.finish();
       } catch (err) {
-        const mapped = err instanceof ModelOutputError ? invalidModelOutput(err.message) : err;
+        const mapped = clientError(request, err);
         noteAttempts(request, t);
         recordCallFailure(call, mapped);
         throw mapped;
@@ -201,7 +202,7 @@ export function registerAnthropicMessages(app: FastifyInstance, deps: MessagesRo
     } catch (err) {
       if (client.aborted) writer.dispose();
       else {
-        const clientErr = streamError(request, err);
+        const clientErr = clientError(request, err);
         recordCallFailure(call, clientErr);
         writer.fail(clientErr);
       }

@@ -394,6 +394,13 @@ void describe('Anthropic Messages API (@anthropic-ai/sdk → gateway → simulat
   void it('an upstream failure mid-stream arrives as an error event (SDK APIError)', async () => {
     const stream = client.messages.stream({ model: MODEL, max_tokens: 1024, messages: [{ role: 'user', content: 'Hi [sim:inband-error=other]' }] });
     await assert.rejects(stream.finalMessage(), (err: unknown) => err instanceof Anthropic.APIError);
+    // Not streaming: the upstream failure's own status and Anthropic's type, not a 500.
+    await assert.rejects(client.messages.create({ model: MODEL, max_tokens: 1024, messages: [{ role: 'user', content: 'Hi [sim:inband-error=other]' }] }), (err: unknown) => {
+      assert.ok(err instanceof Anthropic.APIError);
+      assert.equal(err.status, 502);
+      assert.equal(err.type, 'api_error');
+      return true;
+    });
   });
 
   void it('a request shaped like Claude Code\'s: system blocks with cache_control, input_schema tools, anthropic-beta, ?beta=true, stream', async () => {
