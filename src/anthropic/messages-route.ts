@@ -24,7 +24,7 @@ import { invalidModelOutput } from '../openai/chat-emulated.js';
 import { ContentBlocks } from './content-blocks.js';
 import { anthropicErrorHandler } from './errors.js';
 import { resolveAnthropicModel } from './model-aliases.js';
-import { outputRequest, type AnthropicOutputRequest } from './output-request.js';
+import { outputRequest, refusePrefill, type AnthropicOutputRequest } from './output-request.js';
 import { countTokensRequestSchema, messagesRequestSchema, type CountTokensRequest } from './request-schema.js';
 import { AnthropicStreamWriter } from './stream-writer.js';
 import { toConversation } from './to-conversation.js';
@@ -122,6 +122,7 @@ export function registerAnthropicMessages(app: FastifyInstance, deps: MessagesRo
     if (!parsed.success) throw zodToOpenAIError(parsed.error);
     const body = parsed.data;
     call.model = body.model;
+    refusePrefill(body);
     const p = prepare(deps, body, { maxTokens: body.max_tokens, stopSequences: body.stop_sequences });
     const stream = body.stream === true;
     call.stream = stream;

@@ -92,6 +92,14 @@ function jsonSpec(body: CountTokensRequest): JsonOutputSpec | undefined {
   return { kind: 'json_schema', name: 'output', schema: f.schema, strict: true };
 }
 
+/** A prefilled answer must be continued token for token, which Grok web cannot be made to do. */
+export function refusePrefill(body: CountTokensRequest): void {
+  const i = body.messages.length - 1;
+  if (body.messages[i]?.role === 'assistant') {
+    throw invalidRequest(`messages[${i}]: a final assistant message (prefill) is not supported; end with a user message`, `messages[${i}].role`, 'unsupported_parameter');
+  }
+}
+
 export interface AnthropicOutputRequest {
   controls: OutputControls;
   validator: JsonValidator | undefined;
@@ -101,11 +109,6 @@ export interface AnthropicOutputRequest {
 /** Reads and checks the answer-shaping parameters; throws a 400 naming the bad one. */
 export function outputRequest(body: CountTokensRequest, limits: { maxTokens?: number | undefined; stopSequences?: string[] | undefined } = {}): AnthropicOutputRequest {
   refuseUnsupported(body);
-  const last = body.messages[body.messages.length - 1];
-  if (last?.role === 'assistant') {
-    // A prefilled answer must be continued token for token, which Grok web cannot be made to do.
-    throw invalidRequest(`messages[${body.messages.length - 1}]: a final assistant message (prefill) is not supported; end with a user message`, `messages[${body.messages.length - 1}].role`, 'unsupported_parameter');
-  }
   const maxTokens = limits.maxTokens;
   const stopList = limits.stopSequences ?? [];
   if (stopList.length > MAX_STOP_SEQUENCES) throw invalidRequest(`stop_sequences: at most ${MAX_STOP_SEQUENCES} are supported`, 'stop_sequences', 'array_above_max_length');

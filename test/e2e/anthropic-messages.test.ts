@@ -306,6 +306,9 @@ void describe('Anthropic Messages API (@anthropic-ai/sdk → gateway → simulat
     assert.ok(base.input_tokens > 5, String(base.input_tokens));
     const withTools = await client.messages.countTokens({ model: MODEL, tools: [weather, clock], messages: [{ role: 'user', content: 'Hello there, how are you today?' }] });
     assert.ok(withTools.input_tokens > base.input_tokens + 20);
+    // Counting a conversation that ends with an assistant turn is fine (only answering it is refused).
+    const prefilled = await client.messages.countTokens({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }] });
+    assert.ok(prefilled.input_tokens > 0);
     const m = await client.messages.create({ model: MODEL, max_tokens: 256, tools: [weather, clock], tool_choice: { type: 'none' }, messages: [{ role: 'user', content: 'Hello there, how are you today?' }] });
     assert.equal(m.usage.input_tokens, base.input_tokens, 'tool_choice none puts no tool section in the prompt');
     assert.equal(chatTurns(h), turns + 1);
