@@ -25,10 +25,12 @@ function toolSet(body: CountTokensRequest): ToolSet | undefined {
   const tools: ToolDefinition[] = [];
   const names = new Set<string>();
   let hostedSearch = false;
+  const hostedNames = new Set<string>();
   for (const [i, t] of list.entries()) {
     const type = t.type ?? 'custom';
     if (isWebSearch(type)) {
       hostedSearch = true;
+      hostedNames.add(t.name);
       continue;
     }
     if (type !== 'custom') {
@@ -47,6 +49,9 @@ function toolSet(body: CountTokensRequest): ToolSet | undefined {
   if (c?.type === 'none') choice = { mode: 'none' };
   else if (c?.type === 'any') {
     if (names.size === 0 && !hostedSearch) throw invalidRequest("tool_choice: 'any' needs at least one tool in 'tools'", 'tool_choice', 'invalid_value');
+    choice = { mode: 'required' };
+  } else if (c?.type === 'tool' && hostedNames.has(c.name) && !names.has(c.name)) {
+    // "Search now" (Claude Code's WebSearch does this): Grok searches on its own when asked to.
     choice = { mode: 'required' };
   } else if (c?.type === 'tool') {
     if (!names.has(c.name)) throw invalidRequest(`tool_choice: the tool '${c.name}' is not in 'tools'`, 'tool_choice.name', 'invalid_value');

@@ -240,6 +240,18 @@ void describe('Anthropic Messages API (@anthropic-ai/sdk → gateway → simulat
     assert.deepEqual(parallel.content.filter((b) => b.type === 'tool_use').map((b) => b.type === 'tool_use' && b.name), ['get_weather', 'get_time']);
   });
 
+  void it('web search server tool: maps to Grok\'s own search (nothing in the prompt), also when tool_choice names it', async () => {
+    const m = await client.messages.create({
+      model: MODEL, max_tokens: 1024,
+      tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 5 }],
+      tool_choice: { type: 'tool', name: 'web_search' },
+      messages: [{ role: 'user', content: 'Search the news' }],
+    });
+    assert.equal(m.stop_reason, 'end_turn');
+    assert.ok(textOf(m).length > 0);
+    assert.ok(!String(chatBodies(h).at(-1)?.message ?? '').includes('Tool:'), 'no tool section reached Grok');
+  });
+
   void it('a 5-step agent loop: tool_use / tool_result rounds until the final answer (errors reported with is_error)', async () => {
     const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'Plan my trip [sim:tool-steps=5]' }];
     const ran: string[] = [];
