@@ -98,8 +98,8 @@ function clientError(request: FastifyRequest, err: unknown): OpenAIHttpError {
   if (err instanceof GrokUpstreamError) return clientErrorForKind(err.kind, err.message, err.retryAfterSeconds);
   if (err instanceof ModelOutputError) return invalidModelOutput(err.message);
   if (err instanceof OpenAIHttpError) return err;
-  request.log.error({ err }, 'stream failed');
-  return new OpenAIHttpError(500, 'Internal error while streaming', { code: 'internal_error' });
+  request.log.error({ err }, 'messages call failed');
+  return new OpenAIHttpError(500, 'Internal error while answering', { code: 'internal_error' });
 }
 
 /** `app` is the /v1 scope: the paths below are relative to it. */
