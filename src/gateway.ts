@@ -8,9 +8,11 @@ import { CallLog } from './calllog/index.js';
 import { importLegacyTokenFile } from './accounts/legacy-import.js';
 import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from './config/index.js';
 import { EgressService, egressMediaTransport, egressSettingsFrom, routedRateLimits } from './egress/index.js';
-import { ChatService, type ChatSettings } from './gateway/chat-service.js';
+import { ChatService, mgwMode, type ChatSettings } from './gateway/chat-service.js';
+import { messagesToGrokPrompt } from './gateway/messages-to-grok-prompt.js';
+import { messagesToMgwPrompt } from './gateway/messages-to-mgw-prompt.js';
 import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
-import { GrokClient, GrokHeaders, GrokUpstreamError, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
+import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
 import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
 import { findConsoleDir, registerConsole } from './server/console-routes.js';
@@ -56,6 +58,7 @@ export function chatSettingsFrom(c: AppConfig): ChatSettings {
     disableMemory: c.grok.disable_memory,
     customPersonality: c.grok.custom_personality,
     showSearchSources: c.chat.show_search_sources,
+    transport: c.grok.chat_transport,
     retry: {
       maxAttempts: c.retry.max_attempts,
       statuses: c.retry.statuses,
@@ -125,6 +128,19 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     transport: direct,
     statsig,
   });
+  // Chat over the mgw WebSocket: direct egress by default, each call's route (proxy + clearance) otherwise.
+  const mgw = new MgwChatClient({
+    baseUrl: config.grok.base_url,
+    headers: new GrokHeaders({
+      baseUrl: config.grok.base_url,
+      userAgent: config.grok.user_agent,
+      acceptLanguage: config.grok.accept_language,
+      ...(config.grok.cf_clearance ? { cfClearance: config.grok.cf_clearance } : {}),
+    }),
+    transport: direct,
+    handshakeTimeoutMs: config.chat.connect_timeout * 1000,
+  });
+  const chatTurns = new ChatTurnRouter({ rest: client, mgw });
   const store = await createStore({ mode: config.storage.mode, url: config.storage.url, keyPrefix: config.storage.key_prefix, dataDir: loaded.dataDir, logger });
   // Quota syncs leave through the account's proxy too, once the egress service exists (below).
   const egressRef: { current?: EgressService } = {};
@@ -194,6 +210,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     models: () => services.models(),
     dataDir: loaded.dataDir,
     client,
+    turns: chatTurns,
+    userIds: accounts,
     accounts,
     logger,
     chatSettings: () => chatSettingsFrom(current()),
@@ -214,8 +232,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     },
     accounts,
     chat: new ChatService({
-      client,
+      client: chatTurns,
       accounts,
+      userIds: accounts,
       egress: egressService,
       attachments: media.chatAttachments,
       settings: () => chatSettingsFrom(current()),
@@ -250,10 +269,20 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     limiter: new LoginLimiter(),
     // The token test's tiny chat leaves through the account's proxy, like a real call.
     chatProbe: {
-      openChat: async (token, body, o) => {
+      openChat: async (token, chat, o) => {
         const route = egressService.routeFor(o.accountId);
+        const transport = current().grok.chat_transport;
+        const message = { role: 'user' as const, text: chat.text, attachments: [] };
         try {
-          const res = await client.openChat(token, body, { signal: o.signal, route });
+          const res = await chatTurns.openTurn(token, {
+            transport,
+            prompt: transport === 'mgw' ? messagesToMgwPrompt([message]) : messagesToGrokPrompt([message]),
+            mode: transport === 'mgw' ? mgwMode(chat.mode) : chat.mode,
+            fileIds: [],
+            temporary: chat.temporary,
+            disableMemory: chat.disableMemory,
+            userId: accounts.userIdOf(o.accountId),
+          }, { signal: o.signal, route, onUserId: (uid) => accounts.setUserId(o.accountId, uid) });
           egressService.report(route);
           return res;
         } catch (err) {

@@ -18,9 +18,16 @@ export interface SettingsController {
   reload(): void;
 }
 
-/** The one upstream call the token test makes besides the quota sync (through the account's egress). */
+/**
+ * The one upstream call the token test makes besides the quota sync (through the account's egress,
+ * over the configured chat transport): one user message in the given mode.
+ */
 export interface ChatProbe {
-  openChat(token: string, body: Record<string, unknown>, opts: { signal?: AbortSignal | undefined; accountId: string }): Promise<ChatStreamResult>;
+  openChat(
+    token: string,
+    chat: { text: string; mode: string; temporary: boolean; disableMemory: boolean },
+    opts: { signal?: AbortSignal | undefined; accountId: string },
+  ): Promise<ChatStreamResult>;
 }
 
 /** What the proxies routes use of the egress service. */

@@ -24,6 +24,7 @@ export const LIVE_KEYS: ReadonlySet<string> = new Set([
   'grok.temporary',
   'grok.disable_memory',
   'grok.custom_personality',
+  'grok.chat_transport',
   'chat.stream_idle_timeout',
   'chat.request_timeout',
   'chat.heartbeat_interval',

@@ -58,7 +58,10 @@ export const REASONING_MODES = ['reasoning_content', 'think_tags', 'hidden'] as 
 export const STORAGE_MODES = ['file', 'redis', 'mysql'] as const;
 export const MODEL_KINDS = ['chat', 'image', 'image-edit', 'video'] as const;
 export const ACCOUNT_TIERS = ['basic', 'super', 'heavy'] as const;
-/** Chat `modeId` values (protocol 2.3); also the /rest/rate-limits windows (quota buckets). */
+/** grok.chat_transport: the mgw WebSocket gateway (Aug 2026 web app) or the legacy REST NDJSON path. */
+export const CHAT_TRANSPORT_NAMES = ['mgw', 'rest'] as const;
+
+/** Chat `modeId` values (docs/grok-protocol.md §4.1; legacy modeId §21.1); also the /rest/rate-limits windows (quota buckets). */
 export const CHAT_MODES = ['auto', 'fast', 'expert', 'heavy', 'grok-420-computer-use-sa'] as const;
 export const QUOTA_BUCKETS = CHAT_MODES;
 /** Image modes: "fast" = drawn through a fast chat; "speed"/"quality" = imagine WebSocket (enable_pro). */
@@ -111,6 +114,7 @@ export const grokSchema = z
     statsig_mode: oneOf(STATSIG_MODES),
     statsig_id: text(),
     statsig_signer_url: urlOrEmpty(['http', 'https']),
+    chat_transport: oneOf(CHAT_TRANSPORT_NAMES),
   })
   .superRefine((g, ctx) => {
     if (g.statsig_mode === 'manual' && !isBase64(g.statsig_id)) {
