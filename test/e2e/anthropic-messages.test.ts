@@ -7,9 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import { makePng } from '../fake-grok/index.js';
-import { startHarness, type Harness } from './harness.js';
+import { chatTurns as sentTurns, startHarness, transportOverrides, TRANSPORTS, type Harness } from './harness.js';
 import { chatTurns, hasTagFragment, manyAccounts } from './emulation-helpers.js';
-import { chatBodies, uploadsV2 } from './media-helpers.js';
+import { uploadsV2 } from './media-helpers.js';
 
 const API_KEY = 'sk-test-anthropic-key-0000';
 // haiku → grok-chat-fast with the default alias table: what basic simulator accounts can serve.
@@ -45,7 +45,7 @@ function sseEvents(raw: string): Array<{ event: string; data: Record<string, unk
   return out;
 }
 
-void describe('Anthropic Messages API (@anthropic-ai/sdk → gateway → simulator)', () => {
+for (const transport of TRANSPORTS) void describe(`Anthropic Messages API (@anthropic-ai/sdk → gateway → simulator, ${transport})`, () => {
   let h: Harness;
   let origin = '';
   let client: Anthropic;
@@ -58,7 +58,7 @@ void describe('Anthropic Messages API (@anthropic-ai/sdk → gateway → simulat
     await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
     const addr = files.address();
     imageUrl = `http://127.0.0.1:${addr && typeof addr === 'object' ? addr.port : 0}/cat.png`;
-    h = await startHarness({ apiKey: API_KEY, tokens: manyAccounts('anth'), overrides: { media: { allow_private_urls: true }, chat: { heartbeat_interval: 0.1 } } });
+    h = await startHarness({ apiKey: API_KEY, tokens: manyAccounts(`anth-${transport}`), overrides: { ...transportOverrides(transport), media: { allow_private_urls: true }, chat: { heartbeat_interval: 0.1 } } });
     origin = h.baseURL.replace(/\/v1$/, '');
     client = new Anthropic({ baseURL: origin, apiKey: API_KEY, maxRetries: 0, timeout: 30_000 });
   });
@@ -79,8 +79,8 @@ void describe('Anthropic Messages API (@anthropic-ai/sdk → gateway → simulat
     assert.ok(textOf(m).length > 0);
     assert.ok(m.usage.input_tokens > 0 && m.usage.output_tokens > 0);
     // The system prompt reached Grok as a labelled turn ahead of the user's.
-    const sent = String(chatBodies(h).at(-1)?.message ?? '');
-    assert.match(sent, /^\[system\]: Be brief\.\n\n\[user\]: Hello there$/);
+    const sent = sentTurns(h).at(-1)?.prompt ?? '';
+    assert.match(sent, /^\[system\]:?\s+Be brief\.\n\n\[user\]:?\s+Hello there$/);
   });
 
   void it('messages.stream: the event sequence, text deltas, and the same answer as create', async () => {
@@ -172,7 +172,7 @@ void describe('Anthropic Messages API (@anthropic-ai/sdk → gateway → simulat
       messages: [...params.messages, { role: 'assistant', content: final.content }, { role: 'user', content: 'And again?' }],
     });
     assert.equal(next.stop_reason, 'end_turn');
-    assert.ok(!String(chatBodies(h).at(-1)?.message ?? '').includes(first.thinking));
+    assert.ok(!(sentTurns(h).at(-1)?.prompt ?? '').includes(first.thinking));
   });
 
   void it('tools: a tool_use block, then the tool_result round answers in text', async () => {
@@ -249,7 +249,7 @@ void describe('Anthropic Messages API (@anthropic-ai/sdk → gateway → simulat
     });
     assert.equal(m.stop_reason, 'end_turn');
     assert.ok(textOf(m).length > 0);
-    assert.ok(!String(chatBodies(h).at(-1)?.message ?? '').includes('Tool:'), 'no tool section reached Grok');
+    assert.ok(!(sentTurns(h).at(-1)?.prompt ?? '').includes('Tool:'), 'no tool section reached Grok');
   });
 
   void it('a 5-step agent loop: tool_use / tool_result rounds until the final answer (errors reported with is_error)', async () => {
@@ -346,8 +346,9 @@ void describe('Anthropic Messages API (@anthropic-ai/sdk → gateway → simulat
     assert.equal(ups.length, 2);
     assert.ok(ups[0]?.bytes.equals(png));
     assert.ok(ups[1]?.bytes.equals(served));
-    assert.equal((chatBodies(h)[0]?.fileAttachments as string[] | undefined)?.length, 2);
-    assert.equal(chatBodies(h)[0]?.message, 'What is in these?');
+    const turn = sentTurns(h)[0];
+    assert.equal(turn?.fileIds.length, 2);
+    assert.match(turn?.prompt ?? '', /What is in these\?$/);
   });
 
   void it('an invalid or missing key: 401 in Anthropic\'s error shape (SDK AuthenticationError)', async () => {
@@ -482,8 +483,8 @@ void describe('Anthropic Messages API (@anthropic-ai/sdk → gateway → simulat
     const delta = ev.find((e) => e.event === 'message_delta')?.data.delta as Record<string, unknown>;
     assert.equal(delta.stop_reason, 'tool_use');
     // cache_control changed nothing: the system blocks reached Grok as plain text.
-    const sent = String(chatBodies(h).at(-1)?.message ?? '');
-    assert.ok(sent.includes("[system]: You are Claude Code, Anthropic's official CLI for Claude.\nYou are an interactive CLI tool"), sent.slice(0, 300));
+    const sent = sentTurns(h).at(-1)?.prompt ?? '';
+    assert.ok(sent.includes("You are Claude Code, Anthropic's official CLI for Claude.\nYou are an interactive CLI tool"), sent.slice(0, 300));
     assert.ok(!sent.includes('cache_control') && !sent.includes('ephemeral'));
   });
 });
