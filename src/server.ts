@@ -6,6 +6,7 @@ import type { AccountSource } from './accounts/index.js';
 import { trustProxyOption, type AppConfig, type ModelRegistry } from './config/index.js';
 import type { ChatService } from './gateway/chat-service.js';
 import { registerChatCompletions } from './openai/chat-completions-route.js';
+import { registerAnthropicMessages } from './anthropic/messages-route.js';
 import { handleMediaChat } from './openai/media-chat.js';
 import { mediaApiDeps, registerMediaApi, type MediaServices } from './openai/media-api.js';
 import { registerModels } from './openai/models-route.js';
@@ -181,6 +182,15 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
         return { reasoning: c.chat.reasoning, heartbeatMs: c.chat.heartbeat_interval * 1000, showSearchSources: c.chat.show_search_sources };
       },
       ...(services.streams ? { onStream: services.streams.enter.bind(services.streams) } : {}),
+    });
+    registerAnthropicMessages(v1, {
+      chat: services.chat,
+      models: services.models,
+      settings: () => {
+        const c = services.config();
+        return { modelAliases: c.anthropic.model_aliases, heartbeatMs: c.chat.heartbeat_interval * 1000 };
+      },
+      ...(onStream ? { onStream } : {}),
     });
   });
   // /mcp: the same tools over MCP (its own scope and key check, like /v1).

@@ -138,6 +138,14 @@ export const chatSchema = z.object({
   show_search_sources: bool(),
 });
 
+/** "NAME=MODEL" entries (src/anthropic/model-aliases.ts reads them). */
+const ALIAS_ENTRY = /^[^=\s]+=[^=\s]+$/;
+export const anthropicSchema = z.object({
+  model_aliases: stringList().refine((list) => list.every((e) => ALIAS_ENTRY.test(e)), {
+    error: 'expected "NAME=MODEL" entries (no spaces), e.g. "opus=grok-chat-expert"',
+  }),
+});
+
 /** How generated media reaches clients: our cached link, inline base64, or Grok's own asset URL. */
 export const MEDIA_FORMATS = ['url', 'b64_json', 'upstream'] as const;
 export type MediaFormat = (typeof MEDIA_FORMATS)[number];
@@ -332,6 +340,7 @@ export const configSchema = z.object({
   app: appSchema,
   grok: grokSchema,
   chat: chatSchema,
+  anthropic: anthropicSchema,
   image: imageSchema,
   video: videoSchema,
   media: mediaSchema,
