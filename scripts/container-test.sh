@@ -78,6 +78,7 @@ image_created() { "${PODMAN[@]}" image inspect --format '{{.Created.Unix}}' "$1"
 build_base() {
   local dir
   dir=$(mktemp -d /var/tmp/node20-base.XXXXXX)
+  chmod 755 "$dir" # it becomes the image's /: mktemp's 0700 would lock every other user out
   step "debootstrap bookworm minbase (about a minute)"
   debootstrap --variant=minbase bookworm "$dir" http://deb.debian.org/debian >/dev/null
   mkdir -p "$dir/usr/local/bin" "$dir/usr/local/lib/node_modules" "$dir/etc/ssl/certs" "$dir/usr/etc"
@@ -104,6 +105,10 @@ else
   build_base
   step "stand-in base $BASE built"
 fi
+# Podman without systemd logs an error per container for the healthcheck timers it cannot create;
+# the checks are run by hand below (podman healthcheck run), so that noise goes to a log file.
+PODMAN_ERR=${TMPDIR:-/tmp}/container-test-podman.log
+: >"$PODMAN_ERR"
 [ $BASE_ONLY = 1 ] && exit 0
 
 # The Redis stand-in for the compose `redis` profile: this machine's redis-server and redis-cli
@@ -117,7 +122,14 @@ build_redis_image() {
   missing=$("${PODMAN[@]}" run --rm --network host "$BASE" sh -c 'for f; do [ -e "$f" ] || echo "$f"; done' sh $libs)
   mkdir -p "$ctx/root/usr/local/bin"
   cp -L $bins "$ctx/root/usr/local/bin/"
-  for f in $missing; do mkdir -p "$ctx/root$(dirname "$f")"; cp -L "$f" "$ctx/root$f"; done
+  # Under /usr/lib, never /lib: that is a symlink in merged-usr Debian, and a /lib directory in the
+  # build context would replace it in the image.
+  local dest
+  for f in $missing; do
+    dest="$(readlink -f "$(dirname "$f")")/$(basename "$f")"
+    mkdir -p "$ctx/root$(dirname "$dest")"
+    cp -L "$f" "$ctx/root$dest"
+  done
   cat > "$ctx/Containerfile" <<DOCKERFILE
 FROM $BASE
 COPY root/ /
@@ -262,7 +274,7 @@ chown 0:0 "$WORK/data"
 GW_PORT=$(free_port)
 write_env "$WORK/test.env" "$GW_PORT"
 "${PODMAN[@]}" run -d --name "$CONTAINER" --network host --env-file "$WORK/test.env" \
-  -v "$WORK/data:/app/data" "$IMAGE" >/dev/null
+  -v "$WORK/data:/app/data" "$IMAGE" >/dev/null 2>>"$PODMAN_ERR" || { cat "$PODMAN_ERR" >&2; fail "podman run failed"; }
 check_gateway "http://127.0.0.1:$GW_PORT" "podman run" "$CONTAINER"
 [ "$(stat -c %u "$WORK/data")" = 1000 ] || fail "podman run: the entrypoint did not hand the data directory to uid 1000"
 [ "$("${PODMAN[@]}" top "$CONTAINER" user | tail -n +2 | sort -u | tr -d ' ')" = node ] ||
