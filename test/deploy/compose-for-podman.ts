@@ -60,9 +60,12 @@ if (redis) {
   const port = arg('redis-port');
   redis.image = arg('redis-image');
   redis.command = [...(redis.command ?? ['redis-server']), '--port', port, '--bind', '127.0.0.1'];
-  // The compose file's own check (`redis-cli ping`), pointed at that port.
-  const test = redis.healthcheck?.test ?? [];
-  if (test.join(' ') !== 'CMD redis-cli ping') throw new Error(`unexpected redis healthcheck ${JSON.stringify(test)}`);
-  redis.healthcheck = { ...redis.healthcheck, test: ['CMD', 'redis-cli', '-p', port, 'ping'] };
+  // The compose file's own check (`redis-cli ping`), pointed at that port. None stays none (the
+  // test then fails on it).
+  if (redis.healthcheck) {
+    const test = redis.healthcheck.test;
+    if (test.join(' ') !== 'CMD redis-cli ping') throw new Error(`unexpected redis healthcheck ${JSON.stringify(test)}`);
+    redis.healthcheck = { ...redis.healthcheck, test: ['CMD', 'redis-cli', '-p', port, 'ping'] };
+  }
 }
 process.stdout.write(`${JSON.stringify(compose, null, 2)}\n`);
