@@ -17,6 +17,7 @@ import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauge
 import { buildServer, type AppServices } from './server.js';
 import { limitConnectionsPerAddress, throttledRefusalLog } from './server/connection-limits.js';
 import { findConsoleDir, registerConsole } from './server/console-routes.js';
+import { assertWritableDataDir } from './server/data-dir-check.js';
 import { Inflight } from './server/inflight.js';
 import { batchedLogDestination } from './server/log-destination.js';
 import { createStore, permissionsOf, type Store } from './store/index.js';
@@ -44,6 +45,11 @@ export interface Gateway {
   media: MediaRuntime;
   /** Re-reads the configuration (after a settings save) and makes it the live one. */
   reloadConfig(): void;
+  /**
+   * Call once the server listens: start-up is over, so messages held until then are printed (the
+   * generated admin password). A gateway closed without it drops a password generated and never shown.
+   */
+  started(): void;
   /**
    * Stops accepting connections, lets in-flight requests and SSE streams finish for up to
    * `drainMs` (default server.shutdown_timeout), cuts what is left, then flushes and closes storage.
@@ -75,6 +81,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   const env = opts.env ?? process.env;
   const loaded = loadConfig({ env, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.overrides ? { overrides: opts.overrides } : {}) });
   const config = loaded.config;
+  // Before anything writes there: one clear error instead of a stack trace from the first writer.
+  await assertWritableDataDir(loaded.dataDir);
   // Batched: lines go out together at most 50 ms after the first (see log-destination.ts);
   // pino writes what is left synchronously when the process exits.
   const destination = opts.logger ? undefined : batchedLogDestination(1);
@@ -317,6 +325,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     },
   });
   await registerConsole(app, opts.consoleDir ?? findConsoleDir());
+  let isStarted = false;
   return {
     app,
     loaded,
@@ -328,6 +337,10 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     callLog,
     media,
     reloadConfig,
+    started: () => {
+      isStarted = true;
+      credentials.announce();
+    },
     close: async (drainMs = current().server.shutdown_timeout * 1000) => {
       const deadline = Date.now() + drainMs;
       const closed = app.close(); // stops accepting at once; kept-alive connections get 503 shutting_down
@@ -345,6 +358,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       await closed;
       await media.close(); // cancels video jobs still running
       await callLog.close(); // the calls that just finished are written too
+      if (!isStarted) await credentials.discardUnannounced().catch(() => undefined);
       await egressService.close(); // before the accounts: its last binding changes are flushed with them
       await accounts.close();
       await store.close();
