@@ -11,7 +11,7 @@ import { EgressService, egressMediaTransport, egressSettingsFrom, routedRateLimi
 import { ChatService, type ChatSettings } from './gateway/chat-service.js';
 import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
 import { GrokClient, GrokUpstreamError, createTransport, loadImpit } from './grok/index.js';
-import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
+import { Metrics, registerAdmissionGauges, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
 import { findConsoleDir, registerConsole } from './server/console-routes.js';
 import { Inflight } from './server/inflight.js';
@@ -131,6 +131,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
         pollMs: a.poll_interval * 1000,
       };
     },
+    admission: () => ({ timeoutMs: loaded.config.accounts.queue_timeout * 1000, max: loaded.config.accounts.queue_max }),
   });
   const egressService = await EgressService.create({
     store,
@@ -220,6 +221,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   app.server.prependListener('request', (_req, res) => res.once('close', requests.enter()));
   registerMetricsRoute(app, metrics, () => current().metrics);
   registerPoolGauges(metrics, accounts, store);
+  registerAdmissionGauges(metrics, accounts.admission);
   registerProxyGauges(metrics, egressService);
   registerCallLogGauges(metrics, callLog);
   metrics.registerGauge('grok2api_active_streams', 'SSE streams open to clients right now', () => streams.size);
