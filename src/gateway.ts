@@ -17,6 +17,7 @@ import { findConsoleDir, registerConsole } from './server/console-routes.js';
 import { Inflight } from './server/inflight.js';
 import { batchedLogDestination } from './server/log-destination.js';
 import { createStore, type Store } from './store/index.js';
+import { ClientKeyGate, ClientKeyService, keyStats } from './keys/index.js';
 
 export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
@@ -39,6 +40,8 @@ export interface Gateway {
   callLog: CallLog;
   /** Images, videos, video jobs and the media cache (`media.cache.size()` / `clear()`). */
   media: MediaRuntime;
+  /** Client API keys with limits and usage (src/keys). */
+  keys: ClientKeyService;
   /** Re-reads the configuration (after a settings save) and makes it the live one. */
   reloadConfig(): void;
   /**
@@ -186,6 +189,13 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     // through the account's proxy, with that proxy's clearance, like its chat calls.
     transport: egressMediaTransport(egressService, direct, accountIdFor),
   });
+  const clientKeys = await ClientKeyService.create({
+    store: store.keys,
+    logger,
+    models: () => services.models(),
+    // Other instances' key changes (the file store has a single instance).
+    pollMs: store.mode === 'file' ? 0 : config.accounts.poll_interval * 1000,
+  });
   const services: AppServices = {
     config: current,
     models: () => {
@@ -215,6 +225,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     callListeners: [metrics.onCall, callLog.listener],
     streams,
     media,
+    clientKeys: new ClientKeyGate(clientKeys),
   };
   const app = await buildServer(services);
   // Before Fastify's own listener: a request may be answered synchronously within it.
@@ -252,6 +263,17 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     startedAt: Date.now(),
     proxies: egressService,
     media: media.cache,
+    clientKeys,
+    extraStats: async () => ({
+      keys: await keyStats(clientKeys),
+      queue: {
+        depth: accounts.admission.depth,
+        oldestWaitSeconds: accounts.admission.oldestWaitSeconds(),
+        ...accounts.admission.stats,
+        timeoutSeconds: current().accounts.queue_timeout,
+        max: current().accounts.queue_max,
+      },
+    }),
   });
   await registerConsole(app, opts.consoleDir ?? findConsoleDir());
   return {
@@ -264,6 +286,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     metrics,
     callLog,
     media,
+    keys: clientKeys,
     reloadConfig,
     close: async (drainMs = current().server.shutdown_timeout * 1000) => {
       const deadline = Date.now() + drainMs;
@@ -284,6 +307,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       await callLog.close(); // the calls that just finished are written too
       await egressService.close(); // before the accounts: its last binding changes are flushed with them
       await accounts.close();
+      clientKeys.close();
       await store.close();
       await client.close();
       await direct.close();

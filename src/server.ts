@@ -20,6 +20,7 @@ import { applySecurityHeaders } from './server/security-headers.js';
 import { registerHealth, type ReadinessReport } from './server/health-routes.js';
 import { registerV1Scope } from './server/v1-scope.js';
 import { registerMediaRoutes } from './media/index.js';
+import type { ClientKeyGate } from './keys/key-gate.js';
 
 export interface AppServices {
   /** Live configuration (settings changed at run time apply to the next request). */
@@ -41,6 +42,8 @@ export interface AppServices {
   streams?: Inflight;
   /** Images, edits, videos and the media cache (absent = those routes are not served). */
   media?: MediaServices;
+  /** Client API keys with limits (src/keys); absent = only app.api_keys guard /v1. */
+  clientKeys?: ClientKeyGate;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -179,6 +182,6 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       },
       ...(services.streams ? { onStream: services.streams.enter.bind(services.streams) } : {}),
     });
-  });
+  }, services.clientKeys);
   return app;
 }

@@ -10,6 +10,7 @@ import { registerProxyRoutes } from './proxy-routes.js';
 import { registerSettingsRoutes } from './settings-routes.js';
 import { registerStatsRoutes } from './stats-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
+import { registerKeyRoutes } from '../keys/key-routes.js';
 
 export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   await app.register(
@@ -43,6 +44,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       registerStatsRoutes(api, deps);
       registerLogRoutes(api, deps);
       if (deps.proxies) registerProxyRoutes(api, deps, deps.proxies);
+      if (deps.clientKeys) registerKeyRoutes(api, { keys: deps.clientKeys, staticKeys: () => deps.settings.config().app.api_keys });
     },
     { prefix: '/api' },
   );
