@@ -8,6 +8,7 @@ import { OpenAIHttpError } from '../openai/errors.js';
 import { checkApiKey } from '../server/api-key-auth.js';
 import type { AdmitSpec, AdmitVerdict, ClientKeyRecord } from '../store/client-key-types.js';
 import type { ClientKeyService } from './key-service.js';
+import { KEY_SECRET_RE } from './key-secret.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';
 import { utcWindows } from './utc-windows.js';
 
@@ -17,6 +18,9 @@ declare module 'fastify' {
     clientKey: ClientKeyRecord | undefined;
   }
 }
+
+/** Matches no presented key (checkApiKey compares digests; nobody presents a NUL). */
+const NO_STATIC_KEY: readonly string[] = ['\u0000'];
 
 const invalidKey = (message: string): OpenAIHttpError => new OpenAIHttpError(401, message, { type: 'invalid_request_error', code: 'invalid_api_key' });
 
@@ -54,7 +58,7 @@ export class ClientKeyGate {
     done();
   }
 
-  /** The onRequest part: a client key, else the static app.api_keys, else 401. */
+  /** The onRequest part: a client key, else the static app.api_keys, else 401 (or open: none of either). */
   authenticate(request: FastifyRequest, staticKeys: readonly string[], done: HookHandlerDoneFunction): void {
     const presented = presentedKey(request);
     const rec = presented === undefined ? undefined : this.keys.lookup(presented);
@@ -62,32 +66,57 @@ export class ClientKeyGate {
       this.accept(request, rec, done);
       return;
     }
-    let refused: Error;
-    if (staticKeys.length > 0 || presented === undefined) {
-      try {
-        // With no static keys and nothing presented this throws the "missing key" 401 too.
-        const match = checkApiKey(request.headers.authorization, presented === undefined ? undefined : presented, staticKeys.length > 0 ? staticKeys : ['\u0000']);
-        if (match) {
-          request.call.apiKey = match.name;
-          request.keyOwner = match.owner;
-        }
-        done();
+    if (!this.active && staticKeys.length === 0) {
+      // No key of either kind known here: the gateway is open, unless the key presented is one
+      // just made on another instance (then this instance must stop being open at once).
+      if (presented !== undefined && KEY_SECRET_RE.test(presented)) {
+        this.keys.lookupFresh(presented).then(
+          (fresh) => (fresh ? this.accept(request, fresh, done) : this.staticKey(request, staticKeys, presented, done)),
+          () => this.staticKey(request, staticKeys, presented, done),
+        );
         return;
-      } catch (err) {
-        refused = err as Error;
       }
-    } else {
-      refused = invalidKey('Incorrect API key provided');
+      this.staticKey(request, staticKeys, presented, done);
+      return;
+    }
+    let refused: Error | undefined;
+    if (staticKeys.length > 0 || presented === undefined) refused = this.staticKey(request, staticKeys, presented, undefined);
+    else refused = invalidKey('Incorrect API key provided');
+    if (!refused) {
+      done();
+      return;
     }
     if (presented === undefined) {
       done(refused);
       return;
     }
     // Maybe a key just created on another instance: one early reload, then decide.
+    const err = refused;
     this.keys.lookupFresh(presented).then(
-      (fresh) => (fresh ? this.accept(request, fresh, done) : done(refused)),
-      () => done(refused),
+      (fresh) => (fresh ? this.accept(request, fresh, done) : done(err)),
+      () => done(err),
     );
+  }
+
+  /**
+   * The static keys' check (app.api_keys; none and no client keys = open). With `done` it finishes
+   * the hook; without, it returns the refusal (undefined = accepted).
+   */
+  private staticKey(request: FastifyRequest, staticKeys: readonly string[], presented: string | undefined, done: HookHandlerDoneFunction | undefined): Error | undefined {
+    // With client keys but no static ones, an empty list would mean "open": a list no key matches instead.
+    const list = staticKeys.length === 0 && this.active ? NO_STATIC_KEY : staticKeys;
+    try {
+      const match = checkApiKey(request.headers.authorization, presented, list);
+      if (match) {
+        request.call.apiKey = match.name;
+        request.keyOwner = match.owner;
+      }
+      done?.();
+      return undefined;
+    } catch (err) {
+      done?.(err as Error);
+      return err as Error;
+    }
   }
 
   /** The preHandler part: the model allow-list, then the limits (counted requests only). */

@@ -29,8 +29,8 @@ export async function registerV1Scope(
         const cfg = config();
         // A preflight is answered here, before the key: browsers send no credentials with it.
         if (applyCors(request, reply, cfg.server.cors_origins)) return;
-        // Once client keys exist they (and app.api_keys) are the only way in: never open.
-        if (clientKeys?.active) {
+        // Client keys and app.api_keys (src/keys/key-gate.ts); open only while neither exists.
+        if (clientKeys) {
           clientKeys.authenticate(request, cfg.app.api_keys, done);
           return;
         }
