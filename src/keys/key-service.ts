@@ -159,7 +159,8 @@ export class ClientKeyService {
   }
 
   record(id: string, delta: UsageDelta): void {
-    this.opts.store.record(id, delta).catch((err: unknown) => this.opts.logger.warn({ err, key: id }, 'recording client key usage failed'));
+    if (this.memory) this.memory.recordNow(id, delta);
+    else this.opts.store.record(id, delta).catch((err: unknown) => this.opts.logger.warn({ err, key: id }, 'recording client key usage failed'));
   }
 
   usage(id: string): Promise<UsageRow[]> {

@@ -96,6 +96,11 @@ export class MemoryClientKeyStore implements ClientKeyStore {
 
   async record(id: string, d: UsageDelta): Promise<void> {
     await this.load();
+    this.recordNow(id, d);
+  }
+
+  /** The synchronous record (no promise per call: this runs when every response ends). */
+  recordNow(id: string, d: UsageDelta): void {
     if (!this.records.has(id)) return;
     const c = this.counters.get(id) ?? emptyCounters();
     this.counters.set(id, c);
