@@ -47,6 +47,7 @@ export const patchKeyInput = z.strictObject({
   limits: keyLimitsInput.optional(),
 });
 
-export type CreateKeyInput = z.infer<typeof createKeyInput>;
-export type PatchKeyInput = z.infer<typeof patchKeyInput>;
+// expires_at is optional for callers (zod's inferred output makes a transformed optional field required).
+export type CreateKeyInput = Omit<z.infer<typeof createKeyInput>, 'expires_at'> & { expires_at?: number | null | undefined };
+export type PatchKeyInput = Omit<z.infer<typeof patchKeyInput>, 'expires_at'> & { expires_at?: number | null | undefined };
 export type KeyLimitsInput = z.infer<typeof keyLimitsInput>;

@@ -93,7 +93,7 @@ export interface ClientKeyStore {
   release(id: string): Promise<void>;
   /** Records a finished call: usage by day and model, and the day's token counter. */
   record(id: string, delta: UsageDelta): Promise<void>;
-  /** Usage rows of a key (every key when id is undefined → keyed by id), oldest day first. */
+  /** Usage rows of a key, oldest day first (then by model). */
   usage(id: string): Promise<UsageRow[]>;
 }
 
