@@ -20,7 +20,7 @@ import { applySecurityHeaders } from './server/security-headers.js';
 import { registerHealth, type ReadinessReport } from './server/health-routes.js';
 import { registerV1Scope } from './server/v1-scope.js';
 import { registerMediaRoutes } from './media/index.js';
-import type { ClientKeyGate } from './keys/key-gate.js';
+import { modelNotAllowed, type ClientKeyGate } from './keys/key-gate.js';
 
 export interface AppServices {
   /** Live configuration (settings changed at run time apply to the next request). */
@@ -170,7 +170,8 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   // The cached media files (/images/<name>, /videos/<name>) are public links: outside the /v1 scope.
   if (media) registerMediaRoutes(app, media.cache);
   await registerV1Scope(app, services.config, async (v1) => {
-    registerModels(v1, services.models);
+    const keys = services.clientKeys;
+    registerModels(v1, services.models, keys ? { allowed: (request, id) => keys.allowsModel(request, id), refusal: modelNotAllowed } : undefined);
     if (media) await registerMediaApi(v1, media);
     registerChatCompletions(v1, {
       ...(media ? { media: (request, reply, body, spec) => handleMediaChat(media, request, reply, body, spec) } : {}),

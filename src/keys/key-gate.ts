@@ -40,6 +40,12 @@ function presentedKey(request: FastifyRequest): string | undefined {
 export class ClientKeyGate {
   constructor(private readonly keys: ClientKeyService) {}
 
+  /** Whether the request's key may use `model` (static keys and the open gateway: every model). */
+  allowsModel(request: FastifyRequest, model: string): boolean {
+    const rec = request.clientKey;
+    return rec === undefined || this.keys.allowsModel(rec, model);
+  }
+
   /** True when client keys exist: then /v1 is never open, even with app.api_keys empty. */
   get active(): boolean {
     return this.keys.size > 0;

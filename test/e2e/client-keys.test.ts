@@ -70,6 +70,11 @@ void describe('client keys', () => {
       assert.ok(err instanceof OpenAI.PermissionDeniedError, String(err));
       assert.equal((err.error as { code?: string }).code, 'model_not_allowed');
       assert.equal((err.error as { param?: string }).param, 'model');
+      // The model list shows what the key may use; another model by id is the same 403.
+      assert.deepEqual((await client.models.list()).data.map((m) => m.id), ['grok-chat-fast']);
+      assert.equal((await client.models.retrieve('grok-4-fast')).id, 'grok-4-fast');
+      assert.ok((await client.models.retrieve('grok-chat-expert').catch((e: unknown) => e)) instanceof OpenAI.PermissionDeniedError);
+      assert.ok((await admin.h.openai.models.list()).data.length > 1, 'a static key still sees every model');
       // Not counted against anything, and the video route's multipart body is checked too.
       const form = new FormData();
       form.set('model', 'grok-imagine-video');
