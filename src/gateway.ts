@@ -8,15 +8,18 @@ import { CallLog } from './calllog/index.js';
 import { importLegacyTokenFile } from './accounts/legacy-import.js';
 import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from './config/index.js';
 import { EgressService, egressMediaTransport, egressSettingsFrom, routedRateLimits } from './egress/index.js';
-import { ChatService, type ChatSettings } from './gateway/chat-service.js';
+import { ChatService, mgwMode, type ChatSettings } from './gateway/chat-service.js';
+import { messagesToGrokPrompt } from './gateway/messages-to-grok-prompt.js';
+import { messagesToMgwPrompt } from './gateway/messages-to-mgw-prompt.js';
 import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
-import { GrokClient, GrokUpstreamError, createTransport, loadImpit } from './grok/index.js';
+import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
 import { Metrics, registerAdmissionGauges, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
+import { limitConnectionsPerAddress, throttledRefusalLog } from './server/connection-limits.js';
 import { findConsoleDir, registerConsole } from './server/console-routes.js';
 import { Inflight } from './server/inflight.js';
 import { batchedLogDestination } from './server/log-destination.js';
-import { createStore, type Store } from './store/index.js';
+import { createStore, permissionsOf, type Store } from './store/index.js';
 import { ClientKeyGate, ClientKeyService, keyStats } from './keys/index.js';
 
 export interface GatewayOptions {
@@ -59,6 +62,7 @@ export function chatSettingsFrom(c: AppConfig): ChatSettings {
     disableMemory: c.grok.disable_memory,
     customPersonality: c.grok.custom_personality,
     showSearchSources: c.chat.show_search_sources,
+    transport: c.grok.chat_transport,
     retry: {
       maxAttempts: c.retry.max_attempts,
       statuses: c.retry.statuses,
@@ -102,6 +106,21 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   // The direct (proxy-less) egress: chat calls and media calls of accounts without a proxy. Proxied
   // calls get their transport from the egress service. Closed last on shutdown.
   const direct = createTransport({ ...egressSettingsFrom(config), kind: config.network.transport, userAgent: config.grok.user_agent });
+  // x-statsig-id per grok.statsig_mode, read live. The signer (opt-in) reads the page meta with
+  // the cookie of any active account (the accounts exist only below, hence the reference).
+  const accountsRef: { current?: AccountService } = {};
+  const statsig = new StatsigProvider(
+    () => ({ mode: loaded.config.grok.statsig_mode, manualValue: loaded.config.grok.statsig_id, signerUrl: loaded.config.grok.statsig_signer_url }),
+    createStatsigSigner({
+      baseUrl: config.grok.base_url,
+      signerUrl: () => loaded.config.grok.statsig_signer_url,
+      headers: new GrokHeaders({ baseUrl: config.grok.base_url, userAgent: config.grok.user_agent, acceptLanguage: config.grok.accept_language, cfClearance: config.grok.cf_clearance || undefined }),
+      token: () => {
+        for (const a of accountsRef.current?.pool.all() ?? []) if (a.rec.status === 'active') return a.rec.token;
+        return undefined;
+      },
+    }),
+  );
   const client = new GrokClient({
     endpoints: { baseUrl: config.grok.base_url, assetsUrl: config.grok.assets_url, wsUrl: config.grok.ws_url },
     userAgent: config.grok.user_agent,
@@ -111,7 +130,21 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     headersTimeoutMs: config.network.headers_timeout * 1000,
     requestTimeoutMs: config.chat.request_timeout * 1000,
     transport: direct,
+    statsig,
   });
+  // Chat over the mgw WebSocket: direct egress by default, each call's route (proxy + clearance) otherwise.
+  const mgw = new MgwChatClient({
+    baseUrl: config.grok.base_url,
+    headers: new GrokHeaders({
+      baseUrl: config.grok.base_url,
+      userAgent: config.grok.user_agent,
+      acceptLanguage: config.grok.accept_language,
+      ...(config.grok.cf_clearance ? { cfClearance: config.grok.cf_clearance } : {}),
+    }),
+    transport: direct,
+    handshakeTimeoutMs: config.chat.connect_timeout * 1000,
+  });
+  const chatTurns = new ChatTurnRouter({ rest: client, mgw });
   const store = await createStore({ mode: config.storage.mode, url: config.storage.url, keyPrefix: config.storage.key_prefix, dataDir: loaded.dataDir, logger });
   // Quota syncs leave through the account's proxy too, once the egress service exists (below).
   const egressRef: { current?: EgressService } = {};
@@ -136,6 +169,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     },
     admission: () => ({ timeoutMs: loaded.config.accounts.queue_timeout * 1000, max: loaded.config.accounts.queue_max }),
   });
+  accountsRef.current = accounts;
   const egressService = await EgressService.create({
     store,
     bindings: accounts,
@@ -181,6 +215,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     models: () => services.models(),
     dataDir: loaded.dataDir,
     client,
+    turns: chatTurns,
+    userIds: accounts,
     accounts,
     logger,
     chatSettings: () => chatSettingsFrom(current()),
@@ -196,6 +232,12 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     // Other instances' key changes (the file store has a single instance).
     pollMs: store.mode === 'file' ? 0 : config.accounts.poll_interval * 1000,
   });
+  // Created 0700 by the store or the media cache; one made earlier (or by hand) keeps its mode.
+  // (Windows has no such permission bits.)
+  const dataDirMode = await permissionsOf(loaded.dataDir);
+  if (process.platform !== 'win32' && dataDirMode !== undefined && (dataDirMode & 0o077) !== 0) {
+    logger.warn({ dataDir: loaded.dataDir, mode: dataDirMode.toString(8).padStart(4, '0') }, 'DATA_DIR is accessible to other users (it holds tokens and secrets): chmod 700 it');
+  }
   const services: AppServices = {
     config: current,
     models: () => {
@@ -208,8 +250,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     },
     accounts,
     chat: new ChatService({
-      client,
+      client: chatTurns,
       accounts,
+      userIds: accounts,
       egress: egressService,
       attachments: media.chatAttachments,
       settings: () => chatSettingsFrom(current()),
@@ -228,6 +271,11 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     clientKeys: new ClientKeyGate(clientKeys),
   };
   const app = await buildServer(services);
+  limitConnectionsPerAddress(
+    app.server,
+    () => current().server.max_connections_per_ip,
+    throttledRefusalLog((f) => logger.warn(f, 'connections refused: too many open from one address (server.max_connections_per_ip)')),
+  );
   // Before Fastify's own listener: a request may be answered synchronously within it.
   app.server.prependListener('request', (_req, res) => res.once('close', requests.enter()));
   registerMetricsRoute(app, metrics, () => current().metrics);
@@ -246,10 +294,20 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     limiter: new LoginLimiter(),
     // The token test's tiny chat leaves through the account's proxy, like a real call.
     chatProbe: {
-      openChat: async (token, body, o) => {
+      openChat: async (token, chat, o) => {
         const route = egressService.routeFor(o.accountId);
+        const transport = current().grok.chat_transport;
+        const message = { role: 'user' as const, text: chat.text, attachments: [] };
         try {
-          const res = await client.openChat(token, body, { signal: o.signal, route });
+          const res = await chatTurns.openTurn(token, {
+            transport,
+            prompt: transport === 'mgw' ? messagesToMgwPrompt([message]) : messagesToGrokPrompt([message]),
+            mode: transport === 'mgw' ? mgwMode(chat.mode) : chat.mode,
+            fileIds: [],
+            temporary: chat.temporary,
+            disableMemory: chat.disableMemory,
+            userId: accounts.userIdOf(o.accountId),
+          }, { signal: o.signal, route, onUserId: (uid) => accounts.setUserId(o.accountId, uid) });
           egressService.report(route);
           return res;
         } catch (err) {
@@ -274,6 +332,13 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
         max: current().accounts.queue_max,
       },
     }),
+    // Proxy changes first (binding accounts to proxies changes account records), then accounts,
+    // then the file store's own write-behind.
+    persistNow: async () => {
+      await egressService.flushNow();
+      await accounts.persistence.flushNow();
+      await store.flush();
+    },
   });
   await registerConsole(app, opts.consoleDir ?? findConsoleDir());
   return {

@@ -14,5 +14,5 @@ export { currentWindow } from './pool-account.js';
 export { QuotaSyncer, type SyncResult, type RateLimitsClient } from './quota-sync.js';
 export { parseTokenLines, parsePythonTokenFile, type TokenEntry, type ParsedTokens } from './token-import.js';
 export { accountIdFor, normalizeToken } from './account-id.js';
-export { DEFAULT_QUOTAS, inferTierFromAutoTotal } from './quota-defaults.js';
+export { DEFAULT_QUOTAS } from './quota-defaults.js';
 export { maskToken } from './mask-token.js';

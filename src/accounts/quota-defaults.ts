@@ -1,4 +1,4 @@
-// Assumed quota windows per tier until /rest/rate-limits says otherwise (protocol 2.3, A column).
+// Assumed quota windows per tier until /rest/rate-limits says otherwise (docs/grok-protocol.md §11.4).
 // Buckets are upstream modes; a bucket a tier lacks means that tier cannot serve it.
 import type { AccountTier } from './account-source.js';
 
@@ -31,14 +31,4 @@ export const TIER_ORDER: readonly AccountTier[] = ['basic', 'super', 'heavy'];
 
 export function tierRank(t: AccountTier): number {
   return TIER_ORDER.indexOf(t);
-}
-
-/**
- * Tier from the `auto` window's total (A's rule: 20 → basic, 50 → super, 150 → heavy), read as
- * thresholds so a changed upstream number still lands in the nearest tier.
- */
-export function inferTierFromAutoTotal(total: number): AccountTier {
-  if (total >= 150) return 'heavy';
-  if (total >= 50) return 'super';
-  return 'basic';
 }

@@ -24,6 +24,16 @@ export interface QuotaView {
   syncedAt: number;
 }
 
+/** One Imagine media bucket (image_pro, image_edit, video, video_720p) as quota_info last said. */
+export interface MediaQuotaView {
+  available: boolean;
+  /** null = Grok did not say how many are left. */
+  remaining: number | null;
+  windowSeconds: number | null;
+  resetAt: number | null;
+  syncedAt: number;
+}
+
 export interface TokenRow {
   id: string;
   /** Masked: first 6 + **** + last 4. */
@@ -33,6 +43,8 @@ export interface TokenRow {
   status: string;
   coolingUntil: number;
   quotas: Record<string, QuotaView>;
+  /** Imagine media buckets; {} until quota_info was read. */
+  mediaQuotas: Record<string, MediaQuotaView>;
   tags: string[];
   note: string;
   inflight: number;
@@ -62,6 +74,16 @@ export function tokenRow(acc: PoolAccount): TokenRow {
   for (const [bucket, w] of Object.entries(r.quotas)) {
     quotas[bucket] = { remaining: w.remaining, total: w.total, windowSeconds: w.windowSeconds, resetAt: w.resetAt, coolingUntil: w.coolingUntil, syncedAt: w.syncedAt };
   }
+  const mediaQuotas: Record<string, MediaQuotaView> = {};
+  for (const [bucket, m] of Object.entries(r.mediaQuotas ?? {})) {
+    mediaQuotas[bucket] = {
+      available: m.available,
+      remaining: m.remaining < 0 ? null : m.remaining,
+      windowSeconds: m.windowSeconds > 0 ? m.windowSeconds : null,
+      resetAt: m.resetAt > 0 ? m.resetAt : null,
+      syncedAt: m.syncedAt,
+    };
+  }
   return {
     id: r.id,
     token: acc.masked,
@@ -70,6 +92,7 @@ export function tokenRow(acc: PoolAccount): TokenRow {
     status: r.status,
     coolingUntil: r.coolingUntil,
     quotas,
+    mediaQuotas,
     tags: [...r.tags],
     note: r.note,
     inflight: acc.inflight,

@@ -91,6 +91,8 @@ export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
   if (opts.overrides !== undefined) applyLayer(draft, opts.overrides as Table, OVERRIDES_LAYER);
 
   const config = validateDraft(draft, `defaults ${defaultsPath}`);
+  const statsigWarning = manualStatsigWarning(config.grok.statsig_mode, config.grok.statsig_id);
+  if (statsigWarning !== undefined) draft.warnings.push(statsigWarning);
 
   const sources: Record<string, ConfigSource> = {};
   for (const key of allKeys()) sources[key] = draft.origins.get(key)?.source ?? 'default';
@@ -98,4 +100,15 @@ export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
     sources[`models.${model.id}`] = draft.origins.get(`models.${model.id}`)?.source ?? 'default';
   }
   return { config, sources, warnings: draft.warnings, dataDir };
+}
+
+/**
+ * A manual x-statsig-id that is base64 (the schema checks that) but does not decode to the 70 bytes
+ * a browser's value has: accepted, with a warning, since the rule is an observation, not a spec.
+ */
+function manualStatsigWarning(mode: string, value: string): string | undefined {
+  if (mode !== 'manual') return undefined;
+  const bytes = Buffer.from(value.trim(), 'base64').length;
+  if (bytes === 70) return undefined;
+  return `grok.statsig_id decodes to ${bytes} bytes; a browser's x-statsig-id decodes to 70. Copy the whole header value from a grok.com request if calls are refused.`;
 }

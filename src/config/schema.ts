@@ -58,7 +58,10 @@ export const REASONING_MODES = ['reasoning_content', 'think_tags', 'hidden'] as 
 export const STORAGE_MODES = ['file', 'redis', 'mysql'] as const;
 export const MODEL_KINDS = ['chat', 'image', 'image-edit', 'video'] as const;
 export const ACCOUNT_TIERS = ['basic', 'super', 'heavy'] as const;
-/** Chat `modeId` values (protocol 2.3); also the /rest/rate-limits windows (quota buckets). */
+/** grok.chat_transport: the mgw WebSocket gateway (Aug 2026 web app) or the legacy REST NDJSON path. */
+export const CHAT_TRANSPORT_NAMES = ['mgw', 'rest'] as const;
+
+/** Chat `modeId` values (docs/grok-protocol.md §4.1; legacy modeId §21.1); also the /rest/rate-limits windows (quota buckets). */
 export const CHAT_MODES = ['auto', 'fast', 'expert', 'heavy', 'grok-420-computer-use-sa'] as const;
 export const QUOTA_BUCKETS = CHAT_MODES;
 /** Image modes: "fast" = drawn through a fast chat; "speed"/"quality" = imagine WebSocket (enable_pro). */
@@ -81,6 +84,10 @@ export const serverSchema = z.object({
   shutdown_timeout: numberAtLeast(0, ' (seconds)'),
   trust_proxy: z.preprocess(trustProxyInput, z.string({ error: TRUST_PROXY_EXPECTED }).refine(isValidTrustProxy, { error: TRUST_PROXY_EXPECTED })),
   cors_origins: stringList(),
+  headers_timeout: positiveNumber(' (seconds)'),
+  body_timeout: numberAtLeast(0, ' (seconds; 0 disables)'),
+  keep_alive_timeout: positiveNumber(' (seconds)'),
+  max_connections_per_ip: intIn(0, 1_000_000),
 });
 
 export const appSchema = z.object({
@@ -88,17 +95,39 @@ export const appSchema = z.object({
   api_keys: stringList(),
 });
 
-export const grokSchema = z.object({
-  base_url: absoluteUrl(['http', 'https']),
-  assets_url: absoluteUrl(['http', 'https']),
-  ws_url: urlOrEmpty(['ws', 'wss']),
-  user_agent: text().min(1, { error: 'expected a non-empty User-Agent' }),
-  cf_clearance: text(),
-  accept_language: text(),
-  temporary: bool(),
-  disable_memory: bool(),
-  custom_personality: text(),
-});
+/** Where `x-statsig-id` values come from (docs/grok-protocol.md, "x-statsig-id"). */
+export const STATSIG_MODES = ['local', 'manual', 'signer'] as const;
+
+/** A standard-alphabet base64 value (padding optional). */
+function isBase64(v: string): boolean {
+  const t = v.trim();
+  return t !== '' && /^[A-Za-z0-9+/]+={0,2}$/.test(t) && t.replace(/=+$/, '').length % 4 !== 1;
+}
+
+export const grokSchema = z
+  .object({
+    base_url: absoluteUrl(['http', 'https']),
+    assets_url: absoluteUrl(['http', 'https']),
+    ws_url: urlOrEmpty(['ws', 'wss']),
+    user_agent: text().min(1, { error: 'expected a non-empty User-Agent' }),
+    cf_clearance: text(),
+    accept_language: text(),
+    temporary: bool(),
+    disable_memory: bool(),
+    custom_personality: text(),
+    statsig_mode: oneOf(STATSIG_MODES),
+    statsig_id: text(),
+    statsig_signer_url: urlOrEmpty(['http', 'https']),
+    chat_transport: oneOf(CHAT_TRANSPORT_NAMES),
+  })
+  .superRefine((g, ctx) => {
+    if (g.statsig_mode === 'manual' && !isBase64(g.statsig_id)) {
+      ctx.addIssue({ code: 'custom', path: ['statsig_id'], message: 'expected the base64 x-statsig-id value copied from a browser when grok.statsig_mode is "manual"' });
+    }
+    if (g.statsig_mode === 'signer' && g.statsig_signer_url === '') {
+      ctx.addIssue({ code: 'custom', path: ['statsig_signer_url'], message: 'expected the URL of a signer service when grok.statsig_mode is "signer" (nothing third-party is called unless you set one)' });
+    }
+  });
 
 export const chatSchema = z.object({
   stream_idle_timeout: positiveNumber(' (seconds)'),
@@ -115,6 +144,7 @@ export type MediaFormat = (typeof MEDIA_FORMATS)[number];
 
 export const imageSchema = z.object({
   use_ws: bool(),
+  nsfw: bool(),
   round_timeout: positiveNumber(' (seconds)'),
   idle_timeout: positiveNumber(' (seconds)'),
 });
@@ -145,6 +175,10 @@ export const logSchema = z.object({
 export const metricsSchema = z.object({
   enabled: bool(),
   token: text(),
+});
+
+export const mcpSchema = z.object({
+  enabled: bool(),
 });
 
 export const adminSchema = z.object({
@@ -305,6 +339,7 @@ export const configSchema = z.object({
   media: mediaSchema,
   log: logSchema,
   metrics: metricsSchema,
+  mcp: mcpSchema,
   admin: adminSchema,
   calllog: calllogSchema,
   accounts: accountsSchema,

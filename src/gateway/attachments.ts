@@ -2,13 +2,14 @@
 // upload to Grok. data: URLs are decoded; our own cached media is read from the cache; other URLs
 // are fetched with the SSRF-safe fetcher (public addresses only, size and time capped). Failures
 // are a 400 naming the request field. Uploading happens per attempt (an upload belongs to the
-// account that made it), on a fresh connection each (GrokMediaClient.upload).
-import { toAbortSignal, type AbortLike, type GrokMediaClient, type GrokRoute, type UploadedFile } from '../grok/index.js';
+// account that made it), with uploads v2, on a fresh connection each (GrokMediaClient.upload).
+import { toAbortSignal, type AbortLike, type GrokMediaClient, type GrokRoute, type UploadedFile, type UploadPurpose } from '../grok/index.js';
 import { extForMime, FetchFailedError, ownMediaRef, safeFetch, sniffImage, UrlRefusedError, type MediaCache } from '../media/index.js';
 import { invalidRequest, OpenAIHttpError } from '../openai/errors.js';
 import { attachmentsInOrder } from './messages-to-grok-prompt.js';
 import { parseDataUrl } from './data-url.js';
 import type { ConversationAttachment, ConversationMessage } from './types.js';
+import { checkUploadLimits } from './upload-limits.js';
 
 export interface PreparedFile {
   fileName: string;
@@ -27,13 +28,14 @@ export interface AttachmentUploader {
   /** Loads every attachment of the conversation (once per request); undefined when there are none. */
   prepare(messages: ConversationMessage[], signal: AbortLike): Promise<PreparedFile[] | undefined>;
   /**
-   * Uploads them with one account; returns the fileMetadataIds for `fileAttachments`. `route`: the
-   * attempt's egress (absent = the account's own proxy).
+   * Uploads them with one account; returns the ids chat file references take (fileMetadataId, else
+   * fileId, else uploadId). `route`: the attempt's egress (absent = the account's own proxy).
    */
   upload(token: string, files: PreparedFile[], signal: AbortLike, route?: GrokRoute): Promise<string[]>;
 }
 
-const MAX_ATTACHMENTS = 16;
+/** Uploads v2 take at most 8 files per chat request (upload-limits.ts). */
+const MAX_ATTACHMENTS = 8;
 
 function lastSegment(url: string): string | undefined {
   try {
@@ -124,18 +126,22 @@ export function attachmentParam(att: ConversationAttachment): string {
   return att.param ?? 'messages';
 }
 
-/** Uploads files with one account (through `route`, the attempt's egress, when given), at most 3 at a time, in order. */
-export async function uploadAll(media: GrokMediaClient, token: string, files: PreparedFile[], signal: AbortSignal, route?: GrokRoute): Promise<UploadedFile[]> {
-  const out: UploadedFile[] = new Array<UploadedFile>(files.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const i = next++;
-      const f = files[i] as PreparedFile;
-      out[i] = await media.upload(token, { fileName: f.fileName, mimeType: f.mimeType, bytes: f.bytes }, { signal, route });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(3, files.length) }, () => worker()));
+/**
+ * Uploads files with one account (through `route`, the attempt's egress, when given), one after
+ * the other as the web app does, in order. `purpose` "imagine" marks image-edit inputs.
+ */
+export async function uploadAll(
+  media: GrokMediaClient,
+  token: string,
+  files: PreparedFile[],
+  signal: AbortSignal,
+  route?: GrokRoute,
+  purpose: UploadPurpose = 'chat',
+): Promise<UploadedFile[]> {
+  const out: UploadedFile[] = [];
+  for (const f of files) {
+    out.push(await media.upload(token, { fileName: f.fileName, mimeType: f.mimeType, bytes: f.bytes }, { signal, route, purpose }));
+  }
   return out;
 }
 
@@ -154,10 +160,12 @@ export class ChatAttachments implements AttachmentUploader {
     }
     // A real AbortSignal only now: most requests carry no attachment and never pay for one.
     const real = toAbortSignal(signal);
-    return Promise.all(list.map((a) => this.loader.load(a, attachmentParam(a), real)));
+    const files = await Promise.all(list.map((a) => this.loader.load(a, attachmentParam(a), real)));
+    checkUploadLimits(files, 'messages');
+    return files;
   }
 
   async upload(token: string, files: PreparedFile[], signal: AbortLike, route?: GrokRoute): Promise<string[]> {
-    return (await uploadAll(this.media, token, files, toAbortSignal(signal), route)).map((u) => u.fileMetadataId);
+    return (await uploadAll(this.media, token, files, toAbortSignal(signal), route)).map((u) => u.chatId);
   }
 }

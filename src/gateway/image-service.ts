@@ -2,7 +2,9 @@
 //   imagine-ws  the imagine WebSocket (grok-imagine-image / -pro with image.use_ws = true)
 //   chat-image  a "Drawing: <prompt>" chat call collecting the image frames (lite always; others
 //               when image.use_ws = false; reference images attached as fileAttachments)
-//   image-edit  upload references, create a media post, run imagine-image-edit (protocol 6.2)
+//   image-edit  upload the inputs (uploads v2, imagine file source), then one
+//               `mediaGenInput.imageToImage` call per image (docs/grok-protocol.md, "Image edit");
+//               no media post
 // Every path runs inside the retry layer (another account per attempt, and that attempt's egress
 // route for every call it makes) and publishes the images (cache link, base64 or upstream URL)
 // inside the attempt, with the account that drew them.
@@ -14,6 +16,10 @@ import {
   buildImageEditBody,
   classifyInBandError,
   GrokUpstreamError,
+  type ChatTransport,
+  type ChatTurnInput,
+  type ChatTurnOpener,
+  MAX_EDIT_INPUTS,
   type GrokMediaClient,
   type ImagineClient,
 } from '../grok/index.js';
@@ -22,6 +28,7 @@ import { uploadAll, type PreparedFile } from './attachments.js';
 import { runMediaAttempts } from './media-attempts.js';
 import type { AttemptRecord, RetryPolicy } from './retry.js';
 import { UpstreamChat, type UpstreamChatOpener } from './upstream-chat.js';
+import type { AccountUserIds } from './chat-service.js';
 
 export type ImagePath = 'imagine-ws' | 'chat-image' | 'image-edit';
 
@@ -36,10 +43,18 @@ export interface ImageSettings {
   retry: RetryPolicy;
   /** Upstream modelName of the edit flow (from the image-edit model, else imagine-image-edit). */
   editUpstreamModel: string;
+  /** grok.chat_transport: drawing chats go over mgw (with `turns`) or the legacy REST chat. */
+  chatTransport?: ChatTransport | undefined;
+  /** `enable_nsfw` of imagine WebSocket requests (image.nsfw). */
+  nsfw: boolean;
 }
 
 export interface ImageServiceDeps {
   client: UpstreamChatOpener;
+  /** Chat turns over the configured transport (drawing chats on mgw); absent = REST bodies only. */
+  turns?: ChatTurnOpener | undefined;
+  /** The accounts' cached user ids (mgw socket address). */
+  userIds?: AccountUserIds | undefined;
   media: GrokMediaClient;
   imagine: ImagineClient;
   publisher: MediaPublisher;
@@ -60,6 +75,8 @@ export interface ImageJob {
   n: number;
   /** 1:1, 2:3, 3:2, 9:16 or 16:9 (imagine only). */
   aspectRatio: string;
+  /** The caller named a size or aspect ratio (an edit sends `aspectRatio` only then). */
+  aspectRatioGiven?: boolean | undefined;
   /** Input images: edit references (image-edit), attachments (chat-image). */
   references: PreparedFile[];
   target: PublishTarget;
@@ -72,13 +89,12 @@ export interface ImageResult {
   path: ImagePath;
   account: string;
   attempts: AttemptRecord[];
-  /** Grok's rewritten prompt (edit flow), when it returned one. */
+  /** Grok's rewritten prompt, when it returned one (no current path does). */
   revisedPrompt: string | undefined;
 }
 
 interface Drawn {
   images: PublishedMedia[];
-  revisedPrompt?: string | undefined;
 }
 
 /** Which path a request takes, and why (logged with every image request). */
@@ -89,14 +105,6 @@ export function chooseImagePath(spec: ModelSpec, useWs: boolean, hasReferences: 
   }
   if (hasReferences) return { path: 'image-edit', reason: 'input images given: the imagine WebSocket takes none, the edit flow does' };
   return useWs ? { path: 'imagine-ws', reason: 'image.use_ws = true' } : { path: 'chat-image', reason: 'image.use_ws = false' };
-}
-
-/** `@IMAGE1`, `@image2`, ... → `@<fileMetadataId>` of that upload (1-based); others left alone. */
-export function replaceImagePlaceholders(prompt: string, fileIds: readonly string[]): string {
-  return prompt.replace(/@IMAGE(\d{1,2})\b/gi, (all, d: string) => {
-    const id = fileIds[Number(d) - 1];
-    return id === undefined ? all : `@${id}`;
-  });
 }
 
 interface ChatFinals {
@@ -130,11 +138,11 @@ export class ImageService {
 
   async run(spec: ModelSpec, path: ImagePath, job: ImageJob): Promise<ImageResult> {
     const s = this.deps.settings();
-    const r = await runMediaAttempts(this.deps, spec, job, s.retry, (token, route): Promise<Drawn> => {
+    const r = await runMediaAttempts(this.deps, spec, job, s.retry, (token, route, accountId): Promise<Drawn> => {
       if (path === 'imagine-ws') return this.viaImagine(token, spec, job, s, route);
-      return path === 'chat-image' ? this.viaChat(token, job, s, route) : this.viaEdit(token, spec, job, s, route);
+      return path === 'chat-image' ? this.viaChat(token, job, s, route, accountId) : this.viaEdit(token, spec, job, s, route);
     });
-    return { images: r.value.images, path, account: r.account, attempts: r.attempts, revisedPrompt: r.value.revisedPrompt };
+    return { images: r.value.images, path, account: r.account, attempts: r.attempts, revisedPrompt: undefined };
   }
 
   private publishAll(token: string, sources: Array<{ bytes?: Buffer; upstream?: string }>, job: ImageJob, route: EgressRoute | undefined): Promise<PublishedMedia[]> {
@@ -156,6 +164,7 @@ export class ImageService {
       aspectRatio: job.aspectRatio,
       enablePro: spec.mode === 'quality',
       n: job.n,
+      nsfw: s.nsfw,
       roundTimeoutMs: s.roundTimeoutMs,
       idleTimeoutMs: s.wsIdleTimeoutMs,
       signal: job.signal,
@@ -175,6 +184,9 @@ export class ImageService {
     s: ImageSettings,
     indexBase: number,
     route: EgressRoute | undefined,
+    media = false,
+    /** Open this neutral turn (mgw drawing chat) instead of posting `body`. */
+    turn?: { input: ChatTurnInput; accountId: string },
   ): Promise<ChatFinals> {
     const up = new UpstreamChat({ idleTimeoutMs: s.chatIdleTimeoutMs, requestTimeoutMs: s.chatRequestTimeoutMs }, job.signal);
     const urls: string[] = [];
@@ -188,8 +200,17 @@ export class ImageService {
       urls.push(u);
     };
     try {
-      await up.open(this.deps.client, token, body, referer, route);
+      const turns = this.deps.turns;
+      if (turn && turns) {
+        const ids = this.deps.userIds;
+        await up.openTurn(turns, token, { ...turn.input, userId: ids?.userIdOf(turn.accountId) }, {
+          route,
+          onUserId: ids ? (uid) => ids.setUserId(turn.accountId, uid) : undefined,
+        });
+      } else await up.open(this.deps.client, token, body, referer, route);
       for (let ev = await up.next(); ev; ev = await up.next()) {
+        // An edit uses its first final image: stop reading there.
+        if (media && urls.length > 0) break;
         if (ev.type === 'image-progress') {
           if (ev.progress >= 100 && ev.moderated) moderatedSlots.add(ev.index);
           else if (ev.progress >= 100 && ev.url) add(ev.url);
@@ -223,8 +244,9 @@ export class ImageService {
     return new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: `${what} returned no images` });
   }
 
-  private async viaChat(token: string, job: ImageJob, s: ImageSettings, route: EgressRoute | undefined): Promise<Drawn> {
-    const fileIds = job.references.length > 0 ? (await uploadAll(this.deps.media, token, job.references, job.signal, route)).map((u) => u.fileMetadataId) : [];
+  private async viaChat(token: string, job: ImageJob, s: ImageSettings, route: EgressRoute | undefined, accountId: string): Promise<Drawn> {
+    const fileIds = job.references.length > 0 ? (await uploadAll(this.deps.media, token, job.references, job.signal, route)).map((u) => u.chatId) : [];
+    const mgw = s.chatTransport === 'mgw' && this.deps.turns !== undefined;
     const { urls, moderated, modelError } = await gatherImageUrls(job.n, (want, have) => {
       const body = buildChatBody({
         message: `Drawing: ${job.prompt}`,
@@ -234,7 +256,12 @@ export class ImageService {
         imageGenerationCount: want,
         fileAttachments: fileIds,
       });
-      return this.readImageStream(token, body, undefined, job, s, have, route);
+      // On mgw: a fast-mode turn whose text chunk is the plain drawing prompt (no history, no role label).
+      const turn: ChatTurnInput = {
+        transport: 'mgw', prompt: `Drawing: ${job.prompt}`, mode: 'fast', fileIds,
+        temporary: s.temporary, disableMemory: s.disableMemory, imageGenerationCount: want,
+      };
+      return this.readImageStream(token, body, undefined, job, s, have, route, false, mgw ? { input: turn, accountId } : undefined);
     });
     if (urls.length === 0) throw this.noImages(moderated, modelError, 'The drawing chat');
     return { images: await this.publishAll(token, urls.map((u) => ({ upstream: u })), job, route) };
@@ -244,26 +271,38 @@ export class ImageService {
     if (job.references.length === 0) {
       throw new GrokUpstreamError({ kind: 'bad-request', status: 400, message: 'An image edit needs at least one input image' });
     }
-    const uploads = await uploadAll(this.deps.media, token, job.references, job.signal, route);
-    const base = this.deps.media.baseUrl;
-    const prompt = replaceImagePlaceholders(job.prompt, uploads.map((u) => u.fileMetadataId));
-    const post = await this.deps.media.createMediaPost(token, { mediaType: 'MEDIA_POST_TYPE_IMAGE', prompt }, { referer: `${base}/imagine`, signal: job.signal, route });
-    const finalPrompt = post.prompt ?? prompt;
-    const upstreamModel = spec.kind === 'image-edit' && spec.upstream_model ? spec.upstream_model : s.editUpstreamModel;
-    const { urls, moderated, modelError } = await gatherImageUrls(job.n, (_want, have) => {
-      const body = buildImageEditBody({
-        upstreamModel,
-        prompt: finalPrompt,
-        imageReferences: uploads.map((u) => u.url),
-        parentPostId: post.id,
-        imageCount: 2,
-      });
-      return this.readImageStream(token, body, `${base}/imagine/post/${post.id}`, job, s, have, route);
+    if (job.references.length > MAX_EDIT_INPUTS) {
+      throw new GrokUpstreamError({ kind: 'bad-request', status: 400, message: `An image edit takes at most ${MAX_EDIT_INPUTS} input images` });
+    }
+    const uploads = await uploadAll(this.deps.media, token, job.references, job.signal, route, 'imagine');
+    const inputAssets = uploads.map((u, i) => {
+      // Only a fileMetadataId names an edit input; an upload id alone does not.
+      if (u.fileMetadataId === undefined) {
+        throw new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: `Grok answered the upload of input image ${i + 1} without a fileMetadataId` });
+      }
+      return u.fileMetadataId;
     });
+    const upstreamModel = spec.kind === 'image-edit' && spec.upstream_model ? spec.upstream_model : s.editUpstreamModel;
+    const body = buildImageEditBody({
+      upstreamModel,
+      prompt: job.prompt,
+      inputAssets,
+      aspectRatio: job.aspectRatioGiven === true ? job.aspectRatio : undefined,
+    });
+    const referer = `${this.deps.media.baseUrl}/imagine`;
+    // One image per call (the edit takes n = 1): n images are n calls, each keeping its first final.
+    const urls: string[] = [];
+    let moderated = 0;
+    let modelError: string | undefined;
+    for (let i = 0; i < job.n; i++) {
+      const r = await this.readImageStream(token, body, referer, job, s, i, route, true);
+      moderated += r.moderated;
+      modelError ??= r.modelError;
+      const first = r.urls.find((u) => !urls.includes(u));
+      if (first === undefined) break;
+      urls.push(first);
+    }
     if (urls.length === 0) throw this.noImages(moderated, modelError, 'The image edit');
-    return {
-      images: await this.publishAll(token, urls.map((u) => ({ upstream: u })), job, route),
-      revisedPrompt: post.prompt !== undefined && post.prompt !== job.prompt ? post.prompt : undefined,
-    };
+    return { images: await this.publishAll(token, urls.map((u) => ({ upstream: u })), job, route) };
   }
 }

@@ -5,12 +5,22 @@ import { join } from 'node:path';
 import type { AccountSource } from '../accounts/index.js';
 import type { AppConfig, ModelRegistry } from '../config/index.js';
 import type { EgressSelector } from '../egress/index.js';
-import { DirectMediaTransport, GrokHeaders, GrokMediaClient, ImagineClient, type MediaTransport } from '../grok/index.js';
+import { DirectMediaTransport, GrokHeaders, GrokMediaClient, ImagineClient, type ChatTurnOpener, type MediaTransport } from '../grok/index.js';
 import { MediaCache, MediaPublisher } from '../media/index.js';
 import { AttachmentLoader, ChatAttachments } from './attachments.js';
-import type { ChatSettings } from './chat-service.js';
+import type { AccountUserIds, ChatSettings } from './chat-service.js';
 import { ImageService } from './image-service.js';
 import type { UpstreamChatOpener } from './upstream-chat.js';
+import type { AbortLike, GrokRoute, ChatStreamResult } from '../grok/index.js';
+
+/** The REST `conversations/new` opener (GrokClient): media calls ask it to renew statsig after a challenge 403. */
+export interface MediaChatOpener {
+  openChat(
+    token: string,
+    body: Record<string, unknown>,
+    opts: { signal?: AbortLike; referer?: string; route?: GrokRoute; renewStatsig?: boolean },
+  ): Promise<ChatStreamResult>;
+}
 import { VideoJobs } from './video-jobs.js';
 import { VideoService } from './video-service.js';
 
@@ -19,8 +29,12 @@ export interface MediaRuntimeOptions {
   models: () => ModelRegistry;
   /** Media files go to `<dataDir>/media/{images,videos}`. */
   dataDir: string;
-  /** Chat calls (drawing chats, image edits, video segments). */
-  client: UpstreamChatOpener;
+  /** REST `conversations/new` calls (drawing chats, image edits, videos). */
+  client: MediaChatOpener;
+  /** Chat turns over grok.chat_transport (drawing chats on mgw). */
+  turns?: ChatTurnOpener | undefined;
+  /** The accounts' cached user ids (mgw socket address). */
+  userIds?: AccountUserIds | undefined;
   accounts: AccountSource;
   logger: Logger;
   /** Chat settings (timeouts, retry policy) as the chat path reads them. */
@@ -60,6 +74,8 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
     },
     opts.logger,
   );
+  // Image edits and videos carry x-statsig-id: a challenge 403 renews it and the call is made once more.
+  const mediaCalls: UpstreamChatOpener = { openChat: (token, body, o) => opts.client.openChat(token, body, { ...o, renewStatsig: true }) };
   const direct = opts.transport ? undefined : new DirectMediaTransport(c.chat.connect_timeout * 1000);
   const transport = opts.transport ?? (direct as DirectMediaTransport);
   const headerOpts = {
@@ -86,7 +102,9 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
     return { maxBytes: Math.round(m.max_download_mb * MB), timeoutMs: m.download_timeout * 1000, allowPrivate: m.allow_private_urls };
   });
   const images = new ImageService({
-    client: opts.client,
+    client: mediaCalls,
+    turns: opts.turns,
+    userIds: opts.userIds,
     media: grok,
     imagine,
     publisher,
@@ -107,11 +125,13 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
         disableMemory: chat.disableMemory,
         retry: chat.retry,
         editUpstreamModel: edit?.upstream_model ?? 'imagine-image-edit',
+        chatTransport: chat.transport,
+        nsfw: cfg.image.nsfw,
       };
     },
   });
   const videos = new VideoService({
-    client: opts.client,
+    client: mediaCalls,
     media: grok,
     publisher,
     accounts: opts.accounts,
@@ -119,7 +139,7 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
     onRetry,
     settings: () => {
       const chat = opts.chatSettings();
-      return { idleTimeoutMs: chat.idleTimeoutMs, segmentTimeoutMs: opts.config().video.segment_timeout * 1000, retry: chat.retry };
+      return { idleTimeoutMs: chat.idleTimeoutMs, timeoutMs: opts.config().video.segment_timeout * 1000, retry: chat.retry };
     },
   });
   const jobs = new VideoJobs(

@@ -1,9 +1,9 @@
-// Headers for downloading from the asset host (grok-protocol.md 8.1, A column): the requests
-// imitate a browser navigation, with the account's cookie, and Accept by media kind.
+// Headers for downloading from the asset host (docs/grok-protocol.md, "Asset download"): the
+// requests imitate a browser navigation, with the account's cookie, and Accept by media kind. No
+// `x-statsig-id` and no client hints: the current web app sends neither on downloads.
 import { randomUUID } from 'node:crypto';
 import { ACCEPT_ENCODING } from './content-encoding.js';
-import { clientHintHeaders, type GrokHeaders } from './headers.js';
-import { generateStatsigId } from './statsig.js';
+import type { GrokHeaders } from './headers.js';
 
 export type AssetKind = 'image' | 'video' | 'other';
 
@@ -14,7 +14,6 @@ const ACCEPT: Record<AssetKind, string> = {
 };
 
 export class AssetHeaders {
-  private readonly hints: Record<string, string>;
   private readonly referer: string;
 
   /** `cookies`: the egress's header set (its cookie with cf_clearance, and its User-Agent). */
@@ -22,7 +21,6 @@ export class AssetHeaders {
     private readonly cookies: GrokHeaders,
     assetsUrl: string,
   ) {
-    this.hints = clientHintHeaders(cookies.userAgent);
     this.referer = `${new URL(assetsUrl).origin}/`;
   }
 
@@ -42,8 +40,6 @@ export class AssetHeaders {
       'Sec-Fetch-User': '?1',
       'Upgrade-Insecure-Requests': '1',
       'User-Agent': this.cookies.userAgent,
-      ...this.hints,
-      'x-statsig-id': generateStatsigId(),
       'x-xai-request-id': randomUUID(),
     };
     if (withCookie) h.Cookie = this.cookies.cookie(token);

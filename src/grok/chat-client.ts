@@ -6,13 +6,17 @@ import { randomUUID } from 'node:crypto';
 import { finished, type Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { AbortLike } from './cancellation.js';
+import { buildChatBody } from './chat-body.js';
+import type { ChatTurnInput, ChatTurnOpener, TurnOpenOptions } from './chat-turn.js';
 import { decodeContent } from './content-encoding.js';
 import { classifyHttpFailure, classifyTransportError, GrokUpstreamError } from './errors.js';
 import type { GrokEvent } from './events.js';
 import { GrokHeaders } from './headers.js';
 import { parseChatBatches, type ChatStreamStats } from './parse-chat-stream.js';
+import { parseQuotaInfo, type MediaQuotaSnapshot } from './quota-info.js';
 import { normalizeRateLimits, type RateLimitWindow } from './rate-limits.js';
 import { readLimitedText } from './read-limited-text.js';
+import { localStatsig, type StatsigProvider } from './statsig.js';
 import type { Transport, TransportResponse } from './transport.js';
 import { UndiciTransport } from './undici-transport.js';
 
@@ -40,6 +44,8 @@ export interface GrokClientOptions {
   transport?: Transport | undefined;
   /** Total cap of one call (impit needs it up front); defaults to headersTimeoutMs. */
   requestTimeoutMs?: number | undefined;
+  /** Where `x-statsig-id` values come from (grok.statsig_mode); default: made locally. */
+  statsig?: StatsigProvider | undefined;
 }
 
 /**
@@ -71,6 +77,7 @@ export interface ChatStreamResult {
 
 const CHAT_PATH = '/rest/app-chat/conversations/new';
 const RATE_LIMITS_PATH = '/rest/rate-limits';
+const QUOTA_INFO_PATH = '/rest/media/imagine/quota_info';
 const ERROR_BODY_LIMIT = 64 * 1024;
 const JSON_BODY_LIMIT = 1024 * 1024;
 /** After the end event, read at most this much (for this long) so the connection can be reused. */
@@ -83,19 +90,25 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 
 function noop(): void {}
 
-export class GrokClient {
+export class GrokClient implements ChatTurnOpener {
   private readonly transport: Transport;
   private readonly ownsTransport: boolean;
   private readonly headers: GrokHeaders;
   private readonly chatUrl: string;
   private readonly rateLimitsUrl: string;
+  private readonly quotaInfoUrl: string;
+  private readonly base: string;
   private readonly headersTimeoutMs: number;
+  private readonly statsig: StatsigProvider;
 
   constructor(opts: GrokClientOptions) {
     const base = opts.endpoints.baseUrl.replace(/\/+$/, '');
+    this.base = base;
     this.chatUrl = base + CHAT_PATH;
     this.rateLimitsUrl = base + RATE_LIMITS_PATH;
+    this.quotaInfoUrl = base + QUOTA_INFO_PATH;
     this.headersTimeoutMs = opts.headersTimeoutMs;
+    this.statsig = opts.statsig ?? localStatsig();
     this.headers = new GrokHeaders({
       baseUrl: base,
       userAgent: opts.userAgent,
@@ -126,49 +139,123 @@ export class GrokClient {
   }
 
   /**
-   * POST /rest/app-chat/conversations/new. Resolves once HTTP 200 headers arrived; otherwise
-   * rejects with a GrokUpstreamError (classifyHttpFailure with the body, classifyTransportError for
-   * network errors). When `signal` aborts, rejects with `signal.reason` unchanged.
+   * POST /rest/app-chat/conversations/new (legacy REST chat, image edits, videos), with an
+   * `x-statsig-id`. Resolves once HTTP 200 headers arrived; otherwise rejects with a
+   * GrokUpstreamError (classifyHttpFailure with the body, classifyTransportError for network
+   * errors). With `renewStatsig`, a 403 whose body is not JSON (a challenge page, not a verdict on
+   * the account) drops the cached statsig value and the call is made once more with a new one.
+   * When `signal` aborts, rejects with `signal.reason` unchanged.
    */
   async openChat(
     token: string,
     body: Record<string, unknown>,
-    opts: { signal?: AbortLike | undefined; referer?: string | undefined; route?: GrokRoute | undefined } = {},
+    opts: { signal?: AbortLike | undefined; referer?: string | undefined; route?: GrokRoute | undefined; renewStatsig?: boolean | undefined } = {},
   ): Promise<ChatStreamResult> {
     const { signal } = opts;
     if (signal?.aborted) throw signal.reason;
     const requestId = randomUUID();
-    const headers = (opts.route?.headers ?? this.headers).rest(token, { referer: opts.referer, requestId });
-    const res = await this.post(opts.route?.transport, this.chatUrl, headers, JSON.stringify(body), signal);
-    if (res.status !== 200) throw await this.failure(res, signal);
-    const stream = this.decoded(res);
-    const stats: ChatStreamStats = { lines: 0, malformedLines: 0 };
-    const events = new ChatEvents(stream, res.body, signal, stats);
-    return { events, abort: () => events.abort(), status: res.status, requestId, stats };
+    const json = JSON.stringify(body);
+    const retry = opts.renewStatsig === true && this.statsig.renewable;
+    for (let attempt = 0; ; attempt++) {
+      const statsig = await this.statsigFor(CHAT_PATH);
+      const headers = (opts.route?.headers ?? this.headers).rest(token, { referer: opts.referer, requestId, statsig });
+      const res = await this.post(opts.route?.transport, this.chatUrl, headers, json, signal);
+      if (res.status !== 200) {
+        const text = await this.errorText(res, signal);
+        if (res.status === 403 && retry && attempt === 0 && !looksLikeJson(text)) {
+          this.statsig.invalidate('POST', CHAT_PATH);
+          continue;
+        }
+        throw classifyHttpFailure(res.status, text, headerValue(res.headers['retry-after']));
+      }
+      const stream = this.decoded(res);
+      const stats: ChatStreamStats = { lines: 0, malformedLines: 0 };
+      const events = new ChatEvents(stream, res.body, signal, stats);
+      return { events, abort: () => events.abort(), status: res.status, requestId, stats };
+    }
+  }
+
+  /** One chat turn over the legacy REST path: the A-shape body built from the neutral input. */
+  openTurn(token: string, turn: ChatTurnInput, opts: TurnOpenOptions = {}): Promise<ChatStreamResult> {
+    const body = buildChatBody({
+      message: turn.prompt,
+      modeId: turn.mode,
+      temporary: turn.temporary,
+      disableMemory: turn.disableMemory,
+      customPersonality: turn.customPersonality,
+      fileAttachments: turn.fileIds,
+      imageGenerationCount: turn.imageGenerationCount,
+    });
+    return this.openChat(token, body, { signal: opts.signal, referer: opts.referer, route: opts.route });
   }
 
   /**
    * POST /rest/rate-limits `{"modelName": mode}` → the normalised window, or null when the answer
-   * carries no remainingQueries/remainingTokens.
+   * carries no remainingQueries/remainingTokens. A 403 with a non-JSON body (challenge, not a block
+   * marker) renews the statsig value and is tried once more.
    */
   async rateLimits(
     token: string,
     mode: string,
     opts: { signal?: AbortLike | undefined; route?: GrokRoute | undefined } = {},
   ): Promise<RateLimitWindow | null> {
+    const text = await this.postForJson(token, RATE_LIMITS_PATH, this.rateLimitsUrl, JSON.stringify({ modelName: mode }), `${this.base}/`, this.statsig.renewable, opts);
+    return normalizeRateLimits(text);
+  }
+
+  /**
+   * POST /rest/media/imagine/quota_info `{}` → the media buckets (image pro, edit, video 480p and
+   * 720p), or null when the answer is not a snapshot. Never retried (as the web app).
+   */
+  async quotaInfo(token: string, opts: { signal?: AbortLike | undefined; route?: GrokRoute | undefined } = {}): Promise<MediaQuotaSnapshot | null> {
+    const text = await this.postForJson(token, QUOTA_INFO_PATH, this.quotaInfoUrl, '{}', `${this.base}/imagine`, false, opts);
+    return parseQuotaInfo(text);
+  }
+
+  private async statsigFor(path: string): Promise<string> {
+    try {
+      return await this.statsig.value('POST', path);
+    } catch (err) {
+      throw new GrokUpstreamError({
+        kind: 'upstream-5xx',
+        status: 502,
+        message: `Could not obtain an x-statsig-id (grok.statsig_mode = "${this.statsig.mode}"): ${err instanceof Error ? err.message : String(err)}`,
+        cause: err,
+      });
+    }
+  }
+
+  /** A small JSON POST with statsig (quota calls): the answer's text, or a classified failure. */
+  private async postForJson(
+    token: string,
+    path: string,
+    url: string,
+    body: string,
+    referer: string,
+    renewOn403: boolean,
+    opts: { signal?: AbortLike | undefined; route?: GrokRoute | undefined },
+  ): Promise<string> {
     const { signal } = opts;
     if (signal?.aborted) throw signal.reason;
-    const headers = (opts.route?.headers ?? this.headers).rest(token);
-    const res = await this.post(opts.route?.transport, this.rateLimitsUrl, headers, JSON.stringify({ modelName: mode }), signal, this.headersTimeoutMs);
-    if (res.status !== 200) throw await this.failure(res, signal);
-    let text: string;
-    try {
-      text = await readLimitedText(this.decoded(res), JSON_BODY_LIMIT);
-    } catch (err) {
-      if (signal?.aborted) throw signal.reason;
-      throw classifyTransportError(err);
+    for (let attempt = 0; ; attempt++) {
+      const statsig = await this.statsigFor(path);
+      const headers = (opts.route?.headers ?? this.headers).rest(token, { referer, statsig });
+      const res = await this.post(opts.route?.transport, url, headers, body, signal, this.headersTimeoutMs);
+      if (res.status !== 200) {
+        const text = await this.errorText(res, signal);
+        if (res.status === 403 && renewOn403 && attempt === 0 && !looksLikeJson(text)) {
+          this.statsig.invalidate('POST', path);
+          continue;
+        }
+        throw classifyHttpFailure(res.status, text, headerValue(res.headers['retry-after']));
+      }
+      try {
+        return await readLimitedText(this.decoded(res), JSON_BODY_LIMIT);
+      } catch (err) {
+        if (signal?.aborted) throw signal.reason;
+        throw classifyTransportError(err);
+      }
     }
-    return normalizeRateLimits(text);
   }
 
   /** Closes the client's own transport (waits for requests in flight). A given dispatcher or transport is left open. */
@@ -214,20 +301,22 @@ export class GrokClient {
     }
   }
 
-  private async failure(res: TransportResponse, signal: AbortLike | undefined): Promise<Error> {
-    let text = '';
+  /** The body of a failed answer (≤ 64 KiB); throws the abort reason when the caller went away meanwhile. */
+  private async errorText(res: TransportResponse, signal: AbortLike | undefined): Promise<string> {
     try {
-      text = await readLimitedText(this.decoded(res), ERROR_BODY_LIMIT);
+      return await readLimitedText(this.decoded(res), ERROR_BODY_LIMIT);
     } catch {
       if (!res.body.destroyed) res.body.destroy();
-      if (signal?.aborted) return toError(signal.reason);
+      if (signal?.aborted) throw signal.reason;
+      return ''; // classified on the status alone
     }
-    return classifyHttpFailure(res.status, text, headerValue(res.headers['retry-after']));
   }
 }
 
-function toError(reason: unknown): Error {
-  return reason instanceof Error ? reason : new Error(String(reason));
+/** A JSON body is the server's verdict (block, anti-bot rule); anything else is a page in front of it. */
+function looksLikeJson(text: string): boolean {
+  const t = text.trimStart();
+  return t.startsWith('{') || t.startsWith('[');
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };

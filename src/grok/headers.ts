@@ -1,8 +1,10 @@
-// Request headers for grok.com: REST (grok-protocol.md 1.3, A column), the SSO cookie (1.2)
-// and the WebSocket handshake (1.5). Static parts are computed once per option set.
+// Request headers for grok.com (docs/grok-protocol.md, "Header sets"): the base + app set of REST
+// calls, the SSO cookie and the WebSocket handshake. The current web app sends no Sentry `baggage`
+// and no `Sec-Ch-Ua*` client hints on REST calls, and `x-statsig-id` only where the caller passes
+// one (quota, media and settings POSTs; never uploads, WebSockets or downloads). Static parts are
+// computed once per option set.
 import { randomUUID } from 'node:crypto';
 import { ACCEPT_ENCODING } from './content-encoding.js';
-import { generateStatsigId } from './statsig.js';
 
 export interface GrokHeaderOptions {
   /** e.g. `https://grok.com` (no trailing slash needed). */
@@ -22,11 +24,11 @@ export interface RestHeaderExtras {
   requestId?: string | undefined;
   /** Defaults to `application/json`. */
   contentType?: string | undefined;
+  /** `x-statsig-id` to send; absent = none (uploads, downloads, WebSockets never carry one). */
+  statsig?: string | undefined;
+  /** Leave out `x-xai-request-id` (uploads v2 do not send it). */
+  noRequestId?: boolean | undefined;
 }
-
-const BAGGAGE =
-  'sentry-environment=production,sentry-release=d6add6fb0460641fd482d767a335ef72b9b6abb8,' +
-  'sentry-public_key=b311e0f2690c81f25e2c4cf6d4f7ce1c';
 
 /**
  * The raw SSO value: whitespace removed, an `sso=` prefix (and anything after a `;`) dropped,
@@ -86,7 +88,7 @@ export function buildCfCookieSuffix(cfClearance: string | undefined, cfCookies: 
   return pairs.join('; ');
 }
 
-/** `sso=<t>; sso-rw=<t>` then `; <cloudflare cookies>` when configured (protocol 1.2, A). */
+/** `sso=<t>; sso-rw=<t>` then `; <cloudflare cookies>` when configured (docs/grok-protocol.md §2.2, §20.3). */
 export function buildCookieHeader(token: string, cf: { cfClearance?: string | undefined; cfCookies?: string | undefined } = {}): string {
   const t = normalizeSsoToken(token);
   const suffix = buildCfCookieSuffix(cf.cfClearance, cf.cfCookies);
@@ -94,8 +96,8 @@ export function buildCookieHeader(token: string, cf: { cfClearance?: string | un
 }
 
 /**
- * Client hints matching the User-Agent (A derives them from the UA). Empty for non-Chromium
- * browsers, which do not send them.
+ * Client hints matching the User-Agent. Empty for non-Chromium browsers, which do not send them.
+ * The web app sends them only on the session lookup and the ToS call, never on ordinary REST calls.
  */
 export function clientHintHeaders(userAgent: string): Record<string, string> {
   const edge = majorVersion(userAgent, 'Edg/');
@@ -155,7 +157,6 @@ export class GrokHeaders {
   private readonly origin: string;
   private readonly originHost: string;
   private readonly defaultReferer: string;
-  private readonly hints: Record<string, string>;
   private readonly cfSuffix: string;
   /** The User-Agent these headers send (asset downloads reuse it: it belongs to the clearance). */
   readonly userAgent: string;
@@ -166,7 +167,6 @@ export class GrokHeaders {
     this.origin = base.origin;
     this.originHost = base.host;
     this.defaultReferer = `${base.origin}/`;
-    this.hints = clientHintHeaders(opts.userAgent);
     this.cfSuffix = buildCfCookieSuffix(opts.cfClearance, opts.cfCookies);
     this.userAgent = latin1(opts.userAgent);
     this.acceptLanguage = latin1(opts.acceptLanguage);
@@ -186,11 +186,14 @@ export class GrokHeaders {
     return c;
   }
 
-  /** Headers for one grok.com REST call; `x-statsig-id` and `x-xai-request-id` are fresh each time. */
+  /**
+   * Headers for one grok.com REST call (base + app set); `x-xai-request-id` is fresh each time,
+   * `x-statsig-id` only when the caller passes one.
+   */
   rest(token: string, extras: RestHeaderExtras = {}): Record<string, string> {
     const referer = extras.referer ?? this.defaultReferer;
     const sameOrigin = referer === this.defaultReferer || hostOf(referer) === this.originHost;
-    return {
+    const h: Record<string, string> = {
       Accept: '*/*',
       'Accept-Encoding': ACCEPT_ENCODING,
       'Accept-Language': this.acceptLanguage,
@@ -198,19 +201,20 @@ export class GrokHeaders {
       Origin: this.origin,
       Referer: referer,
       'User-Agent': this.userAgent,
-      ...this.hints,
+      'Cache-Control': 'no-cache',
+      Pragma: 'no-cache',
       'Sec-Fetch-Dest': 'empty',
       'Sec-Fetch-Mode': 'cors',
       'Sec-Fetch-Site': sameOrigin ? 'same-origin' : 'same-site',
       Priority: 'u=1, i',
-      Baggage: BAGGAGE,
-      'x-statsig-id': generateStatsigId(),
-      'x-xai-request-id': extras.requestId ?? randomUUID(),
       Cookie: this.cookie(token),
     };
+    if (extras.statsig !== undefined) h['x-statsig-id'] = extras.statsig;
+    if (extras.noRequestId !== true) h['x-xai-request-id'] = extras.requestId ?? randomUUID();
+    return h;
   }
 
-  /** WebSocket handshake headers (protocol 1.5, A): no statsig, no request id. */
+  /** WebSocket handshake headers (imagine): no statsig, no request id, no client hints. */
   ws(token: string): Record<string, string> {
     return {
       Origin: this.origin,
@@ -218,7 +222,6 @@ export class GrokHeaders {
       'Accept-Language': this.acceptLanguage,
       'Cache-Control': 'no-cache',
       Pragma: 'no-cache',
-      ...this.hints,
       Cookie: this.cookie(token),
     };
   }

@@ -1,10 +1,13 @@
-// The imagine WebSocket (grok-protocol.md 5.2, A flow): connect with the account's cookie, send a
-// reset and a request, collect the round's slots (start_stage → image frames → completed), and run
-// more rounds (same socket while it stays open, else a new one) until n images are in. Per round a
-// round timeout and an idle timeout (no frame at all) apply; what finished by then is kept.
+// The imagine WebSocket (docs/grok-protocol.md, "Imagine WebSocket"): connect with the account's
+// cookie (no statsig), send a reset and one request asking for exactly the images still wanted
+// (`num_generations`), collect the round's slots (start_stage → image frames → completed) and close
+// the socket: one round per socket. An image frame with `percentage_complete` < 100 is a preview,
+// 100 or absent is final. When a round brings fewer than n, another round runs on a new socket for
+// the rest. Per round a round timeout and an idle timeout (no frame at all) apply; what finished by
+// then is kept.
 // The handshake leaves through the request's route (its proxy tunnel, with that proxy's clearance
 // cookie and User-Agent), else through the per-account egress, else directly with the defaults.
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import type { GrokRoute } from './chat-client.js';
 import { classifyHttpFailure, classifyTransportError, GrokUpstreamError } from './errors.js';
@@ -26,10 +29,12 @@ export interface ImagineRequest {
   prompt: string;
   /** 1:1, 2:3, 3:2, 9:16 or 16:9. */
   aspectRatio: string;
-  /** Quality mode (grok-imagine-image-pro). */
+  /** The product: false for grok-imagine-image, true for the 2.0 / pro model. */
   enablePro: boolean;
-  /** Images wanted (1-10). */
+  /** Images wanted (1-10): sent as num_generations. */
   n: number;
+  /** `enable_nsfw` (image.nsfw). */
+  nsfw: boolean;
   roundTimeoutMs: number;
   idleTimeoutMs: number;
   signal?: AbortSignal | undefined;
@@ -69,7 +74,8 @@ export interface ImagineResult {
 type Frame = Record<string, unknown>;
 type Next = { kind: 'frame'; frame: Frame } | { kind: 'timeout' } | { kind: 'closed'; code: number };
 
-const IMAGE_ID_RE = /\/images\/([0-9a-fA-F-]+)\.(png|jpe?g|webp)(?:$|[?#])/;
+/** The file name of an image URL without its extension (the slot id of last resort). */
+const URL_NAME_RE = /\/([^/?#]+?)(?:\.[A-Za-z0-9]{1,5})?(?:$|[?#])/;
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
@@ -229,19 +235,18 @@ export class ImagineClient {
     let reconnects = 0;
     let slotBase = 0;
     let sock: ImagineSocket | undefined;
-    const maxRounds = req.n + 2;
+    const maxRounds = 3;
     try {
       while (images.length < req.n && rounds < maxRounds) {
         req.signal?.throwIfAborted();
-        if (!sock || sock.closed) {
-          sock?.close();
-          sock = await this.connect(token, req.route, req.signal);
-        }
+        // One round per socket (the web app never re-uses one).
+        sock?.close();
+        sock = await this.connect(token, req.route, req.signal);
         const r = await this.round(sock, req, req.n - images.length, slotBase);
+        sock.close();
+        sock = undefined;
         if (r.closedEarly && reconnects < 2) {
           reconnects++;
-          sock.close();
-          sock = undefined;
           continue;
         }
         rounds++;
@@ -321,7 +326,7 @@ export class ImagineClient {
   }
 
   private async round(sock: ImagineSocket, req: ImagineRequest, needed: number, slotBase: number): Promise<RoundOutcome> {
-    const requestId = randomUUID();
+    const requestId = `img_${randomBytes(16).toString('hex')}`;
     const framesBefore = sock.framesSeen;
     const sentReset = sock.send({ type: 'conversation.item.create', timestamp: Date.now(), item: { type: 'message', content: [{ type: 'reset' }] } });
     const sentRequest =
@@ -339,12 +344,13 @@ export class ImagineClient {
               properties: {
                 section_count: 0,
                 is_kids_mode: false,
-                enable_nsfw: true,
+                enable_nsfw: req.nsfw,
                 skip_upsampler: false,
+                enable_side_by_side: true,
                 is_initial: false,
                 aspect_ratio: req.aspectRatio,
-                enable_side_by_side: true,
                 enable_pro: req.enablePro,
+                num_generations: needed,
               },
             },
           ],
@@ -362,9 +368,16 @@ export class ImagineClient {
       }
       return s;
     };
-    const collected = (): Slot[] => [...slots.values()].filter((s) => s.done && !s.moderated && s.last !== undefined);
-    const outcome = (failure: GrokUpstreamError | undefined, bestEffort: boolean): RoundOutcome => {
-      const ready = [...slots.values()].filter((s) => !s.moderated && s.last !== undefined && (s.done || (bestEffort && s.last.final)));
+    const finals = (): Slot[] => [...slots.values()].filter((s) => !s.moderated && s.last?.final === true);
+    // Done when enough finals are in, or when enough slots completed and each usable one has its final.
+    const roundDone = (): boolean => {
+      if (finals().length >= needed) return true;
+      const completed = [...slots.values()].filter((s) => s.done);
+      return completed.length >= needed && completed.every((s) => s.moderated || s.last?.final === true);
+    };
+    // Only finals are images; a slot that ended on a preview yields nothing (`_bestEffort` kept for the call sites).
+    const outcome = (failure: GrokUpstreamError | undefined, _bestEffort: boolean): RoundOutcome => {
+      const ready = finals();
       ready.sort((a, b) => a.index - b.index);
       return {
         images: ready.map((s) => ({
@@ -407,7 +420,7 @@ export class ImagineClient {
         return o;
       }
       if (type === 'json') {
-        const id = str(f.image_id) ?? str(f.job_id);
+        const id = str(f.image_id) ?? str(f.job_id) ?? str(f.id);
         if (id === undefined) continue;
         const s = slotFor(id);
         s.width ??= num(f.width);
@@ -415,14 +428,19 @@ export class ImagineClient {
         if (f.current_status === 'completed') {
           s.done = true;
           s.moderated = f.moderated === true;
-          if (!s.moderated && s.last) {
+          // A url/blob on the completed frame counts as the final when none came before.
+          const blob = str(f.blob);
+          const bytes = blob !== undefined && s.last?.final !== true ? decodeBlob(blob) : undefined;
+          const mimeType = bytes ? imageMime(bytes) : undefined;
+          if (!s.moderated && bytes && mimeType) s.last = { bytes, mimeType, url: str(f.url), final: true };
+          if (!s.moderated && s.last?.final === true && s.percent !== 100) {
             s.percent = 100;
             req.onProgress?.({ slot: s.index, percent: 100 });
           }
         }
       } else if (type === 'image') {
         const url = str(f.url);
-        const id = str(f.image_id) ?? str(f.job_id) ?? (url ? IMAGE_ID_RE.exec(url)?.[1] : undefined);
+        const id = str(f.image_id) ?? str(f.job_id) ?? str(f.id) ?? (url ? URL_NAME_RE.exec(url)?.[1] : undefined);
         const blob = str(f.blob);
         if (id === undefined || blob === undefined) continue;
         const bytes = decodeBlob(blob);
@@ -431,18 +449,19 @@ export class ImagineClient {
         const s = slotFor(id);
         s.width ??= num(f.width);
         s.height ??= num(f.height);
-        const pct = num(f.percentage_complete) ?? 0;
-        const final = pct >= 100 || (url !== undefined && /\.jpe?g(?:$|[?#])/i.test(url));
+        // Below 100 = a preview; 100 or absent = the final image.
+        const pct = num(f.percentage_complete) ?? 100;
+        const final = pct >= 100;
         s.last = { bytes, mimeType, url, final };
-        const shown = final ? 99 : Math.max(10, Math.min(99, Math.round(pct)));
+        // A final image is the slot done (the round may end before its completed frame).
+        const shown = final ? 100 : Math.max(10, Math.min(99, Math.round(pct)));
         if (shown !== s.percent) {
           s.percent = shown;
           req.onProgress?.({ slot: s.index, percent: shown });
         }
         if (!final) req.onPartial?.({ slot: s.index, imageId: id, bytes, mimeType, percent: pct });
       }
-      const all = [...slots.values()];
-      if (collected().length >= needed || (all.length > 0 && all.every((s) => s.done))) return outcome(undefined, false);
+      if (roundDone()) return outcome(undefined, false);
     }
   }
 

@@ -10,12 +10,14 @@ export type {
   GrokVideoProgressEvent,
   GrokModelResponseEvent,
   GrokEndEvent,
+  GrokCitationEvent,
 } from './events.js';
 export {
   FAILURE_KINDS,
   GrokUpstreamError,
   classifyHttpFailure,
   classifyInBandError,
+  classifySessionStatus,
   classifyTransportError,
   excerpt,
   parseRetryAfter,
@@ -34,12 +36,17 @@ export {
   normalizeSsoToken,
 } from './headers.js';
 export type { GrokHeaderOptions, RestHeaderExtras } from './headers.js';
-export { generateStatsigId } from './statsig.js';
+export { STATSIG_MODES, StatsigProvider, decodeStatsig, generateStatsigId, localStatsig, statsigProblem } from './statsig.js';
+export type { StatsigMode, StatsigSettings, StatsigSigner } from './statsig.js';
+export { createStatsigSigner, findSiteVerification } from './statsig-signer.js';
+export type { StatsigSignerOptions } from './statsig-signer.js';
 export { buildChatBody } from './chat-body.js';
 export type { ChatBodyInput } from './chat-body.js';
 export { ACCEPT_ENCODING, SUPPORTED_CONTENT_CODINGS, decodeContent, UnsupportedContentEncodingError } from './content-encoding.js';
-export { normalizeRateLimits } from './rate-limits.js';
-export type { RateLimitWindow } from './rate-limits.js';
+export { SYNC_MODES, normalizeRateLimits, tierFromTotals } from './rate-limits.js';
+export type { DetectedTier, RateLimitWindow } from './rate-limits.js';
+export { MEDIA_QUOTA_BUCKETS, parseQuotaInfo } from './quota-info.js';
+export type { MediaQuotaBucket, MediaQuotaBucketState, MediaQuotaSnapshot } from './quota-info.js';
 export { Cancellation, toAbortSignal, type AbortLike } from './cancellation.js';
 export { GrokClient } from './chat-client.js';
 export type { GrokClientOptions, GrokEndpoints, ChatEventSource, ChatStreamResult, GrokRoute } from './chat-client.js';
@@ -51,11 +58,48 @@ export { PROXY_SCHEMES, ProxyUrlError, isSocks, maskProxyUrl, parseProxyUrl, typ
 export { ProxyTunnelError, TunnelAgent, openTunnel, socksConnector } from './proxy-tunnel.js';
 export { readLimitedText } from './read-limited-text.js';
 export { GrokMediaClient } from './media-client.js';
-export type { GrokMediaClientOptions, UploadInput, UploadedFile, MediaPost, DownloadedAsset } from './media-client.js';
+export type { GrokMediaClientOptions, UploadInput, UploadedFile, UploadPurpose, DownloadedAsset } from './media-client.js';
+export {
+  IMAGINE_FILE_SOURCE,
+  MAX_UPLOAD_FILES,
+  MAX_UPLOAD_FILE_BYTES,
+  MAX_UPLOAD_TOTAL_BYTES,
+  UPLOAD_V2_PATH,
+  browserMultipartFilename,
+  buildUploadV2Body,
+  chatFileId,
+  editAssetId,
+  isTerminalError,
+  parseUploadV2Response,
+} from './upload-v2.js';
+export type { UploadV2Result } from './upload-v2.js';
 export { DirectMediaTransport, routeEgress } from './media-transport.js';
 export type { MediaEgress, MediaTransport, WebSocketEgress } from './media-transport.js';
 export type { AssetKind } from './asset-headers.js';
 export { ImagineClient } from './imagine-ws.js';
 export type { ImagineClientOptions, ImagineRequest, ImagineResult, ImagineImage, ImaginePartial } from './imagine-ws.js';
-export { buildImageEditBody, buildVideoSegmentBody, videoSegments, videoModeFlag, VIDEO_PRESETS } from './media-bodies.js';
-export type { VideoPreset, VideoSegmentInput } from './media-bodies.js';
+export {
+  IMAGE_EDIT_MODEL,
+  IMAGINE_ASPECTS,
+  MAX_EDIT_INPUTS,
+  MAX_VIDEO_SECONDS,
+  MIN_VIDEO_SECONDS,
+  VIDEO_ASPECTS,
+  VIDEO_MODEL,
+  VIDEO_PRESETS,
+  VIDEO_RESOLUTIONS,
+  buildImageEditBody,
+  buildVideoBody,
+  videoModeFlag,
+} from './media-bodies.js';
+export type { ImageEditBodyInput, VideoBodyInput, VideoPreset, VideoResolution } from './media-bodies.js';
+export { CHAT_TRANSPORTS } from './chat-turn.js';
+export type { ChatTransport, ChatTurnInput, ChatTurnOpener, ChatContinuation, TurnOpenOptions } from './chat-turn.js';
+export { ChatTurnRouter } from './chat-turn-router.js';
+export { MgwChatClient } from './mgw/mgw-chat-client.js';
+export type { MgwChatClientOptions } from './mgw/mgw-chat-client.js';
+export { MgwEventParser, normalizeCitationUrl } from './mgw/mgw-events.js';
+export { canonicalUserId, fetchSessionIdentity, parseSession, SESSION_PATH } from './mgw/session-identity.js';
+export type { SessionIdentity, SessionLookupOptions } from './mgw/session-identity.js';
+export { mgwCookie, mgwHandshakeHeaders, sessionLookupHeaders } from './mgw/mgw-headers.js';
+export { itemCreate, mgwUrl, responseCreate, sessionCreate } from './mgw/mgw-frames.js';

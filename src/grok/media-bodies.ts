@@ -1,42 +1,25 @@
-// Request bodies of the media chat calls (grok-protocol.md 6.2 image edit, 7.3 video). Protocol
-// shapes only: the gateway decides prompts, references and lengths.
+// Request bodies of the media calls on `POST /rest/app-chat/conversations/new` (docs/grok-protocol.md,
+// "Image edit — mediaGenInput.imageToImage" and "Video — mediaGenInput.textToVideo"). No media post
+// is created any more and no `parentPostId` is sent. Protocol shapes only: the gateway decides
+// prompts, inputs and lengths.
 
-/** A-flow image edit (6.2 step 4): a dedicated body, not the normal chat body. */
-export function buildImageEditBody(input: {
-  upstreamModel: string;
-  prompt: string;
-  imageReferences: string[];
-  parentPostId: string;
-  imageCount?: number | undefined;
-}): Record<string, unknown> {
-  return {
-    temporary: true,
-    modelName: input.upstreamModel,
-    message: input.prompt,
-    enableImageGeneration: true,
-    returnImageBytes: false,
-    returnRawGrokInXaiRequest: false,
-    enableImageStreaming: true,
-    imageGenerationCount: input.imageCount ?? 2,
-    forceConcise: false,
-    enableSideBySide: true,
-    sendFinalMetadata: true,
-    isReasoning: false,
-    disableTextFollowUps: true,
-    disableMemory: true,
-    forceSideBySide: false,
-    responseMetadata: {
-      modelConfigOverride: {
-        modelMap: {
-          imageEditModel: 'imagine',
-          imageEditModelConfig: { imageReferences: [...input.imageReferences], parentPostId: input.parentPostId },
-        },
-      },
-    },
-  };
-}
+/** Upstream modelName of image edits and videos. */
+export const IMAGE_EDIT_MODEL = 'imagine-image-edit';
+export const VIDEO_MODEL = 'imagine-video-gen';
 
-/** Preset → the `--mode=` flag appended to a video prompt (7.2). */
+/** Inputs one edit takes (uploaded with upload v2; their fileMetadataIds). */
+export const MAX_EDIT_INPUTS = 8;
+/** Aspect ratios the imagine WebSocket and the edit body take (`auto` = let Grok choose). */
+export const IMAGINE_ASPECTS = ['auto', '1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '2:1', '1:2', '19.5:9', '9:19.5', '20:9', '9:20'] as const;
+
+/** Video durations in seconds (one generation; no stitching). */
+export const MIN_VIDEO_SECONDS = 1;
+export const MAX_VIDEO_SECONDS = 15;
+export const VIDEO_ASPECTS = ['1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3'] as const;
+export const VIDEO_RESOLUTIONS = ['480p', '720p'] as const;
+export type VideoResolution = (typeof VIDEO_RESOLUTIONS)[number];
+
+/** Preset → the `--mode=` flag appended to a video's `message`. */
 export const VIDEO_PRESETS = ['custom', 'normal', 'fun', 'spicy'] as const;
 export type VideoPreset = (typeof VIDEO_PRESETS)[number];
 
@@ -51,78 +34,57 @@ export function videoModeFlag(preset: VideoPreset): string {
   return MODE_FLAG[preset];
 }
 
-export interface VideoSegmentInput {
-  upstreamModel: string;
+export interface ImageEditBodyInput {
+  upstreamModel?: string | undefined;
   prompt: string;
-  preset: VideoPreset;
-  parentPostId: string;
-  aspectRatio: string;
-  /** 6 or 10. */
-  videoLength: number;
-  resolutionName: string;
-  /** Reference image URLs (first segment only). */
-  imageReferences?: string[] | undefined;
-  /** For extension segments (7.3 step 4). */
-  extension?: { startTime: number; extendPostId: string } | undefined;
+  /** fileMetadataIds of the uploaded inputs, 1 to 8, in order. */
+  inputAssets: readonly string[];
+  /** Only when the caller asked for one. */
+  aspectRatio?: string | undefined;
 }
 
-/** A-flow video segment body (7.3 steps 3 and 4). */
-export function buildVideoSegmentBody(input: VideoSegmentInput): Record<string, unknown> {
-  let config: Record<string, unknown>;
-  if (input.extension) {
-    config = {
-      isVideoExtension: true,
-      videoExtensionStartTime: input.extension.startTime,
-      extendPostId: input.extension.extendPostId,
-      stitchWithExtendPostId: true,
-      originalPrompt: input.prompt,
-      originalPostId: input.parentPostId,
-      originalRefType: 'ORIGINAL_REF_TYPE_VIDEO_EXTENSION',
-      mode: input.preset,
-      aspectRatio: input.aspectRatio,
-      videoLength: input.videoLength,
-      resolutionName: input.resolutionName,
-      parentPostId: input.parentPostId,
-      isVideoEdit: false,
-    };
-  } else {
-    config = {
-      parentPostId: input.parentPostId,
-      aspectRatio: input.aspectRatio,
-      videoLength: input.videoLength,
-      resolutionName: input.resolutionName,
-    };
-    if (input.imageReferences && input.imageReferences.length > 0) {
-      config.isVideoEdit = false;
-      config.isReferenceToVideo = true;
-      config.imageReferences = [...input.imageReferences];
-    }
+/** The image-edit body: exactly six top-level keys; one image per call. */
+export function buildImageEditBody(input: ImageEditBodyInput): Record<string, unknown> {
+  if (input.inputAssets.length < 1 || input.inputAssets.length > MAX_EDIT_INPUTS) {
+    throw new RangeError(`an image edit takes 1 to ${MAX_EDIT_INPUTS} input images (got ${input.inputAssets.length})`);
   }
+  const imageToImage: Record<string, unknown> = { prompt: input.prompt, inputAssets: [...input.inputAssets] };
+  if (input.aspectRatio !== undefined) imageToImage.aspectRatio = input.aspectRatio;
   return {
-    temporary: true,
-    modelName: input.upstreamModel,
-    message: `${input.prompt} --mode=${videoModeFlag(input.preset)}`,
+    modelName: input.upstreamModel ?? IMAGE_EDIT_MODEL,
+    message: input.prompt,
+    enableImageStreaming: true,
     enableSideBySide: true,
-    responseMetadata: { experiments: [], modelConfigOverride: { modelMap: { videoGenModelConfig: config } } },
+    sendFinalMetadata: true,
+    mediaGenInput: { imageToImage },
   };
 }
 
-/**
- * Segment lengths for a requested duration (7.3 step 2: 6 → [6], 10 → [10], 12 → [6,6],
- * 16 → [10,6], 20 → [10,10]); in general ceil(s/10) segments of 10 s, shortened to 6 s where the
- * total allows, the last one 10 s when more than 6 s are left.
- */
-export function videoSegments(seconds: number): number[] {
-  if (seconds <= 6) return [6];
-  if (seconds <= 10) return [10];
-  const k = Math.ceil(seconds / 10);
-  const out: number[] = [];
-  let left = seconds;
-  for (let i = 0; i < k; i++) {
-    const after = k - i - 1;
-    const len = after === 0 ? (left > 6 ? 10 : 6) : left - 10 >= 6 * after ? 10 : 6;
-    out.push(len);
-    left -= len;
+export interface VideoBodyInput {
+  upstreamModel?: string | undefined;
+  prompt: string;
+  preset: VideoPreset;
+  aspectRatio: string;
+  /** Whole seconds, MIN_VIDEO_SECONDS to MAX_VIDEO_SECONDS. */
+  duration: number;
+  resolutionName: VideoResolution;
+}
+
+/** The text-to-video body: exactly eight top-level keys, `kind` CONVERSATION_KIND_IMAGINE. */
+export function buildVideoBody(input: VideoBodyInput): Record<string, unknown> {
+  if (!Number.isInteger(input.duration) || input.duration < MIN_VIDEO_SECONDS || input.duration > MAX_VIDEO_SECONDS) {
+    throw new RangeError(`a video lasts ${MIN_VIDEO_SECONDS} to ${MAX_VIDEO_SECONDS} whole seconds (got ${input.duration})`);
   }
-  return out;
+  return {
+    modelName: input.upstreamModel ?? VIDEO_MODEL,
+    message: `${input.prompt} --mode=${videoModeFlag(input.preset)}`,
+    enableImageStreaming: true,
+    enableSideBySide: true,
+    sendFinalMetadata: true,
+    responseMetadata: { experiments: [], modelConfigOverride: { modelMap: {} } },
+    mediaGenInput: {
+      textToVideo: { prompt: input.prompt, aspectRatio: input.aspectRatio, duration: input.duration, resolutionName: input.resolutionName },
+    },
+    kind: 'CONVERSATION_KIND_IMAGINE',
+  };
 }

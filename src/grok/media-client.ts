@@ -1,9 +1,8 @@
-// The media side of the grok.com protocol: file upload (section 4), media posts (6.2, 7.3) and
-// asset downloads (8.1). Uploads go over a fresh connection each (a new dispatcher, closed after)
+// The media side of the grok.com protocol: file uploads (docs/grok-protocol.md, "Uploads v2") and
+// asset downloads. Uploads go over a fresh connection each (a new dispatcher, closed after)
 // and are retried on a fresh connection after a reset or a 502/503/504, because a half-dead pooled
 // connection is the usual reason an upload of a few MB fails. Every call may name its route (the
 // retry attempt's egress); otherwise the MediaTransport decides, per account.
-import { randomUUID } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import { AssetHeaders, type AssetKind } from './asset-headers.js';
 import { sleepUnlessAborted } from './cancellation.js';
@@ -13,6 +12,7 @@ import { classifyHttpFailure, classifyTransportError, GrokUpstreamError } from '
 import { GrokHeaders } from './headers.js';
 import { routeEgress, type MediaEgress, type MediaTransport } from './media-transport.js';
 import { readLimitedText } from './read-limited-text.js';
+import { buildUploadV2Body, chatFileId, IMAGINE_FILE_SOURCE, parseUploadV2Response, UPLOAD_RESPONSE_LIMIT, UPLOAD_V2_PATH } from './upload-v2.js';
 
 export interface GrokMediaClientOptions {
   baseUrl: string;
@@ -36,18 +36,17 @@ export interface UploadInput {
   bytes: Buffer;
 }
 
-export interface UploadedFile {
-  fileMetadataId: string;
-  /** Relative to the asset host (`users/<uid>/<id>/content`). */
-  fileUri: string;
-  /** Absolute content URL, used as media-post mediaUrl and image reference. */
-  url: string;
-}
+/** What an upload is for: a chat attachment (Referer `/`) or an image-edit input (Referer `/imagine`, `file_source`). */
+export type UploadPurpose = 'chat' | 'imagine';
 
-export interface MediaPost {
-  id: string;
-  /** `originalPrompt` or `prompt` when Grok returned a non-empty one. */
-  prompt: string | undefined;
+export interface UploadedFile {
+  /** The id a chat file mention takes: fileMetadataId, else fileId, else uploadId. */
+  chatId: string;
+  /** The only id an image edit's inputAssets takes; undefined when the answer had none. */
+  fileMetadataId: string | undefined;
+  uploadId: string | undefined;
+  /** Relative to the asset host, when Grok said (kept for reference; sent nowhere). */
+  fileUri: string | undefined;
 }
 
 export interface DownloadedAsset {
@@ -55,21 +54,13 @@ export interface DownloadedAsset {
   contentType: string | undefined;
 }
 
-const UPLOAD_PATH = '/rest/app-chat/upload-file';
-const MEDIA_POST_PATH = '/rest/media/post/create';
 const ERROR_BODY_LIMIT = 64 * 1024;
-const JSON_LIMIT = 1024 * 1024;
 const RETRY_UPLOAD_STATUSES = new Set([502, 503, 504]);
 const MAX_ASSET_REDIRECTS = 3;
 
 function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
 }
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 
 export class GrokMediaClient {
   private readonly base: string;
@@ -110,23 +101,38 @@ export class GrokMediaClient {
   }
 
   /**
-   * POST /rest/app-chat/upload-file (section 4) on a fresh connection; a reset, another network
-   * error or a 502/503/504 is retried on a new connection. Other failures are thrown classified.
+   * POST /http/upload-file-v2/direct on a fresh connection: multipart `file` (+ `file_source` for
+   * image-edit inputs), no statsig, no request id. A reset, another network error or a 502/503/504
+   * is retried on a new connection; a `terminalError` in the answer is a rejection (not retried).
+   * Other failures are thrown classified.
    */
-  async upload(token: string, file: UploadInput, opts: { signal?: AbortSignal | undefined; route?: GrokRoute | undefined } = {}): Promise<UploadedFile> {
+  async upload(
+    token: string,
+    file: UploadInput,
+    opts: { signal?: AbortSignal | undefined; route?: GrokRoute | undefined; purpose?: UploadPurpose | undefined } = {},
+  ): Promise<UploadedFile> {
     const attempts = Math.max(1, this.opts.uploadAttempts ?? 3);
-    const body = JSON.stringify({ fileName: file.fileName, fileMimeType: file.mimeType, content: file.bytes.toString('base64') });
+    const imagine = opts.purpose === 'imagine';
+    const referer = imagine ? `${this.base}/imagine` : `${this.base}/`;
     let last: GrokUpstreamError | undefined;
     for (let i = 0; i < attempts; i++) {
       if (i > 0) await sleepUnlessAborted((this.opts.uploadRetryDelayMs ?? 250) * 2 ** (i - 1), opts.signal);
       opts.signal?.throwIfAborted();
       const egress = routeEgress(opts.route, true) ?? this.opts.transport.fresh(token);
+      // A new boundary per attempt, as a browser would build a new form.
+      const multipart = buildUploadV2Body(file, imagine ? IMAGINE_FILE_SOURCE : undefined);
       try {
-        const json = await this.postJson(egress, UPLOAD_PATH, token, body, undefined, opts.signal);
-        const id = typeof json.fileMetadataId === 'string' ? json.fileMetadataId : typeof json.fileId === 'string' ? json.fileId : '';
-        if (id === '') throw new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: 'Grok upload answered without a fileMetadataId' });
-        const fileUri = typeof json.fileUri === 'string' && json.fileUri !== '' ? json.fileUri.replace(/^\/+/, '') : `users/unknown/${id}/content`;
-        return { fileMetadataId: id, fileUri, url: this.assetUrl(fileUri) };
+        const text = await this.post(egress, UPLOAD_V2_PATH, token, multipart.body, multipart.contentType, referer, opts.signal);
+        const parsed = parseUploadV2Response(text);
+        if (!parsed.ok) {
+          throw new GrokUpstreamError({ kind: 'bad-request', status: 400, message: `Grok refused the upload of '${file.fileName}': ${parsed.reason}`, bodyExcerpt: text.slice(0, 200) });
+        }
+        const r = parsed.result;
+        const chatId = chatFileId(r);
+        if (chatId === undefined) {
+          throw new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: 'Grok answered the upload with a fileUri but no id' });
+        }
+        return { chatId, fileMetadataId: r.fileMetadataId, uploadId: r.uploadId, fileUri: r.fileUri };
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason;
         const e = err instanceof GrokUpstreamError ? err : classifyTransportError(err);
@@ -143,21 +149,6 @@ export class GrokMediaClient {
       message: `Upload to Grok failed ${attempts} times, each on a fresh connection: ${last?.message ?? 'unknown error'}`,
       ...(last ? { cause: last } : {}),
     });
-  }
-
-  /** POST /rest/media/post/create → the post id (and Grok's rewritten prompt, if any). */
-  async createMediaPost(
-    token: string,
-    body: Record<string, unknown>,
-    opts: { referer?: string | undefined; signal?: AbortSignal | undefined; route?: GrokRoute | undefined } = {},
-  ): Promise<MediaPost> {
-    const egress = routeEgress(opts.route, false) ?? this.opts.transport.shared(token);
-    const json = await this.postJson(egress, MEDIA_POST_PATH, token, JSON.stringify(body), opts.referer ?? `${this.base}/imagine`, opts.signal);
-    const post = isObject(json.post) ? json.post : {};
-    const id = typeof post.id === 'string' ? post.id : '';
-    if (id === '') throw new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: 'Grok media post answered without post.id' });
-    const prompt = [post.originalPrompt, post.prompt].find((p): p is string => typeof p === 'string' && p.trim() !== '');
-    return { id, prompt };
   }
 
   /**
@@ -269,15 +260,17 @@ export class GrokMediaClient {
     return classifyTransportError(err);
   }
 
-  private async postJson(
+  /** One POST of the upload: base + app headers without request id or statsig; the answer's text (≤ 2 MiB). */
+  private async post(
     egress: MediaEgress,
     path: string,
     token: string,
-    body: string,
-    referer: string | undefined,
+    body: Buffer,
+    contentType: string,
+    referer: string,
     signal: AbortSignal | undefined,
-  ): Promise<Record<string, unknown>> {
-    const headers = (egress.headers ?? this.headers).rest(token, { referer: referer ?? `${this.base}/`, requestId: randomUUID() });
+  ): Promise<string> {
+    const headers = (egress.headers ?? this.headers).rest(token, { referer, contentType, noRequestId: true });
     let res: Dispatcher.ResponseData;
     try {
       res = await request(this.base + path, {
@@ -294,22 +287,13 @@ export class GrokMediaClient {
       throw classifyTransportError(err);
     }
     if (res.statusCode !== 200) throw await this.failure(res, signal);
-    let text: string;
     try {
-      text = await readLimitedText(decodeContent(res.body, headerValue(res.headers['content-encoding'])), JSON_LIMIT);
+      return await readLimitedText(decodeContent(res.body, headerValue(res.headers['content-encoding'])), UPLOAD_RESPONSE_LIMIT);
     } catch (err) {
       if (!res.body.destroyed) res.body.destroy();
       if (signal?.aborted) throw signal.reason;
       throw classifyTransportError(err);
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: `Grok answered ${path} with a body that is not JSON`, bodyExcerpt: text.slice(0, 200) });
-    }
-    if (!isObject(json)) throw new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: `Grok answered ${path} with unexpected JSON` });
-    return json;
   }
 
   private async failure(res: Dispatcher.ResponseData, signal: AbortSignal | undefined): Promise<Error> {

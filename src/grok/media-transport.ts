@@ -1,4 +1,4 @@
-// Where media traffic (uploads, media posts, asset downloads, the imagine WebSocket) leaves. A call
+// Where media traffic (uploads, asset downloads, the imagine WebSocket) leaves. A call
 // made inside a retry attempt names that attempt's route (GrokRoute); without one, the client asks
 // its MediaTransport, per token (= per account). Each answer pairs the connection with the
 // clearance headers that belong to it: cf_clearance and its User-Agent only work from the IP that
@@ -28,7 +28,7 @@ export interface WebSocketEgress {
 }
 
 export interface MediaTransport {
-  /** Keep-alive egress of the account (media posts). Its dispatcher is never closed by the client. */
+  /** Keep-alive egress of the account (asset downloads without an asset pool). Its dispatcher is never closed by the client. */
   shared(token: string): MediaEgress;
   /** A new dispatcher for exactly one request (uploads); the client destroys it right after. */
   fresh(token: string): MediaEgress;

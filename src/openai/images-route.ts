@@ -21,7 +21,8 @@ import { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from './model-field.js';
 
 const DEFAULT_IMAGE_MODEL = 'grok-imagine-image';
 const DEFAULT_EDIT_MODEL = 'grok-imagine-image-edit';
-const MAX_EDIT_IMAGES = 16;
+/** An edit takes at most 8 input images (docs/grok-protocol.md, "Image edit"). */
+const MAX_EDIT_IMAGES = 8;
 
 const nValue = z.number().int().min(1, 'expected 1 to 10').max(10, 'expected 1 to 10').nullish();
 
@@ -120,6 +121,7 @@ async function runImages(deps: MediaApiDeps, request: FastifyRequest, reply: Fas
       prompt: body.prompt,
       n,
       aspectRatio,
+      aspectRatioGiven: body.size != null,
       references: input.references,
       target: { format, baseUrl: mediaBaseUrl(settings.appUrl, request) },
       signal: client.signal,

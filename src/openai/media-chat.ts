@@ -21,7 +21,7 @@ import { clientGoneSignal } from './client-gone.js';
 import { invalidRequest, OpenAIHttpError } from './errors.js';
 import { imageAspect, videoAspect } from './media-params.js';
 import { imagineError, type MediaApiDeps } from './media-api-deps.js';
-import { MAX_VIDEO_SECONDS } from './videos-route.js';
+import { DEFAULT_VIDEO_SECONDS, MAX_VIDEO_SECONDS } from './videos-route.js';
 import { toConversation } from './to-conversation.js';
 
 const MAX_CHAT_REFERENCES = 7;
@@ -42,10 +42,14 @@ function videoOptions(body: ChatRequestInput): VideoOptions {
   const raw = body as Record<string, unknown>;
   const cfg = isRecord(raw.video_config) ? raw.video_config : raw;
   const p = isRecord(raw.video_config) ? 'video_config.' : '';
-  const secondsRaw = cfg.seconds ?? cfg.video_length ?? 6;
+  const secondsRaw = cfg.seconds ?? cfg.video_length ?? DEFAULT_VIDEO_SECONDS;
   const seconds = typeof secondsRaw === 'string' ? Number(secondsRaw) : secondsRaw;
-  if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1 || seconds > MAX_VIDEO_SECONDS) {
+  if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1) {
     throw invalidRequest(`Invalid value for '${p}seconds': expected a whole number of seconds, 1 to ${MAX_VIDEO_SECONDS}`, `${p}seconds`, 'invalid_value');
+  }
+  if (seconds > MAX_VIDEO_SECONDS) {
+    // One generation is all Grok makes; a longer video is refused, never stitched from pieces.
+    throw invalidRequest(`Invalid value for '${p}seconds': Grok makes videos of at most ${MAX_VIDEO_SECONDS} seconds in one generation`, `${p}seconds`, 'invalid_value');
   }
   const sizeRaw = cfg.aspect_ratio ?? cfg.size;
   const aspect = videoAspect(typeof sizeRaw === 'string' ? sizeRaw : undefined, `${p}${cfg.aspect_ratio !== undefined ? 'aspect_ratio' : 'size'}`);
@@ -57,16 +61,16 @@ function videoOptions(body: ChatRequestInput): VideoOptions {
   if (typeof presetRaw !== 'string' || !(VIDEO_PRESETS as readonly string[]).includes(presetRaw)) {
     throw invalidRequest(`Invalid value for '${p}preset': expected one of ${VIDEO_PRESETS.join(', ')}`, `${p}preset`, 'invalid_value');
   }
-  return { seconds, aspect, resolution: resRaw ?? '480p', preset: presetRaw as VideoPreset };
+  return { seconds, aspect, resolution: resRaw ?? '720p', preset: presetRaw as VideoPreset };
 }
 
-/** `image_config.size` (or `size` / `aspect_ratio` at the top level) of a chat request → aspect ratio. */
-function imageAspectOf(body: ChatRequestInput): string {
+/** `image_config.size` (or `size` / `aspect_ratio` at the top level) of a chat request → aspect ratio, and whether one was named. */
+function imageAspectOf(body: ChatRequestInput): { aspect: string; given: boolean } {
   const raw = body as Record<string, unknown>;
   const cfg = isRecord(raw.image_config) ? raw.image_config : raw;
   const p = isRecord(raw.image_config) ? 'image_config.' : '';
-  if (typeof cfg.aspect_ratio === 'string') return imageAspect(cfg.aspect_ratio, `${p}aspect_ratio`);
-  return imageAspect(typeof cfg.size === 'string' ? cfg.size : undefined, `${p}size`);
+  if (typeof cfg.aspect_ratio === 'string') return { aspect: imageAspect(cfg.aspect_ratio, `${p}aspect_ratio`), given: true };
+  return { aspect: imageAspect(typeof cfg.size === 'string' ? cfg.size : undefined, `${p}size`), given: typeof cfg.size === 'string' };
 }
 
 function imageMarkdown(img: PublishedMedia): string {
@@ -124,7 +128,12 @@ export async function handleMediaChat(
   const composed = composeMediaPrompt(messages, { maxReferences: MAX_CHAT_REFERENCES });
   if (!composed) throw invalidRequest('The last user message must say what to generate', 'messages', 'invalid_value');
   const video = spec.kind === 'video' ? videoOptions(body) : undefined;
-  const aspectRatio = video ? video.aspect : imageAspectOf(body);
+  if (video && composed.references.length > 0) {
+    // Silently making a video from the text alone would change the result.
+    throw invalidRequest("Images in the conversation are not supported with a video model: Grok's web protocol generates videos from a text prompt only", 'messages', 'unsupported_parameter');
+  }
+  const imageAspectInfo = video ? undefined : imageAspectOf(body);
+  const aspectRatio = video ? video.aspect : (imageAspectInfo as { aspect: string }).aspect;
   const reasoning: ReasoningMode = body.reasoning_effort === 'none' ? 'hidden' : settings.reasoning;
   const stream = body.stream === true;
   call.stream = stream;
@@ -170,7 +179,6 @@ export async function handleMediaChat(
         aspectRatio: video.aspect,
         resolution: video.resolution,
         preset: video.preset,
-        references,
         target,
         signal: client.signal,
         onProgress: (p) => {
@@ -194,6 +202,7 @@ export async function handleMediaChat(
           prompt: composed.prompt,
           n,
           aspectRatio,
+          aspectRatioGiven: imageAspectInfo?.given === true,
           references,
           target,
           signal: client.signal,

@@ -3,12 +3,10 @@
 // Jobs are kept in memory (see VideoJobs); a finished job's `url` is the video.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { ConversationAttachment } from '../gateway/types.js';
-import { VIDEO_PRESETS, type VideoPreset } from '../grok/index.js';
-import { mediaBaseUrl, resolvePublicAddress, sniffImage, UrlRefusedError, FetchFailedError } from '../media/index.js';
-import type { PreparedFile } from '../gateway/attachments.js';
+import { MAX_VIDEO_SECONDS, VIDEO_PRESETS, type VideoPreset } from '../grok/index.js';
+import { mediaBaseUrl, resolvePublicAddress, UrlRefusedError, FetchFailedError } from '../media/index.js';
 import { invalidRequest, OpenAIHttpError } from './errors.js';
-import { videoAspect, videoSize } from './media-params.js';
+import { videoAspect, videoResolutionForSize, videoSize } from './media-params.js';
 import { outputFormat, type MediaApiDeps } from './media-api-deps.js';
 import { field, fieldList, readForm } from './media-form.js';
 import { zodToOpenAIError } from './validation.js';
@@ -17,11 +15,18 @@ import { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from './model-field.js';
 
 const DEFAULT_VIDEO_MODEL = 'grok-imagine-video';
 const MAX_REFERENCES = 7;
-export const MAX_VIDEO_SECONDS = 30;
+/** Seconds when a request names none (the web app's default). */
+export const DEFAULT_VIDEO_SECONDS = 8;
+export { MAX_VIDEO_SECONDS };
 
+/** Grok makes one video of at most MAX_VIDEO_SECONDS: a longer one is refused, never stitched. */
 const secondsValue = z.preprocess(
   (v) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
-  z.number({ error: `expected a whole number of seconds, 1 to ${MAX_VIDEO_SECONDS}` }).int().min(1).max(MAX_VIDEO_SECONDS, `expected at most ${MAX_VIDEO_SECONDS} seconds`),
+  z
+    .number({ error: `expected a whole number of seconds, 1 to ${MAX_VIDEO_SECONDS}` })
+    .int({ error: `expected a whole number of seconds, 1 to ${MAX_VIDEO_SECONDS}` })
+    .min(1, { error: `expected a whole number of seconds, 1 to ${MAX_VIDEO_SECONDS}` })
+    .max(MAX_VIDEO_SECONDS, { error: `Grok makes videos of at most ${MAX_VIDEO_SECONDS} seconds in one generation; longer videos are not available` }),
 );
 
 const refSchema = z.union([z.string(), z.object({ image_url: z.string().optional(), file_id: z.string().optional() })]);
@@ -42,11 +47,11 @@ export const videoCreateSchema = z.looseObject({
 
 type VideoCreateBody = z.infer<typeof videoCreateSchema>;
 
-async function parseCreate(request: FastifyRequest): Promise<{ body: VideoCreateBody; files: PreparedFile[] }> {
+async function parseCreate(request: FastifyRequest): Promise<{ body: VideoCreateBody; files: number }> {
   if (!request.isMultipart()) {
     const parsed = videoCreateSchema.safeParse(request.body);
     if (!parsed.success) throw zodToOpenAIError(parsed.error);
-    return { body: parsed.data, files: [] };
+    return { body: parsed.data, files: 0 };
   }
   const form = await readForm(request, { maxFiles: MAX_REFERENCES });
   const raw: Record<string, unknown> = {};
@@ -60,13 +65,21 @@ async function parseCreate(request: FastifyRequest): Promise<{ body: VideoCreate
   if (urls.length > 0) raw.image_urls = urls;
   const parsed = videoCreateSchema.safeParse(raw);
   if (!parsed.success) throw zodToOpenAIError(parsed.error);
-  const files: PreparedFile[] = [];
-  for (const f of form.files) {
-    const sniffed = sniffImage(f.bytes);
-    if (!sniffed) throw invalidRequest(`The file '${f.filename}' (${f.field}) is not a JPEG, PNG, WebP or GIF image`, f.field, 'invalid_image');
-    files.push({ fileName: f.filename || `image.${sniffed.ext}`, mimeType: sniffed.mimeType, bytes: f.bytes });
-  }
-  return { body: parsed.data, files };
+  return { body: parsed.data, files: form.files.length };
+}
+
+/**
+ * Image-to-video is refused: grok.com's current web protocol makes videos from text only (its
+ * image-to-video request is unverified), and silently dropping the image would change the result.
+ */
+function refuseReferences(body: VideoCreateBody, files: number): void {
+  const param = files > 0 || body.input_reference != null ? 'input_reference' : body.image_urls != null ? 'image_urls' : body.reference_images != null ? 'reference_images' : undefined;
+  if (param === undefined) return;
+  throw invalidRequest(
+    `'${param}' is not supported: Grok's web protocol generates videos from a text prompt only (image-to-video is not available)`,
+    param,
+    'unsupported_parameter',
+  );
 }
 
 async function checkCallbackUrl(raw: string, allowPrivate: boolean): Promise<string> {
@@ -103,22 +116,14 @@ export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): v
     if (!spec) throw new OpenAIHttpError(404, `The model '${model}' does not exist or is disabled`, { code: 'model_not_found', param: 'model' });
     if (spec.kind !== 'video') throw invalidRequest(`The model '${model}' is a ${spec.kind} model; /v1/videos takes video models`, 'model', 'model_not_supported');
 
+    refuseReferences(body, files);
     const aspect = videoAspect(body.aspect_ratio ?? body.size, body.aspect_ratio ? 'aspect_ratio' : 'size');
-    const resolution = body.resolution ?? (body.size ? '720p' : '480p');
+    // `size` names the resolution too (854x480 → 480p, 1280x720 → 720p); Grok's default is 720p.
+    const resolution = body.resolution ?? videoResolutionForSize(body.size) ?? '720p';
     const preset: VideoPreset = body.preset ?? 'custom';
     const callbackUrl = body.callback_url ? await checkCallbackUrl(body.callback_url, settings.allowPrivateUrls) : undefined;
 
-    const refs: Array<{ att: ConversationAttachment; param: string }> = [];
-    const ref = body.input_reference;
-    if (typeof ref === 'string') refs.push({ att: { kind: 'image', url: ref }, param: 'input_reference' });
-    else if (ref?.image_url) refs.push({ att: { kind: 'image', url: ref.image_url }, param: 'input_reference.image_url' });
-    else if (ref?.file_id) throw invalidRequest('file_id references are not supported: send image_url or upload the file', 'input_reference', 'unsupported_value');
-    (body.image_urls ?? body.reference_images ?? []).forEach((url, i) => refs.push({ att: { kind: 'image', url }, param: `image_urls[${i}]` }));
-    const loaded = await Promise.all(refs.map((r) => deps.loader.load(r.att, r.param)));
-    const references = [...files, ...loaded];
-    if (references.length > MAX_REFERENCES) throw invalidRequest(`At most ${MAX_REFERENCES} reference images`, 'input_reference', 'too_many_images');
-
-    const seconds = body.seconds ?? 6;
+    const seconds = body.seconds ?? DEFAULT_VIDEO_SECONDS;
     const job = deps.jobs.create(
       owner,
       spec,
@@ -130,14 +135,13 @@ export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): v
         aspectRatio: aspect,
         resolution,
         preset,
-        references,
         // b64_json makes no sense for a video: it is linked (cached) instead.
         target: { format: outputFormat(undefined, settings.format) === 'upstream' ? 'upstream' : 'url', baseUrl: mediaBaseUrl(settings.appUrl, request) },
       },
       body.size ?? videoSize(aspect, resolution),
       callbackUrl,
     );
-    request.log.info({ job: job.id, model, seconds, aspect, resolution, preset, references: references.length, callback: callbackUrl !== undefined }, 'video job created');
+    request.log.info({ job: job.id, model, seconds, aspect, resolution, preset, callback: callbackUrl !== undefined }, 'video job created');
     return reply.send(job);
   });
 

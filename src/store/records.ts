@@ -19,6 +19,24 @@ export const quotaWindowSchema = z.object({
 });
 export type QuotaWindow = z.infer<typeof quotaWindowSchema>;
 
+/**
+ * One Imagine media bucket (image_pro, image_edit, video, video_720p) from
+ * /rest/media/imagine/quota_info. Grok does not always send a count: -1 = unknown.
+ */
+export const mediaQuotaSchema = z.object({
+  /** False when the product is not offered to the account, or Grok says it is unavailable now. */
+  available: z.boolean(),
+  /** Queries left; -1 = Grok did not say. */
+  remaining: z.number(),
+  /** Window length in seconds; 0 = unknown. */
+  windowSeconds: z.number(),
+  /** Epoch ms when the bucket refills; 0 = unknown. */
+  resetAt: z.number(),
+  /** Epoch ms of the quota_info call this came from. */
+  syncedAt: z.number(),
+});
+export type MediaQuota = z.infer<typeof mediaQuotaSchema>;
+
 export const accountRecordSchema = z.object({
   /** Stable id derived from the token (sha256 prefix), so all instances agree on it. */
   id: z.string(),
@@ -31,10 +49,17 @@ export const accountRecordSchema = z.object({
   /** Epoch ms until which the whole account is cooling (status cooling). */
   coolingUntil: z.number().default(0),
   quotas: z.record(z.string(), quotaWindowSchema).default({}),
+  /** The Imagine media buckets as last read (absent = never read). Informational: leases do not use them. */
+  mediaQuotas: z.record(z.string(), mediaQuotaSchema).optional(),
   tags: z.array(z.string()).default([]),
   note: z.string().default(''),
   /** Proxy this account is pinned/bound to (egress issue); undefined = none. */
   proxyId: z.string().optional(),
+  /**
+   * Grok user UUID of the session (GET /api/auth/session), the address of its mgw chat socket.
+   * Looked up on first use and refreshed when a handshake says it is wrong; undefined = not yet known.
+   */
+  userId: z.string().optional(),
   createdAt: z.number(),
   lastUsedAt: z.number().default(0),
   lastSuccessAt: z.number().default(0),

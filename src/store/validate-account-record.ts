@@ -17,10 +17,11 @@ const REQUIRED_NUMBERS = [
   'consecutiveFailures',
   'updatedAt',
 ] as const;
-const OPTIONAL_STRINGS = ['proxyId', 'lastErrorKind', 'lastErrorMessage'] as const;
+const OPTIONAL_STRINGS = ['proxyId', 'userId', 'lastErrorKind', 'lastErrorMessage'] as const;
 /** id, token, tier, tierPinned, status, quotas, tags, note + the required numbers. */
 const REQUIRED_KEY_COUNT = 8 + REQUIRED_NUMBERS.length;
 const QUOTA_NUMBERS = ['remaining', 'total', 'windowSeconds', 'resetAt', 'syncedAt', 'coolingUntil'] as const;
+const MEDIA_QUOTA_NUMBERS = ['remaining', 'windowSeconds', 'resetAt', 'syncedAt'] as const;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -40,6 +41,12 @@ function isCanonicalQuota(v: unknown): boolean {
   return Object.keys(v).length === n;
 }
 
+function isCanonicalMediaQuota(v: unknown): boolean {
+  if (!isObject(v) || typeof v.available !== 'boolean') return false;
+  for (const k of MEDIA_QUOTA_NUMBERS) if (!isNumber(v[k])) return false;
+  return Object.keys(v).length === MEDIA_QUOTA_NUMBERS.length + 1;
+}
+
 /** True when `v` is exactly what the schema would output for it (so parsing can be skipped). */
 export function isCanonicalAccountRecord(v: unknown): v is AccountRecord {
   if (!isObject(v)) return false;
@@ -55,6 +62,12 @@ export function isCanonicalAccountRecord(v: unknown): v is AccountRecord {
   if (!isObject(quotas)) return false;
   for (const q of Object.values(quotas)) if (!isCanonicalQuota(q)) return false;
   let keys = REQUIRED_KEY_COUNT;
+  if ('mediaQuotas' in v) {
+    const media = v.mediaQuotas;
+    if (!isObject(media)) return false;
+    for (const q of Object.values(media)) if (!isCanonicalMediaQuota(q)) return false;
+    keys++;
+  }
   for (const k of OPTIONAL_STRINGS) {
     if (!(k in v)) continue;
     if (typeof v[k] !== 'string') return false;

@@ -37,7 +37,15 @@ before(async () => {
   c = await loggedIn({
     tokens: [T1, T2],
     apiKey: API_KEY,
-    sim: { tokens: { [T1]: { quota: { auto: { remaining: 7, total: 20, windowSeconds: 7200 }, fast: { remaining: 9, total: 30, windowSeconds: 86_400 } } } } },
+    sim: {
+      tokens: {
+        [T1]: {
+          quota: { auto: { remaining: 7, total: 20, windowSeconds: 7200 }, fast: { remaining: 9, total: 30, windowSeconds: 86_400 } },
+          // As seen live: a bucket without remainingQueries, and products not offered (null).
+          mediaQuota: { imagePro: { available: true, windowSizeSeconds: 64_800 }, imageEdit: { available: true, remainingQueries: 4, windowSizeSeconds: 86_400 }, video: null },
+        },
+      },
+    },
   });
 });
 after(async () => {
@@ -184,7 +192,18 @@ void describe('admin tokens', () => {
     assert.equal(body.sync.windows.fast?.remaining, 9);
     assert.equal(body.chat.ok, true);
     assert.ok(body.chat.reply.length > 0);
-    assert.ok(c.h.sim.requests.some((r) => r.path.startsWith('/rest/app-chat/conversations/new') && r.token === T1));
+    // Over the default chat transport (mgw): the socket of the account, whose user id was cached.
+    assert.ok(c.h.sim.requests.some((r) => r.path.startsWith('/ws/mgw/') && r.token === T1));
+    assert.match(c.h.gw.accounts.pool.get(id)?.rec.userId ?? '', /^[0-9a-f-]{36}$/);
+    // The sync read only the auto and fast windows, then the media buckets.
+    const modes = c.h.sim.requests.filter((r) => r.path === '/rest/rate-limits' && r.token === T1).map((r) => (r.body as { modelName: string }).modelName);
+    assert.deepEqual([...new Set(modes)].sort(), ['auto', 'fast']);
+    assert.ok(c.h.sim.requests.some((r) => r.path === '/rest/media/imagine/quota_info' && r.token === T1 && r.headers['x-statsig-id']));
+    const row = (await list('?page_size=500')).items.find((r) => r.id === id) as Row & { mediaQuotas: Record<string, { available: boolean; remaining: number | null; windowSeconds: number | null }> };
+    assert.deepEqual(Object.keys(row.mediaQuotas).sort(), ['image_edit', 'image_pro', 'video', 'video_720p']);
+    assert.deepEqual([row.mediaQuotas.image_pro?.available, row.mediaQuotas.image_pro?.remaining, row.mediaQuotas.image_pro?.windowSeconds], [true, null, 64_800]);
+    assert.equal(row.mediaQuotas.image_edit?.remaining, 4);
+    assert.equal(row.mediaQuotas.video?.available, false);
 
     const syncOnly = await c.call('POST', '/api/tokens/test', { id });
     assert.equal(syncOnly.json<{ chat?: unknown }>().chat, undefined);

@@ -220,6 +220,19 @@ void describe('admin console (/manage) in Chromium', { skip: missing }, () => {
     await phone.close();
   });
 
+  void it('shows the Imagine media buckets of an account once its quotas were read', async () => {
+    const list = await page.request.get(`${origin}/api/tokens?page_size=500`);
+    const seed = ((await list.json()) as { items: Array<{ id: string; token: string }> }).items.find((r) => r.token === masked(SEED));
+    assert.ok(seed);
+    const refreshed = await page.request.post(`${origin}/api/tokens/refresh`, { data: { ids: [seed.id] } });
+    assert.equal(refreshed.status(), 200);
+    await page.goto(`${origin}/manage/#/tokens`);
+    const media = page.locator(`tr[data-id="${seed.id}"] .media-quota`);
+    await media.locator('[data-bucket="image_pro"]').waitFor();
+    // The simulator offers 20 of each, and no lite `image` bucket (that one counts against `fast`).
+    assert.match((await media.innerText()).replace(/\s+/g, ' '), /image pro 20 · edit 20 · video 480p 20 · video 720p 20/);
+  });
+
   void it('pages through 10 000 tokens and selects them all', async () => {
     const lines = Array.from({ length: 10_000 }, (_, i) => `sso-bulk-${String(i).padStart(6, '0')}-${'z'.repeat(24)} basic bulk`);
     const added = await page.request.post(`${origin}/api/tokens/add`, { data: { text: lines.join('\n') } });

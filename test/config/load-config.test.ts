@@ -30,7 +30,7 @@ void describe('defaults', () => {
     assert.deepEqual(config.server.cors_origins, ['*']);
     assert.deepEqual(config.app.api_keys, []);
     assert.equal(config.grok.base_url, 'https://grok.com');
-    assert.match(config.grok.user_agent, /Chrome\/136\.0\.0\.0/);
+    assert.match(config.grok.user_agent, /Chrome\/146\.0\.0\.0/);
     assert.equal(config.chat.reasoning, 'reasoning_content');
     assert.deepEqual(config.retry.statuses, [401, 403, 429, 502]);
     assert.equal(config.retry.backoff_base, 0.5);
@@ -240,5 +240,29 @@ void describe('derived values', () => {
   void it('a non-http base_url is rejected', () => {
     const problems = problemsOf(() => load({ env: { GROK2API_GROK_BASE_URL: 'grok.com' } }));
     assert.match(problems[0] ?? '', /^grok\.base_url: expected an absolute http or https URL, got "grok.com"/);
+  });
+});
+
+void describe('x-statsig-id settings', () => {
+  const seventy = Buffer.alloc(70, 1).toString('base64');
+
+  void it('local by default; manual needs a base64 value, signer a URL', () => {
+    assert.equal(load().config.grok.statsig_mode, 'local');
+    const notBase64 = problemsOf(() => load({ toml: '[grok]\nstatsig_mode = "manual"\nstatsig_id = "not base64!"\n' }));
+    assert.match(notBase64.join('\n'), /grok\.statsig_id: expected the base64 x-statsig-id value/);
+    const empty = problemsOf(() => load({ toml: '[grok]\nstatsig_mode = "manual"\n' }));
+    assert.match(empty.join('\n'), /grok\.statsig_id/);
+    const noSigner = problemsOf(() => load({ toml: '[grok]\nstatsig_mode = "signer"\n' }));
+    assert.match(noSigner.join('\n'), /grok\.statsig_signer_url: expected the URL of a signer service/);
+    assert.match(problemsOf(() => load({ toml: '[grok]\nstatsig_mode = "url"\n' })).join('\n'), /grok\.statsig_mode/);
+  });
+
+  void it('a manual value of 70 bytes loads quietly; another length loads with a warning', () => {
+    const ok = load({ toml: `[grok]\nstatsig_mode = "manual"\nstatsig_id = "${seventy}"\n` });
+    assert.deepEqual(ok.warnings, []);
+    assert.equal(ok.config.grok.statsig_id, seventy);
+    const short = load({ toml: '[grok]\nstatsig_mode = "manual"\nstatsig_id = "c2hvcnQ="\n' });
+    assert.equal(short.warnings.length, 1);
+    assert.match(short.warnings[0] ?? '', /grok\.statsig_id decodes to 5 bytes/);
   });
 });

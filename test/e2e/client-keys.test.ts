@@ -119,6 +119,29 @@ void describe('client keys', () => {
     }
   });
 
+  void it('/mcp takes client keys too, and is never open once a client key exists', async () => {
+    // No static key at all: only the client key may get in.
+    const admin = await loggedIn({ overrides: { app: { api_keys: [] } } });
+    try {
+      const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } };
+      const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+      const mcp = admin.h.baseURL.replace(/\/v1$/, '/mcp');
+      const open = await fetch(mcp, { method: 'POST', headers, body: JSON.stringify(init) });
+      assert.equal(open.status, 200, 'no key of any kind: open, as before');
+      await open.body?.cancel();
+      const created = await createKey(admin, { name: 'mcp user' });
+      const none = await fetch(mcp, { method: 'POST', headers, body: JSON.stringify(init) });
+      assert.equal(none.status, 401);
+      await none.body?.cancel();
+      const ok = await fetch(mcp, { method: 'POST', headers: { ...headers, authorization: `Bearer ${created.key}` }, body: JSON.stringify(init) });
+      assert.equal(ok.status, 200);
+      await ok.body?.cancel();
+      assert.equal((await fetch(`${admin.h.baseURL}/models`)).status, 401, '/v1 is closed too');
+    } finally {
+      await admin.close();
+    }
+  });
+
   void it('lists keys masked, validates input, and records usage per key (JSON, CSV, /api/stats)', async () => {
     const admin = await loggedIn();
     try {

@@ -4,8 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { APIError } from 'openai';
-import type { Harness } from './harness.js';
-import { assertServesImage, chatBodies, markdownImages, startMediaHarness, wsRequests } from './media-helpers.js';
+import { chatTurns, type Harness } from './harness.js';
+import { assertServesImage, chatBodies, markdownImages, startMediaHarness, uploadsV2, wsRequests } from './media-helpers.js';
 
 type Delta = { content?: string | null; reasoning_content?: string };
 
@@ -34,7 +34,7 @@ for (const useWs of [true, false]) {
       const reasoning = (res.choices[0]?.message as { reasoning_content?: string }).reasoning_content ?? '';
       assert.match(reasoning, /Image 1: \d+%/);
       if (useWs) assert.equal(wsRequests(h)[0]?.text, 'a castle on a hill');
-      else assert.equal(chatBodies(h)[0]?.message, 'Drawing: a castle on a hill');
+      else assert.equal(chatTurns(h)[0]?.prompt, 'Drawing: a castle on a hill');
     });
 
     void it('image_config.size picks the aspect ratio; n > 1 stays an error for chat models', async () => {
@@ -92,20 +92,19 @@ for (const useWs of [true, false]) {
       assert.equal(content.replace(/!\[image\]\([^)]+\)/g, '').trim(), '', 'none of our instructions in the answer');
       await assertServesImage(urls[0] ?? '');
       // The previous image went up again, byte for byte, from our cache (no fetch of our own URL).
-      const uploads = h.sim.requests.filter((r) => r.path === '/rest/app-chat/upload-file');
+      const uploads = uploadsV2(h);
       assert.equal(uploads.length, 1);
-      const up = uploads[0]?.body as { content: string };
-      assert.equal(createHash('sha256').update(Buffer.from(up.content, 'base64')).digest('hex'), createHash('sha256').update(prevBytes).digest('hex'));
+      assert.equal(createHash('sha256').update(uploads[0]?.bytes ?? Buffer.alloc(0)).digest('hex'), createHash('sha256').update(prevBytes).digest('hex'));
+      assert.equal(uploads[0]?.fileSource, 'IMAGINE_SELF_UPLOAD_FILE_SOURCE');
       // Neither the imagine WebSocket nor a drawing chat edits an image: the edit flow does, with
-      // the upload as reference (in both use_ws modes).
+      // the upload as its input asset (in both use_ws modes).
       const body = chatBodies(h)[0] ?? {};
       assert.equal(body.modelName, 'imagine-image-edit');
       assert.match(String(body.message), /now make it blue/);
       assert.match(String(body.message), /a red car/);
-      const cfg = (body.responseMetadata as { modelConfigOverride: { modelMap: { imageEditModelConfig: { imageReferences: string[] } } } })
-        .modelConfigOverride.modelMap.imageEditModelConfig;
-      assert.equal(cfg.imageReferences.length, 1);
-      assert.ok(cfg.imageReferences[0]?.startsWith(`${h.sim.assetsUrl}/users/`), cfg.imageReferences[0]);
+      const input = (body.mediaGenInput as { imageToImage: { inputAssets: string[] } }).imageToImage;
+      assert.equal(input.inputAssets.length, 1);
+      assert.match(input.inputAssets[0] ?? '', /^[0-9a-f-]{36}$/);
     });
 
     void it('multi-turn with the lite model: the previous image is attached to the drawing chat', async () => {
@@ -121,9 +120,10 @@ for (const useWs of [true, false]) {
         ],
       });
       assert.equal(markdownImages(res.choices[0]?.message.content ?? '').length, 1);
-      const body = chatBodies(h)[0] ?? {};
-      assert.match(String(body.message), /^Drawing: add a feather/);
-      assert.equal((body.fileAttachments as string[]).length, 1);
+      // Over the default transport (mgw): the drawing prompt as the text chunk, the image as a file mention.
+      const sent = chatTurns(h)[0];
+      assert.match(String(sent?.prompt), /^Drawing: add a feather/);
+      assert.equal(sent?.fileIds.length, 1);
     });
   });
 }

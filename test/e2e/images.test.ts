@@ -3,8 +3,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { APIError } from 'openai';
-import type { Harness } from './harness.js';
-import { assertServesImage, chatBodies, isJpeg, isPng, startMediaHarness, wsRequests } from './media-helpers.js';
+import { chatTurns, type Harness } from './harness.js';
+import { assertServesImage, isJpeg, isPng, startMediaHarness, wsRequests } from './media-helpers.js';
 
 void describe('images.generate through the imagine WebSocket (image.use_ws = true)', () => {
   let h: Harness;
@@ -28,6 +28,9 @@ void describe('images.generate through the imagine WebSocket (image.use_ws = tru
     assert.equal(sent[0]?.text, 'a red fox in snow');
     assert.equal(sent[0]?.props.aspect_ratio, '16:9');
     assert.equal(sent[0]?.props.enable_pro, false);
+    assert.equal(sent[0]?.props.num_generations, 2, 'the server is asked for exactly n images');
+    assert.equal(sent[0]?.props.enable_nsfw, false, 'image.nsfw defaults to false');
+    assert.deepEqual(h.sim.statsigViolations(), [], 'no x-statsig-id on the WebSocket or the downloads');
     assert.ok(h.logs.some((l) => l.includes('"msg":"image request"') && l.includes('"path":"imagine-ws"') && l.includes('"reason":"image.use_ws = true"')));
   });
 
@@ -44,7 +47,9 @@ void describe('images.generate through the imagine WebSocket (image.use_ws = tru
     const res = await h.openai.images.generate({ model: 'grok-imagine-image', prompt: 'tiles [sim:slots=3]', n: 7 });
     assert.equal(res.data?.length, 7);
     assert.equal(new Set(res.data?.map((d) => d.url)).size, 7);
-    assert.equal(wsRequests(h).length, 3);
+    assert.deepEqual(wsRequests(h).map((r) => r.props.num_generations), [7, 4, 1], 'each round asks for what is still missing');
+    const upgrades = h.sim.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/ws/imagine/listen'));
+    assert.equal(upgrades.length, 3, 'one socket per round');
   });
 
   void it('reconnects when the server closes the socket after a round', async () => {
@@ -123,11 +128,14 @@ void describe('images.generate through the drawing chat (image.use_ws = false, a
     const res = await h.openai.images.generate({ model: 'grok-imagine-image', prompt: 'a blue bird', n: 3 });
     assert.equal(res.data?.length, 3);
     for (const img of res.data ?? []) await assertServesImage(img.url ?? '');
-    const bodies = chatBodies(h);
-    assert.equal(bodies.length, 2, 'ceil(3 / 2) chat calls');
-    assert.equal(bodies[0]?.message, 'Drawing: a blue bird');
-    assert.equal(bodies[0]?.modeId, 'fast');
-    assert.equal(bodies[1]?.imageGenerationCount, 1);
+    // Over the default transport (mgw): one socket per drawing turn, the mode and count in session.create.
+    const turns = chatTurns(h);
+    assert.equal(turns.length, 2, 'ceil(3 / 2) chat calls');
+    assert.equal(turns[0]?.prompt, 'Drawing: a blue bird');
+    const sessions = h.sim.requests
+      .filter((r) => r.method === 'WS' && (r.body as { event?: { type?: string } }).event?.type === 'session.create')
+      .map((r) => (r.body as { event: { session: { model: string; x_grok: { image_generation_count: number } } } }).event.session);
+    assert.deepEqual(sessions.map((x) => [x.model, x.x_grok.image_generation_count]), [['fast', 2], ['fast', 1]]);
     assert.equal(wsRequests(h).length, 0);
     assert.ok(h.logs.some((l) => l.includes('"path":"chat-image"') && l.includes('"reason":"image.use_ws = false"')));
   });
@@ -142,5 +150,22 @@ void describe('images.generate through the drawing chat (image.use_ws = false, a
     const types: string[] = [];
     for await (const ev of stream) types.push(ev.type);
     assert.deepEqual(types, ['image_generation.completed']);
+  });
+});
+
+void describe('images.generate with image.nsfw = true', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startMediaHarness({ config: { image: { use_ws: true, nsfw: true } } });
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  void it('sends enable_nsfw: true', async () => {
+    h.sim.clearRequests();
+    const res = await h.openai.images.generate({ model: 'grok-imagine-image', prompt: 'a statue' });
+    assert.equal(res.data?.length, 1);
+    assert.equal(wsRequests(h)[0]?.props.enable_nsfw, true);
   });
 });

@@ -59,3 +59,45 @@ export function wsRequests(h: Harness): Array<{ text: string; props: Record<stri
 export function chatBodies(h: Harness): Array<Record<string, unknown>> {
   return h.sim.requests.filter((r) => r.path === '/rest/app-chat/conversations/new').map((r) => r.body as Record<string, unknown>);
 }
+
+export const UPLOAD_V2_PATH = '/http/upload-file-v2/direct';
+
+/** One uploads-v2 request as the simulator recorded it. */
+export interface RecordedUpload {
+  /** As written in Content-Disposition (browser escapes kept). */
+  filename: string | undefined;
+  contentType: string | undefined;
+  bytes: Buffer;
+  fileSource: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  token: string | undefined;
+}
+
+type RecordedPart = { name: string; filename?: string; contentType?: string; base64: string };
+
+export function uploadsV2(h: Harness): RecordedUpload[] {
+  return h.sim.requests
+    .filter((r) => r.path === UPLOAD_V2_PATH)
+    .map((r) => {
+      const parts = (r.body as { multipart?: RecordedPart[] } | undefined)?.multipart ?? [];
+      const file = parts.find((p) => p.name === 'file');
+      const source = parts.find((p) => p.name === 'file_source');
+      return {
+        filename: file?.filename,
+        contentType: file?.contentType,
+        bytes: Buffer.from(file?.base64 ?? '', 'base64'),
+        fileSource: source ? Buffer.from(source.base64, 'base64').toString('utf8') : undefined,
+        headers: r.headers,
+        token: r.token,
+      };
+    });
+}
+
+/** Every upload went without x-statsig-id and x-xai-request-id, and no WebSocket or download carried a statsig. */
+export function assertNoStatsigWhereNotSent(h: Harness): void {
+  for (const u of uploadsV2(h)) {
+    assert.equal(u.headers['x-statsig-id'], undefined, 'uploads carry no x-statsig-id');
+    assert.equal(u.headers['x-xai-request-id'], undefined, 'uploads v2 carry no x-xai-request-id');
+  }
+  assert.deepEqual(h.sim.statsigViolations(), []);
+}

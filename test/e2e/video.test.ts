@@ -1,6 +1,7 @@
 // Video end to end: chat completions with the video model (progress as reasoning, a link or a
-// <video> tag), the async job API with the OpenAI SDK (create / retrieve / downloadContent),
-// extension segments, Range requests on the cached video, and signed callbacks.
+// <video> tag), the async job API with the OpenAI SDK (create / retrieve / downloadContent), the
+// mediaGenInput.textToVideo body (one 1-15 s generation; longer is a 400, image-to-video refused),
+// Range requests on the cached video, and signed callbacks.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -9,15 +10,13 @@ import type { AddressInfo } from 'node:net';
 import { APIError, toFile } from 'openai';
 import { makePng } from '../fake-grok/index.js';
 import type { Harness } from './harness.js';
-import { chatBodies, startMediaHarness } from './media-helpers.js';
+import { assertNoStatsigWhereNotSent, chatBodies, startMediaHarness } from './media-helpers.js';
 
 type Delta = { content?: string | null; reasoning_content?: string };
-type VideoConfig = Record<string, unknown>;
+type TextToVideo = { prompt: string; aspectRatio: string; duration: number; resolutionName: string };
 
-function videoConfigs(h: Harness): VideoConfig[] {
-  return chatBodies(h).map(
-    (b) => (b.responseMetadata as { modelConfigOverride: { modelMap: { videoGenModelConfig: VideoConfig } } }).modelConfigOverride.modelMap.videoGenModelConfig,
-  );
+function textToVideos(h: Harness): TextToVideo[] {
+  return chatBodies(h).map((b) => (b.mediaGenInput as { textToVideo: TextToVideo }).textToVideo);
 }
 
 async function waitForJob(h: Harness, id: string): Promise<{ status: string; url?: string | null; progress: number; error: unknown; seconds: string }> {
@@ -99,39 +98,58 @@ void describe('video generation', () => {
     assert.ok(m, content);
     await assertRangeServing(m[1] ?? '');
 
-    const post = h.sim.requests.find((r) => r.path === '/rest/media/post/create');
-    assert.deepEqual(post?.body, { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: 'a dog surfing' });
+    assert.equal(h.sim.requests.filter((r) => r.path === '/rest/media/post/create').length, 0, 'no media post any more');
+    const calls = h.sim.requests.filter((r) => r.path === '/rest/app-chat/conversations/new');
+    assert.equal(calls.length, 1, 'one generation, no segments');
     const body = chatBodies(h)[0] ?? {};
     assert.equal(body.modelName, 'imagine-video-gen');
     assert.equal(body.message, 'a dog surfing --mode=custom');
-    const cfg = videoConfigs(h)[0] ?? {};
-    assert.equal(cfg.videoLength, 6);
-    assert.equal(cfg.resolutionName, '480p');
+    assert.equal(body.kind, 'CONVERSATION_KIND_IMAGINE');
+    assert.deepEqual(textToVideos(h)[0], { prompt: 'a dog surfing', aspectRatio: '16:9', duration: 8, resolutionName: '720p' });
+    assert.equal(calls[0]?.headers.referer, `${h.sim.baseUrl}/imagine`);
+    assert.ok(calls[0]?.headers['x-statsig-id'], 'the video POST carries x-statsig-id (local mode)');
+    assertNoStatsigWhereNotSent(h);
   });
 
-  void it('chat (non-streaming) with video_config: 16 s = a 10 s segment plus a 6 s extension', async () => {
+  void it('chat (non-streaming) with video_config: 15 s, 9:16, 480p, preset fun in one call', async () => {
     h.sim.clearRequests();
     const res = await h.openai.chat.completions.create({
       model: 'grok-imagine-video',
       messages: [{ role: 'user', content: 'a long ride' }],
       // @ts-expect-error gateway extension
-      video_config: { seconds: 16, aspect_ratio: '9:16', resolution: '720p', preset: 'fun' },
+      video_config: { seconds: 15, aspect_ratio: '9:16', resolution: '480p', preset: 'fun' },
     });
     assert.match(res.choices[0]?.message.content ?? '', /^\[video\]\(/);
-    const cfgs = videoConfigs(h);
-    assert.equal(cfgs.length, 2);
-    assert.equal(cfgs[0]?.videoLength, 10);
-    assert.equal(cfgs[0]?.aspectRatio, '9:16');
-    assert.equal(cfgs[0]?.resolutionName, '720p');
-    assert.equal(cfgs[1]?.isVideoExtension, true);
-    assert.equal(cfgs[1]?.videoLength, 6);
-    assert.ok(Math.abs(Number(cfgs[1]?.videoExtensionStartTime) - (10 + 1 / 24)) < 1e-9);
-    assert.equal(cfgs[1]?.originalRefType, 'ORIGINAL_REF_TYPE_VIDEO_EXTENSION');
-    assert.equal(cfgs[1]?.mode, 'fun');
-    assert.ok(typeof cfgs[1]?.extendPostId === 'string');
-    assert.match(String(chatBodies(h)[0]?.message), /--mode=extremely-crazy$/);
-    const bodies = h.sim.requests.filter((r) => r.path === '/rest/app-chat/conversations/new');
-    assert.match(String(bodies[1]?.headers.referer), /\/imagine\/post\//);
+    assert.deepEqual(textToVideos(h), [{ prompt: 'a long ride', aspectRatio: '9:16', duration: 15, resolutionName: '480p' }]);
+    assert.match(String(chatBodies(h)[0]?.message), /^a long ride --mode=extremely-crazy$/);
+  });
+
+  void it('longer than 15 s is a 400 naming seconds and the limit, and nothing is sent to Grok', async () => {
+    h.sim.clearRequests();
+    await assert.rejects(
+      h.openai.chat.completions.create({
+        model: 'grok-imagine-video',
+        messages: [{ role: 'user', content: 'too long' }],
+        // @ts-expect-error gateway extension
+        video_config: { seconds: 16 },
+      }),
+      (e: unknown) => e instanceof APIError && e.status === 400 && e.param === 'video_config.seconds' && /at most 15 seconds/.test(e.message),
+    );
+    await assert.rejects(
+      h.openai.videos.create({ model: 'grok-imagine-video' as never, prompt: 'too long', seconds: '20' as never }),
+      (e: unknown) => e instanceof APIError && e.status === 400 && e.param === 'seconds' && /at most 15 seconds/.test(e.message),
+    );
+    assert.equal(chatBodies(h).length, 0);
+  });
+
+  void it('images in the conversation of a video model are refused (text-to-video only)', async () => {
+    await assert.rejects(
+      h.openai.chat.completions.create({
+        model: 'grok-imagine-video',
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'animate this' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${makePng(4, 4).toString('base64')}` } }] }],
+      }),
+      (e: unknown) => e instanceof APIError && e.status === 400 && e.param === 'messages' && /text prompt only/.test(e.message),
+    );
   });
 
   void it('a moderated video is a 400 content_policy_violation', async () => {
@@ -141,15 +159,15 @@ void describe('video generation', () => {
     );
   });
 
-  void it('job API: videos.create with a reference image, retrieve until completed, downloadContent; signed callback retried', async () => {
+  void it('job API: videos.create, retrieve until completed, downloadContent; signed callback retried', async () => {
     h.sim.clearRequests();
     hooks.length = 0;
     failHooks = 1;
     const created = await h.openai.videos.create({
       model: 'grok-imagine-video' as never,
       prompt: 'the picture comes alive',
-      seconds: '8' as never,
-      input_reference: await toFile(makePng(6, 6), 'ref.png', { type: 'image/png' }),
+      seconds: '12' as never,
+      size: '720x1280' as never,
       // @ts-expect-error gateway extension
       callback_url: hookUrl,
     });
@@ -158,7 +176,7 @@ void describe('video generation', () => {
     const job = await waitForJob(h, created.id);
     assert.equal(job.status, 'completed', JSON.stringify(job.error));
     assert.equal(job.progress, 100);
-    assert.equal(job.seconds, '10');
+    assert.equal(job.seconds, '12');
     assert.match(job.url ?? '', /\/videos\/[0-9a-f]{32}\.mp4$/);
     await assertRangeServing(job.url ?? '');
 
@@ -166,11 +184,8 @@ void describe('video generation', () => {
     const bytes = Buffer.from(await content.arrayBuffer());
     assert.equal(bytes.subarray(4, 8).toString('latin1'), 'ftyp');
 
-    const post = h.sim.requests.find((r) => r.path === '/rest/media/post/create');
-    assert.equal((post?.body as { mediaType: string }).mediaType, 'MEDIA_POST_TYPE_IMAGE');
-    const cfg = videoConfigs(h)[0] ?? {};
-    assert.equal(cfg.isReferenceToVideo, true);
-    assert.equal((cfg.imageReferences as string[]).length, 1);
+    // size 720x1280 → 9:16 at 720p
+    assert.deepEqual(textToVideos(h)[0], { prompt: 'the picture comes alive', aspectRatio: '9:16', duration: 12, resolutionName: '720p' });
 
     for (let i = 0; i < 100 && hooks.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(hooks.length, 2, 'first delivery failed with 500, the retry succeeded');
@@ -187,6 +202,21 @@ void describe('video generation', () => {
     assert.equal(job.status, 'failed');
     assert.deepEqual((job.error as { code: string }).code, 'content_policy_violation');
     await assert.rejects(h.openai.videos.retrieve('video_nope'), (e: unknown) => e instanceof APIError && e.status === 404);
+  });
+
+  void it('job API: an input_reference is refused (image-to-video is not on the web protocol)', async () => {
+    await assert.rejects(
+      h.openai.videos.create({ model: 'grok-imagine-video' as never, prompt: 'x', input_reference: await toFile(makePng(6, 6), 'ref.png', { type: 'image/png' }) }),
+      (e: unknown) => e instanceof APIError && e.status === 400 && e.param === 'input_reference',
+    );
+  });
+
+  void it('job API: size 854x480 asks for 480p', async () => {
+    h.sim.clearRequests();
+    const created = await h.openai.videos.create({ model: 'grok-imagine-video' as never, prompt: 'small', size: '854x480' as never });
+    assert.equal((await waitForJob(h, created.id)).status, 'completed');
+    assert.equal(textToVideos(h)[0]?.resolutionName, '480p');
+    assert.equal(textToVideos(h)[0]?.aspectRatio, '16:9');
   });
 
   void it('job API validation: seconds, model kind, callback_url', async () => {

@@ -1,20 +1,16 @@
-// Vision input in chat: image_url parts (data: and http(s) URLs) and file parts are uploaded and
-// attached as fileAttachments; remote URLs only from public addresses unless
-// media.allow_private_urls (the simulator's assets host is on 127.0.0.1).
+// Vision input in chat: image_url parts (data: and http(s) URLs) and file parts are uploaded with
+// uploads v2 (multipart, no file_source, no statsig) and attached by their ids; remote URLs only
+// from public addresses unless media.allow_private_urls (the simulator's assets host is on 127.0.0.1).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { APIError } from 'openai';
 import { makePng } from '../fake-grok/index.js';
 import type { Harness } from './harness.js';
-import { chatBodies, isJpeg, startMediaHarness } from './media-helpers.js';
+import { chatTurns } from './harness.js';
+import { assertNoStatsigWhereNotSent, isJpeg, startMediaHarness, uploadsV2 } from './media-helpers.js';
 
-function uploads(h: Harness): Array<{ fileName: string; fileMimeType: string; bytes: Buffer }> {
-  return h.sim.requests
-    .filter((r) => r.path === '/rest/app-chat/upload-file')
-    .map((r) => {
-      const b = r.body as { fileName: string; fileMimeType: string; content: string };
-      return { fileName: b.fileName, fileMimeType: b.fileMimeType, bytes: Buffer.from(b.content, 'base64') };
-    });
+function uploads(h: Harness): Array<{ fileName: string | undefined; fileMimeType: string | undefined; bytes: Buffer; fileSource: string | undefined; referer: unknown }> {
+  return uploadsV2(h).map((u) => ({ fileName: u.filename, fileMimeType: u.contentType, bytes: u.bytes, fileSource: u.fileSource, referer: u.headers.referer }));
 }
 
 void describe('vision input in chat completions', () => {
@@ -45,9 +41,12 @@ void describe('vision input in chat completions', () => {
     assert.equal(up.length, 1);
     assert.ok(isJpeg(up[0]?.bytes ?? Buffer.alloc(0)));
     assert.equal(up[0]?.fileMimeType, 'image/jpeg');
-    const body = chatBodies(open)[0] ?? {};
-    assert.equal((body.fileAttachments as string[]).length, 1);
-    assert.equal(body.message, 'What is in this picture?');
+    assert.equal(up[0]?.fileSource, undefined, 'a chat attachment has no file_source');
+    assert.equal(up[0]?.referer, `${open.sim.baseUrl}/`);
+    const sent = chatTurns(open)[0];
+    assert.equal(sent?.fileIds.length, 1);
+    assert.equal(sent?.prompt, sent?.transport === 'mgw' ? '[user]\nWhat is in this picture?' : 'What is in this picture?');
+    assertNoStatsigWhereNotSent(open);
   });
 
   void it('data: URLs and file parts are uploaded too (streaming), in message order', async () => {
@@ -74,7 +73,7 @@ void describe('vision input in chat completions', () => {
     assert.deepEqual(up.map((u) => u.fileName), ['image.png', 'notes.txt']);
     assert.deepEqual(up[0]?.bytes, png);
     assert.equal(up[1]?.bytes.toString(), 'hello notes');
-    assert.equal((chatBodies(open)[0]?.fileAttachments as string[]).length, 2);
+    assert.equal(chatTurns(open)[0]?.fileIds.length, 2);
   });
 
   void it('a URL on a private address is refused with a 400 naming the field; nothing goes upstream', async () => {

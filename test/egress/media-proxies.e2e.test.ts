@@ -1,5 +1,5 @@
 // Media traffic through real local proxies in front of the simulator: the imagine WebSocket, an
-// image edit's upload, media post, edit call and asset download, and a video's generation calls
+// image edit's upload (v2), edit call and asset download, and a video's generation call
 // and download all leave through the account's
 // bound proxy with that proxy's own clearance (cf_clearance + User-Agent), never grok.cf_clearance;
 // asset downloads take the asset pool (proxy.asset_urls) when there is one; a proxy that stopped
@@ -117,23 +117,24 @@ void describe('egress: media traffic leaves through the account\'s proxy', () =>
     assertNoDirectClearance(h);
   });
 
-  void it('image edit: upload, media post, edit call and asset download all go through the bound proxy', async () => {
+  void it('image edit: upload, edit call and asset download all go through the bound proxy', async () => {
     h.sim.clearRequests();
     http.reset();
     socks.reset();
     await editOnce(h, 'brighter');
-    const upload = h.sim.requests.find((r) => r.path === '/rest/app-chat/upload-file');
+    const upload = h.sim.requests.find((r) => r.path === '/http/upload-file-v2/direct');
     const token = upload?.token as string;
     const sent = httpRequestsOf(h, token);
     const paths = sent.map((r) => `${r.origin ?? 'app'} ${r.path.split('?')[0] ?? ''}`);
-    for (const want of ['app /rest/app-chat/upload-file', 'app /rest/media/post/create', 'app /rest/app-chat/conversations/new']) {
+    for (const want of ['app /http/upload-file-v2/direct', 'app /rest/app-chat/conversations/new']) {
       assert.ok(paths.includes(want), `${want} in ${paths.join(', ')}`);
     }
+    assert.ok(!paths.includes('app /rest/media/post/create'), 'no media post any more');
     const downloads = sent.filter((r) => r.origin === 'assets');
     assert.equal(downloads.length, 1, 'the generated image was downloaded');
     const { proxy, other, profile: p } = proxyOf(token);
     for (const r of sent) assertProfile(r, p);
-    assert.ok((proxy.tokenCounts().get(token) ?? 0) >= 4, 'upload + post + edit + download through the bound proxy');
+    assert.ok((proxy.tokenCounts().get(token) ?? 0) >= 3, 'upload + edit + download through the bound proxy');
     assert.equal(other.tokenCounts().get(token), undefined);
     assertNoDirectClearance(h);
   });
@@ -182,7 +183,7 @@ void describe('egress: asset downloads take proxy.asset_urls', () => {
     const downloads = sent.filter((r) => r.origin === 'assets');
     const rest = sent.filter((r) => r.origin !== 'assets');
     assert.equal(downloads.length, 1);
-    assert.ok(rest.length >= 3, 'upload, media post, edit call');
+    assert.ok(rest.length >= 2, 'upload, edit call');
     for (const r of downloads) assertProfile(r, assetProfile);
     for (const r of rest) assertProfile(r, appProfile);
     assert.equal(assets.tokenCounts().get(token), downloads.length, 'the asset proxy carried the downloads, nothing else');
@@ -241,7 +242,7 @@ void describe('egress: a proxy that stops answering during media calls', () => {
     const failures = view(h, dead).failures;
     await editOnce(h, 'failover edit');
     assertRetriedThroughAlive(failures);
-    const uploads = h.sim.requests.filter((r) => r.path === '/rest/app-chat/upload-file');
+    const uploads = h.sim.requests.filter((r) => r.path === '/http/upload-file-v2/direct');
     assert.equal(uploads.length, 1, 'only the retry reached Grok');
   });
 });

@@ -1,4 +1,4 @@
-// The assets origin (assets.grok.com stand-in, protocol 8.1, 12.9): GET/HEAD /<path> with the
+// The assets origin (assets.grok.com stand-in, docs/grok-protocol.md §10, §17.8): GET/HEAD /<path> with the
 // SSO cookie, single-range requests (video players and resumable downloads use them), 404
 // for unknown paths. Imagine's public images are served without a cookie.
 
@@ -33,6 +33,7 @@ export async function handleAssetsRequest(state: SimState, req: IncomingMessage,
   res.on('error', () => undefined);
   const raw = await readBody(req, 1024 * 1024);
   state.record(req, raw, 'assets');
+  state.noteStatsigMisuse(req);
   if (raw === null) return;
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendAnswer(res, errorFor(405, 'json'));
 

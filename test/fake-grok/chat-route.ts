@@ -9,7 +9,8 @@ import { parseDirectives } from './directives.js';
 import { applyFaults, faultsFrom } from './faults.js';
 import type { Step } from './frames.js';
 import { jsonObject, sendAnswer, sendJson } from './http-util.js';
-import { buildImageEditScript, isImageEditRequest } from './image-edit-script.js';
+import { buildImageEditScript } from './image-edit-script.js';
+import { checkImageEditBody, checkVideoBody, isImageToImage, isTextToVideo, legacyMediaField } from './media-body-check.js';
 import type { ScriptContext } from './script-context.js';
 import { simModelHash } from './script-context.js';
 import type { SimState } from './state.js';
@@ -17,7 +18,7 @@ import { writeScript } from './stream-writer.js';
 import type { WriteOptions } from './stream-writer.js';
 import { userIdFor } from './token-registry.js';
 import type { FakeTokenBehavior } from './types.js';
-import { buildVideoScript, isVideoRequest } from './video-script.js';
+import { buildVideoScript } from './video-script.js';
 
 /** Quota key of a chat body: modeId (A), else modelName (D/F, image edit, video). */
 export function modeOf(body: Record<string, unknown>): string {
@@ -31,13 +32,38 @@ function imageCountOf(body: Record<string, unknown>): number {
   return typeof n === 'number' && Number.isInteger(n) ? Math.min(4, Math.max(1, n)) : 2;
 }
 
+function invalid(res: ServerResponse, message: string): void {
+  sendJson(res, 400, { error: { code: 3, message, details: [] } });
+}
+
 export async function handleChat(
   state: SimState, res: ServerResponse, raw: Buffer, token: string, behavior: FakeTokenBehavior, acceptEncoding: string,
+  referer?: string,
 ): Promise<void> {
   const body = jsonObject(raw);
-  if (!body) return sendJson(res, 400, { error: { code: 3, message: 'invalid JSON body', details: [] } });
-  if (typeof body.message !== 'string') {
-    return sendJson(res, 400, { error: { code: 3, message: 'message: expected a string', details: [] } });
+  if (!body) return invalid(res, 'invalid JSON body');
+  if (typeof body.message !== 'string') return invalid(res, 'message: expected a string');
+  const legacy = legacyMediaField(body);
+  if (legacy !== undefined) return invalid(res, `${legacy}: the media-post flow is retired; send mediaGenInput`);
+  const edit = isImageToImage(body);
+  const video = isTextToVideo(body);
+  if (edit) {
+    const check = checkImageEditBody(body, referer, (id) => {
+      const u = state.uploads.get(id);
+      if (!u || u.token !== token) return 'unknown';
+      return u.imagine ? 'ok' : 'not-imagine';
+    });
+    if (!check.ok) return invalid(res, check.message);
+  } else if (video) {
+    const check = checkVideoBody(body, referer);
+    if (!check.ok) return invalid(res, check.message);
+  } else if (body.modelName === 'imagine-image-edit' || body.modelName === 'imagine-video-gen') {
+    return invalid(res, `mediaGenInput: expected ${body.modelName === 'imagine-video-gen' ? 'textToVideo' : 'imageToImage'} for modelName ${body.modelName}`);
+  } else if (Array.isArray(body.fileAttachments)) {
+    for (const [i, id] of body.fileAttachments.entries()) {
+      const u = typeof id === 'string' ? state.uploads.get(id) : undefined;
+      if (!u || u.token !== token) return invalid(res, `fileAttachments[${i}]: not a file this account uploaded`);
+    }
   }
   const { directives, text } = parseDirectives(body.message);
   if (directives.status) return sendAnswer(res, errorFor(directives.status.code, directives.status.variant));
@@ -62,8 +88,8 @@ export async function handleChat(
     body,
   };
   let steps: Step[];
-  if (isVideoRequest(body)) steps = buildVideoScript(ctx);
-  else if (isImageEditRequest(body)) steps = buildImageEditScript(ctx);
+  if (video) steps = buildVideoScript(ctx);
+  else if (edit) steps = buildImageEditScript(ctx);
   else steps = buildChatScript(ctx);
   steps = applyFaults(steps, faultsFrom(directives, behavior.inBandRateLimit));
 

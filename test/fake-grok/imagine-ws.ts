@@ -1,4 +1,4 @@
-// The Imagine WebSocket (protocol 5.2, 12.7) at /ws/imagine/listen. Per request: for each
+// The Imagine WebSocket (docs/grok-protocol.md §8.2, §17.6) at /ws/imagine/listen. Per request: for each
 // slot a start_stage json frame, a small PNG preview, a JPEG final whose base64 blob exceeds
 // 100 000 chars (F classifies finals by that), then completed. The socket stays open after a
 // round (A probes for 2 s and may send another reset + request on the same socket).
@@ -47,6 +47,7 @@ function rejectUpgrade(socket: Duplex, a: ErrorAnswer): void {
 
 export function handleUpgrade(state: SimState, wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   state.record(req, null, 'app');
+  state.noteStatsigMisuse(req);
   if ((req.url ?? '').split('?')[0] !== IMAGINE_WS_PATH) return rejectUpgrade(socket, errorFor(404));
   const gate = state.gate(req, { statsig: false, route: 'imagine-ws' });
   if (!gate.ok) return rejectUpgrade(socket, gate.answer);
@@ -58,6 +59,18 @@ interface RoundRequest {
   requestId: string;
   enablePro: boolean | undefined;
   aspectRatio: string;
+  /** num_generations: the images asked for (undefined = the April client, which asked for none). */
+  count: number | undefined;
+}
+
+/** What is wrong with a current-protocol request's properties, or undefined. */
+function propertyProblem(c: Record<string, unknown>, props: Record<string, unknown>): string | undefined {
+  if (typeof c.requestId !== 'string' || !/^img_[0-9a-f]{32}$/.test(c.requestId)) return 'requestId: expected img_ + 32 hex characters';
+  const n = props.num_generations;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10) return 'properties.num_generations: expected 1 to 10';
+  if (typeof props.enable_nsfw !== 'boolean') return 'properties.enable_nsfw: expected a boolean';
+  if (typeof props.enable_pro !== 'boolean') return 'properties.enable_pro: expected a boolean';
+  return undefined;
 }
 
 /** The first content item of a `conversation.item.create` message. */
@@ -107,6 +120,12 @@ class ImagineSession {
       return;
     }
     const props = isRecord(c.properties) ? c.properties : {};
+    // A request naming num_generations speaks the current protocol: hold it to all of it.
+    const problem = 'num_generations' in props ? propertyProblem(c, props) : undefined;
+    if (problem !== undefined) {
+      this.#send({ type: 'error', err_code: 'invalid_request', err_msg: problem });
+      return;
+    }
     this.#round?.abort();
     const round = new AbortController();
     this.#round = round;
@@ -115,6 +134,7 @@ class ImagineSession {
       requestId: typeof c.requestId === 'string' ? c.requestId : randomUUID(),
       enablePro: typeof props.enable_pro === 'boolean' ? props.enable_pro : undefined,
       aspectRatio: typeof props.aspect_ratio === 'string' ? props.aspect_ratio : '2:3',
+      count: typeof props.num_generations === 'number' ? props.num_generations : undefined,
     }, round.signal);
   }
 
@@ -141,8 +161,8 @@ class ImagineSession {
       await emit({ type: 'error', err_code: 'internal_error', err_msg: 'simulated imagine failure' });
       return;
     }
-    // Quality mode (enable_pro true) and clients that do not say (F) get 4 slots; speed mode 6.
-    const k = d.slots ?? (r.enablePro === false ? 6 : 4);
+    // As many slots as asked (num_generations); the April client asked for none and got 4 (pro) or 6.
+    const k = d.slots ?? r.count ?? (r.enablePro === false ? 6 : 4);
     const moderatedFrom = k - Math.min(k, d.moderated ?? 0);
     const [width, height] = SIZES[r.aspectRatio] ?? [832, 1248];
     const ids = Array.from({ length: k }, () => randomUUID());

@@ -1,9 +1,10 @@
-// The small JSON routes: rate limits (protocol 8.3), file upload (4, 12.3) and media post
-// creation (7, 12.4).
+// The small routes: rate limits, Imagine media quotas (quota_info) and uploads v2 (multipart)
+// (docs/grok-protocol.md, "Quotas" and "Uploads v2").
 
 import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { jsonObject, sendJson } from './http-util.js';
+import { parseMultipart } from './multipart.js';
 import type { SimState } from './state.js';
 import { userIdFor } from './token-registry.js';
 import type { FakeTokenBehavior } from './types.js';
@@ -31,8 +32,17 @@ export function handleRateLimits(state: SimState, res: ServerResponse, raw: Buff
   });
 }
 
-/** POST /rest/app-chat/upload-file `{"fileName","fileMimeType","content":<base64>}`; stores the bytes as an asset. */
-export function handleUpload(state: SimState, res: ServerResponse, raw: Buffer, token: string, behavior: FakeTokenBehavior): void {
+/** The `file_source` of image-edit inputs. */
+export const IMAGINE_FILE_SOURCE = 'IMAGINE_SELF_UPLOAD_FILE_SOURCE';
+
+/**
+ * POST /http/upload-file-v2/direct: multipart `file` (+ optional `file_source`), nothing else;
+ * stores the bytes as an asset and answers {uploadId, fileMetadata{fileMetadataId, fileUri},
+ * terminalError}. A malformed form is a 400 naming what is wrong.
+ */
+export function handleUploadV2(
+  state: SimState, res: ServerResponse, raw: Buffer, contentType: string | undefined, token: string, behavior: FakeTokenBehavior,
+): void {
   if (state.tokens.takeUploadFailure(token)) {
     if (behavior.uploadFailMode === 'reset') {
       res.socket?.destroy();
@@ -41,43 +51,49 @@ export function handleUpload(state: SimState, res: ServerResponse, raw: Buffer, 
     sendJson(res, 502, { error: { code: 14, message: 'upload failed: upstream unavailable', details: [] } });
     return;
   }
-  const body = jsonObject(raw);
-  if (!body) return badRequest(res, 'invalid JSON body');
-  if (typeof body.content !== 'string' || body.content === '') return badRequest(res, 'content: expected base64');
-  const content = body.content.replace(/^data:[^,]*,/, '');
-  if (!/^[A-Za-z0-9+/=\s_-]*$/.test(content)) return badRequest(res, 'content: not base64');
-  const mime = typeof body.fileMimeType === 'string' && body.fileMimeType !== '' ? body.fileMimeType : 'application/octet-stream';
+  const form = parseMultipart(contentType, raw);
+  if (!form.ok) return badRequest(res, form.reason);
+  const names = form.parts.map((p) => p.name);
+  const file = form.parts[0];
+  if (file === undefined || file.name !== 'file') return badRequest(res, `multipart: expected the first part to be "file", got ${JSON.stringify(names)}`);
+  if (file.filename === undefined || file.filename === '') return badRequest(res, 'file: expected a filename');
+  if (file.contentType === undefined) return badRequest(res, 'file: expected a Content-Type');
+  if (file.body.length === 0) return badRequest(res, 'file: empty');
+  const rest = form.parts.slice(1);
+  if (rest.length > 1 || (rest[0] !== undefined && rest[0].name !== 'file_source')) {
+    return badRequest(res, `multipart: only "file" and "file_source" are expected, got ${JSON.stringify(names)}`);
+  }
+  const source = rest[0]?.body.toString('utf8');
+  if (source !== undefined && source !== IMAGINE_FILE_SOURCE) return badRequest(res, `file_source: expected ${IMAGINE_FILE_SOURCE}, got ${JSON.stringify(source)}`);
+  if (state.tokens.takeTerminalError(token)) {
+    sendJson(res, 200, { uploadId: randomUUID(), fileMetadata: null, terminalError: { code: 'UPLOAD_REJECTED', message: 'file rejected by content scanner' } });
+    return;
+  }
   const id = randomUUID();
+  const uploadId = `upl_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const fileUri = `users/${userIdFor(token)}/${id}/content`;
-  state.assets.put(fileUri, Buffer.from(content, 'base64'), mime);
-  sendJson(res, 200, {
-    fileMetadataId: id,
-    fileMimeType: mime,
-    fileName: typeof body.fileName === 'string' ? body.fileName : 'file',
-    fileUri,
-    parsedFileUri: '',
-    createTime: new Date().toISOString(),
-    fileSource: 'SELF_UPLOAD_FILE_SOURCE',
-  });
+  state.assets.put(fileUri, file.body, file.contentType);
+  const entry = { token, imagine: source !== undefined, mimeType: file.contentType };
+  state.uploads.set(uploadId, entry);
+  if (behavior.uploadIdOnly === true) {
+    sendJson(res, 200, { uploadId, terminalError: null });
+    return;
+  }
+  state.uploads.set(id, entry);
+  sendJson(res, 200, { uploadId, fileMetadata: { fileMetadataId: id, fileUri }, terminalError: null });
 }
 
-/** POST /rest/media/post/create: camelCase (F/A) or snake_case (D) keys; returns {post:{id,...}}. */
-export function handleMediaPost(res: ServerResponse, raw: Buffer, token: string): void {
+const DEFAULT_MEDIA_BUCKET = { available: true, remainingQueries: 20, windowSizeSeconds: 86_400 };
+const MEDIA_QUOTA_KEYS = ['image', 'imagePro', 'imageEdit', 'video', 'video720p'] as const;
+
+/** POST /rest/media/imagine/quota_info `{}`: the five Imagine buckets (null = not offered). */
+export function handleQuotaInfo(res: ServerResponse, raw: Buffer, behavior: FakeTokenBehavior): void {
   const body = jsonObject(raw);
-  if (!body) return badRequest(res, 'invalid JSON body');
-  const mediaType = body.mediaType ?? body.media_type;
-  if (typeof mediaType !== 'string' || !mediaType.startsWith('MEDIA_POST_TYPE_')) return badRequest(res, 'mediaType: expected MEDIA_POST_TYPE_*');
-  const mediaUrl = body.mediaUrl ?? body.media_url;
-  const prompt = typeof body.prompt === 'string' ? body.prompt : undefined;
-  sendJson(res, 200, {
-    post: {
-      id: randomUUID(),
-      userId: userIdFor(token),
-      createTime: new Date().toISOString(),
-      mediaType,
-      mediaUrl: typeof mediaUrl === 'string' ? mediaUrl : '',
-      prompt: prompt ?? '',
-      ...(prompt !== undefined ? { originalPrompt: prompt } : {}),
-    },
-  });
+  if (!body || Object.keys(body).length !== 0) return badRequest(res, 'quota_info: expected the body {}');
+  const out: Record<string, unknown> = {};
+  for (const key of MEDIA_QUOTA_KEYS) {
+    const configured = behavior.mediaQuota?.[key];
+    out[key] = configured === undefined ? (key === 'image' ? null : { ...DEFAULT_MEDIA_BUCKET }) : configured;
+  }
+  sendJson(res, 200, out);
 }

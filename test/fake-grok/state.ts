@@ -5,8 +5,12 @@ import { AssetStore } from './asset-store.js';
 import type { ErrorAnswer } from './auth.js';
 import { checkSso, cloudflareChallenge, errorFor, sessionNotFound, ssoToken, statsigOk } from './auth.js';
 import { copyHeaders, decodeBody } from './http-util.js';
+import { parseMultipart } from './multipart.js';
 import { TokenRegistry } from './token-registry.js';
 import type { FakeGrokOptions, FakeTokenBehavior, RecordedRequest } from './types.js';
+
+/** mgw conversations kept for load_existing (a real server keeps more; a simulator must not grow without bound). */
+const MAX_CONVERSATIONS = 1000;
 
 export type GateResult = { ok: true; token: string; behavior: FakeTokenBehavior } | { ok: false; answer: ErrorAnswer };
 
@@ -19,8 +23,26 @@ export class SimState {
   /** One controller per open stream; close() aborts them all. */
   readonly streams = new Set<AbortController>();
   readonly maxRecorded: number;
+  /** Open mgw chat sockets (the no-leak tests count them). */
+  readonly mgwSockets = new Set<{ terminate(): void }>();
+  /** mgw conversations: id → the account (token) that owns it and its last response id. */
+  readonly conversations = new Map<string, { token: string; lastResponseId: string | undefined }>();
+  /** Remembers a conversation; the oldest are forgotten past MAX_CONVERSATIONS (long benchmark runs). */
+  rememberConversation(id: string, c: { token: string; lastResponseId: string | undefined }): void {
+    this.conversations.delete(id);
+    this.conversations.set(id, c);
+    if (this.conversations.size > MAX_CONVERSATIONS) {
+      const oldest = this.conversations.keys().next();
+      if (oldest.done !== true) this.conversations.delete(oldest.value);
+    }
+  }
+
   /** Base URL of the assets origin, set once it listens (Imagine puts absolute image URLs in frames). */
   assetsUrl = '';
+  /** Uploads v2 by fileMetadataId (and by uploadId): whose, and whether marked as an imagine input. */
+  readonly uploads = new Map<string, { token: string; imagine: boolean; mimeType: string }>();
+  /** Requests that sent x-statsig-id where the web app does not (uploads, WebSockets, downloads). */
+  readonly statsigViolations: Array<{ method: string; path: string }> = [];
 
   constructor(opts: FakeGrokOptions) {
     this.tokens = new TokenRegistry(opts.tokens, opts.acceptAnyToken ?? false, opts.defaultQuota);
@@ -34,7 +56,7 @@ export class SimState {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
       headers: copyHeaders(req),
-      body: body === null ? undefined : decodeBody(body),
+      body: body === null ? undefined : recordedBody(req, body),
       token: ssoToken(req.headers),
       at: Date.now(),
       origin,
@@ -47,6 +69,11 @@ export class SimState {
     if (this.requests.length > this.maxRecorded) {
       this.requests.splice(0, this.requests.length - this.maxRecorded + Math.ceil(this.maxRecorded / 10));
     }
+  }
+
+  /** Notes a request that carries x-statsig-id although the web app sends none on it. */
+  noteStatsigMisuse(req: IncomingMessage): void {
+    if (req.headers['x-statsig-id'] !== undefined) this.statsigViolations.push({ method: req.method ?? 'GET', path: req.url ?? '/' });
   }
 
   /**
@@ -65,4 +92,15 @@ export class SimState {
     }
     return { ok: true, token: auth.token, behavior };
   }
+}
+
+/** A recorded multipart body as its parts ({name, filename, contentType, base64}); others as decodeBody does. */
+function recordedBody(req: IncomingMessage, body: Buffer): unknown {
+  const type = req.headers['content-type'];
+  if (type === undefined || !/^multipart\/form-data/i.test(type)) return decodeBody(body);
+  const form = parseMultipart(type, body);
+  if (!form.ok) return decodeBody(body);
+  return {
+    multipart: form.parts.map((p) => ({ name: p.name, filename: p.rawFilename, contentType: p.contentType, base64: p.body.toString('base64') })),
+  };
 }

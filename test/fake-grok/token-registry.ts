@@ -1,4 +1,4 @@
-// Per-token state: the configured behaviour, the live quota windows (protocol 8.3/12.8) and
+// Per-token state: the configured behaviour, the live quota windows (docs/grok-protocol.md §11.1, §17.7) and
 // the remaining scripted upload failures. Mutable, reset whenever setToken is called.
 
 import { createHash } from 'node:crypto';
@@ -15,6 +15,7 @@ interface TokenState {
   behavior: FakeTokenBehavior;
   quota: Map<string, LiveWindow>;
   uploadFailuresLeft: number;
+  terminalErrorsLeft: number;
 }
 
 export class TokenRegistry {
@@ -29,7 +30,7 @@ export class TokenRegistry {
   }
 
   set(token: string, behavior: FakeTokenBehavior): void {
-    this.#tokens.set(token, { behavior: { ...behavior }, quota: new Map(), uploadFailuresLeft: behavior.uploadFailures ?? 0 });
+    this.#tokens.set(token, { behavior: { ...behavior }, quota: new Map(), uploadFailuresLeft: behavior.uploadFailures ?? 0, terminalErrorsLeft: behavior.uploadTerminalErrors ?? 0 });
   }
 
   remove(token: string): void {
@@ -44,7 +45,7 @@ export class TokenRegistry {
   #state(token: string): TokenState {
     let s = this.#tokens.get(token);
     if (!s) {
-      s = { behavior: {}, quota: new Map(), uploadFailuresLeft: 0 };
+      s = { behavior: {}, quota: new Map(), uploadFailuresLeft: 0, terminalErrorsLeft: 0 };
       this.#tokens.set(token, s);
     }
     return s;
@@ -77,6 +78,14 @@ export class TokenRegistry {
     if (w.remaining <= 0) return false;
     w.remaining -= 1;
     w.resetAt ??= Date.now() + w.windowSeconds * 1000;
+    return true;
+  }
+
+  /** True when this upload must answer with a terminalError (and counts it). */
+  takeTerminalError(token: string): boolean {
+    const s = this.#state(token);
+    if (s.terminalErrorsLeft <= 0) return false;
+    s.terminalErrorsLeft -= 1;
     return true;
   }
 

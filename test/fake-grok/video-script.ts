@@ -1,5 +1,6 @@
-// Video generation stream (protocol 7, 12.5): streamingVideoGenerationResponse progress
-// 1..100; at 100 the relative videoUrl and thumbnailImageUrl, served by the assets origin.
+// Video generation stream (docs/grok-protocol.md, "Video"): streamingVideoGenerationResponse
+// progress 1..100; at 100 the relative videoUrl and thumbnailImageUrl, served by the assets origin.
+// The frames echo the body's textToVideo aspect ratio, duration and resolution.
 
 import { randomUUID } from 'node:crypto';
 import type { Step } from './frames.js';
@@ -11,20 +12,10 @@ import { newStreamIds, openingFrames } from './script-context.js';
 
 const PROGRESS = [1, 10, 25, 50, 75, 90, 100];
 
-/** `videoGenModelConfig` wherever the client put it (responseMetadata.modelConfigOverride.modelMap or top level). */
-export function videoGenConfig(body: Record<string, unknown>): Record<string, unknown> | undefined {
-  if (isRecord(body.videoGenModelConfig)) return body.videoGenModelConfig;
-  const meta = body.responseMetadata;
-  if (!isRecord(meta) || !isRecord(meta.modelConfigOverride)) return undefined;
-  const map = meta.modelConfigOverride.modelMap;
-  return isRecord(map) && isRecord(map.videoGenModelConfig) ? map.videoGenModelConfig : undefined;
-}
-
-/** D: toolOverrides.videoGen, F: + videoGenModelConfig, A: modelName imagine-video-gen. */
-export function isVideoRequest(body: Record<string, unknown>): boolean {
-  if (body.modelName === 'imagine-video-gen') return true;
-  if (isRecord(body.toolOverrides) && body.toolOverrides.videoGen === true) return true;
-  return videoGenConfig(body) !== undefined;
+/** The textToVideo input of a (checked) video body. */
+function textToVideo(body: Record<string, unknown>): Record<string, unknown> {
+  const input = isRecord(body.mediaGenInput) ? body.mediaGenInput.textToVideo : undefined;
+  return isRecord(input) ? input : {};
 }
 
 export function buildVideoScript(ctx: ScriptContext): Step[] {
@@ -34,7 +25,7 @@ export function buildVideoScript(ctx: ScriptContext): Step[] {
   const moderated = (ctx.directives.moderated ?? 0) > 0;
   const videoUrl = `users/${ctx.userId}/generated/${videoId}/generated_video.mp4`;
   const thumbnailImageUrl = `users/${ctx.userId}/generated/${videoId}/preview_image.jpg`;
-  const cfg = videoGenConfig(ctx.body) ?? {};
+  const cfg = textToVideo(ctx.body);
   if (!moderated) {
     const mp4 = makeMp4();
     ctx.assets.put(videoUrl, mp4, 'video/mp4');
@@ -49,9 +40,9 @@ export function buildVideoScript(ctx: ScriptContext): Step[] {
       streamingVideoGenerationResponse: {
         videoId, videoPostId, progress, moderated: final && moderated,
         videoPrompt: ctx.text.trim(), mode: 'custom',
-        aspectRatio: typeof cfg.aspectRatio === 'string' ? cfg.aspectRatio : '2:3',
-        videoLength: typeof cfg.videoLength === 'number' ? cfg.videoLength : 6,
-        resolutionName: typeof cfg.resolutionName === 'string' ? cfg.resolutionName : '480p',
+        aspectRatio: typeof cfg.aspectRatio === 'string' ? cfg.aspectRatio : '16:9',
+        videoLength: typeof cfg.duration === 'number' ? cfg.duration : 8,
+        resolutionName: typeof cfg.resolutionName === 'string' ? cfg.resolutionName : '720p',
         ...(final && !moderated ? { videoUrl, thumbnailImageUrl, assetId: videoId } : {}),
       },
       isThinking: false, responseId: ids.responseId,

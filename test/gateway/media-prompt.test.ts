@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { composeMediaPrompt, markdownImageUrls } from '../../src/gateway/media-prompt.js';
-import { chooseImagePath, replaceImagePlaceholders } from '../../src/gateway/image-service.js';
+import { chooseImagePath } from '../../src/gateway/image-service.js';
 import type { ConversationMessage } from '../../src/gateway/types.js';
 import type { ModelSpec } from '../../src/config/index.js';
 
@@ -45,9 +45,5 @@ void describe('image paths', () => {
     assert.equal(chooseImagePath(spec('image', 'fast'), true, true).path, 'chat-image');
     assert.equal(chooseImagePath(spec('image', 'speed'), true, true).path, 'image-edit');
     assert.equal(chooseImagePath(spec('image-edit'), true, true).path, 'image-edit');
-  });
-
-  void it('replaces @IMAGEn placeholders with the uploads', () => {
-    assert.equal(replaceImagePlaceholders('put @IMAGE1 on @image2, not @IMAGE3', ['a', 'b']), 'put @a on @b, not @IMAGE3');
   });
 });

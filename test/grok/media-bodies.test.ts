@@ -1,22 +1,10 @@
-// Bodies of the media chat calls (protocol 6.2 and 7.3) and the video segment plan.
+// Bodies of the media calls on conversations/new (docs/grok-protocol.md, "Image edit" and "Video"):
+// the exact shapes the web app sends (captured by the reference client), no media post.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildImageEditBody, buildVideoSegmentBody, videoModeFlag, videoSegments } from '../../src/grok/index.js';
+import { buildImageEditBody, buildVideoBody, videoModeFlag } from '../../src/grok/index.js';
 
 void describe('media bodies', () => {
-  void it('splits durations into 6 / 10 s segments as protocol 7.3 does', () => {
-    const plan = (s: number): number[] => videoSegments(s);
-    assert.deepEqual(plan(4), [6]);
-    assert.deepEqual(plan(6), [6]);
-    assert.deepEqual(plan(8), [10]);
-    assert.deepEqual(plan(10), [10]);
-    assert.deepEqual(plan(12), [6, 6]);
-    assert.deepEqual(plan(16), [10, 6]);
-    assert.deepEqual(plan(20), [10, 10]);
-    assert.deepEqual(plan(30), [10, 10, 10]);
-    assert.deepEqual(plan(26), [10, 10, 6]);
-  });
-
   void it('maps presets to mode flags', () => {
     assert.equal(videoModeFlag('custom'), 'custom');
     assert.equal(videoModeFlag('fun'), 'extremely-crazy');
@@ -24,37 +12,37 @@ void describe('media bodies', () => {
     assert.equal(videoModeFlag('normal'), 'normal');
   });
 
-  void it('first segment: references only when given; extensions carry the stitching fields', () => {
-    const first = buildVideoSegmentBody({ upstreamModel: 'imagine-video-gen', prompt: 'p', preset: 'custom', parentPostId: 'P', aspectRatio: '9:16', videoLength: 6, resolutionName: '720p' });
-    assert.deepEqual(first, {
-      temporary: true,
-      modelName: 'imagine-video-gen',
-      message: 'p --mode=custom',
+  void it('image edit: exactly six keys, imageToImage with the fileMetadataIds; aspectRatio only when given', () => {
+    const b = buildImageEditBody({ prompt: 'turn the cat into a watercolor', inputAssets: ['fm_1', 'fm_2'] });
+    assert.deepEqual(b, {
+      modelName: 'imagine-image-edit',
+      message: 'turn the cat into a watercolor',
+      enableImageStreaming: true,
       enableSideBySide: true,
-      responseMetadata: { experiments: [], modelConfigOverride: { modelMap: { videoGenModelConfig: { parentPostId: 'P', aspectRatio: '9:16', videoLength: 6, resolutionName: '720p' } } } },
+      sendFinalMetadata: true,
+      mediaGenInput: { imageToImage: { prompt: 'turn the cat into a watercolor', inputAssets: ['fm_1', 'fm_2'] } },
     });
-    const withRefs = buildVideoSegmentBody({ upstreamModel: 'm', prompt: 'p', preset: 'custom', parentPostId: 'P', aspectRatio: '1:1', videoLength: 6, resolutionName: '480p', imageReferences: ['u'] });
-    const cfg = (withRefs.responseMetadata as { modelConfigOverride: { modelMap: { videoGenModelConfig: Record<string, unknown> } } }).modelConfigOverride.modelMap.videoGenModelConfig;
-    assert.equal(cfg.isReferenceToVideo, true);
-    assert.equal(cfg.isVideoEdit, false);
-    assert.deepEqual(cfg.imageReferences, ['u']);
-    const ext = buildVideoSegmentBody({ upstreamModel: 'm', prompt: 'p', preset: 'fun', parentPostId: 'P', aspectRatio: '1:1', videoLength: 6, resolutionName: '480p', extension: { startTime: 6.5, extendPostId: 'V1' } });
-    const e = (ext.responseMetadata as { modelConfigOverride: { modelMap: { videoGenModelConfig: Record<string, unknown> } } }).modelConfigOverride.modelMap.videoGenModelConfig;
-    assert.equal(e.isVideoExtension, true);
-    assert.equal(e.extendPostId, 'V1');
-    assert.equal(e.originalPostId, 'P');
-    assert.equal(e.parentPostId, 'P');
-    assert.equal(e.stitchWithExtendPostId, true);
-    assert.equal(e.mode, 'fun');
+    const sized = buildImageEditBody({ prompt: 'p', inputAssets: ['fm_1'], aspectRatio: '1:1', upstreamModel: 'custom-edit' });
+    assert.equal(sized.modelName, 'custom-edit');
+    assert.deepEqual((sized.mediaGenInput as { imageToImage: unknown }).imageToImage, { prompt: 'p', inputAssets: ['fm_1'], aspectRatio: '1:1' });
+    assert.throws(() => buildImageEditBody({ prompt: 'p', inputAssets: [] }), /1 to 8/);
+    assert.throws(() => buildImageEditBody({ prompt: 'p', inputAssets: Array.from({ length: 9 }, (_, i) => `fm_${i}`) }), /1 to 8/);
   });
 
-  void it('image edit: the dedicated body (no modeId), references and parent post', () => {
-    const b = buildImageEditBody({ upstreamModel: 'imagine-image-edit', prompt: 'x', imageReferences: ['a', 'b'], parentPostId: 'P' });
-    assert.equal(b.modelName, 'imagine-image-edit');
-    assert.equal(b.modeId, undefined);
-    assert.equal(b.imageGenerationCount, 2);
-    assert.deepEqual(b.responseMetadata, {
-      modelConfigOverride: { modelMap: { imageEditModel: 'imagine', imageEditModelConfig: { imageReferences: ['a', 'b'], parentPostId: 'P' } } },
+  void it('video: exactly eight keys, textToVideo with the bare prompt, kind imagine, empty modelMap', () => {
+    const b = buildVideoBody({ prompt: 'a paper boat', preset: 'custom', aspectRatio: '9:16', duration: 6, resolutionName: '720p' });
+    assert.deepEqual(b, {
+      modelName: 'imagine-video-gen',
+      message: 'a paper boat --mode=custom',
+      enableImageStreaming: true,
+      enableSideBySide: true,
+      sendFinalMetadata: true,
+      responseMetadata: { experiments: [], modelConfigOverride: { modelMap: {} } },
+      mediaGenInput: { textToVideo: { prompt: 'a paper boat', aspectRatio: '9:16', duration: 6, resolutionName: '720p' } },
+      kind: 'CONVERSATION_KIND_IMAGINE',
     });
+    assert.match(String(buildVideoBody({ prompt: 'x', preset: 'fun', aspectRatio: '1:1', duration: 1, resolutionName: '480p' }).message), / --mode=extremely-crazy$/);
+    assert.throws(() => buildVideoBody({ prompt: 'x', preset: 'custom', aspectRatio: '1:1', duration: 16, resolutionName: '480p' }), /1 to 15/);
+    assert.throws(() => buildVideoBody({ prompt: 'x', preset: 'custom', aspectRatio: '1:1', duration: 0, resolutionName: '480p' }), /1 to 15/);
   });
 });

@@ -1,5 +1,6 @@
-// GrokMediaClient against the simulator: uploads on a fresh connection each (and retried on one),
-// media posts, asset downloads with browser-navigation headers and the cookie only for Grok hosts.
+// GrokMediaClient against the simulator: uploads v2 on a fresh connection each (and retried on one),
+// terminalError and the id rules, asset downloads with browser-navigation headers and the cookie
+// only for Grok hosts.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent } from 'undici';
@@ -57,12 +58,23 @@ void describe('GrokMediaClient', () => {
   void it('uploads on a new dispatcher per attempt, destroyed afterwards; the bytes are then downloadable', async () => {
     transport.made = [];
     const png = makePng(5, 5);
+    sim.clearRequests();
     const up = await client.upload(TOKEN, { fileName: 'a.png', mimeType: 'image/png', bytes: png });
-    assert.match(up.fileMetadataId, /^[0-9a-f-]{36}$/);
-    assert.equal(up.url, `${sim.assetsUrl}/${up.fileUri}`);
+    assert.match(String(up.fileMetadataId), /^[0-9a-f-]{36}$/);
+    assert.equal(up.chatId, up.fileMetadataId, 'a chat mention takes the fileMetadataId first');
     assert.equal(transport.made.length, 1);
     assert.ok(transport.made.every((a) => a.destroyed || a.closed));
-    const got = await client.download(TOKEN, up.fileUri, { kind: 'image', maxBytes: 1024 * 1024, timeoutMs: 5000 });
+    const sent = sim.requests.find((r) => r.path === '/http/upload-file-v2/direct');
+    assert.match(String(sent?.headers['content-type']), /^multipart\/form-data; boundary=/);
+    assert.equal(sent?.headers['x-statsig-id'], undefined, 'uploads carry no statsig');
+    assert.equal(sent?.headers['x-xai-request-id'], undefined, 'uploads v2 carry no request id');
+    assert.equal(sent?.headers.referer, `${sim.baseUrl}/`);
+    const parts = (sent?.body as { multipart: Array<{ name: string; filename?: string; contentType?: string; base64: string }> }).multipart;
+    assert.deepEqual(parts.map((p) => p.name), ['file'], 'a chat attachment has no file_source');
+    assert.equal(parts[0]?.filename, 'a.png');
+    assert.equal(parts[0]?.contentType, 'image/png');
+    assert.deepEqual(Buffer.from(parts[0]?.base64 ?? '', 'base64'), png);
+    const got = await client.download(TOKEN, String(up.fileUri), { kind: 'image', maxBytes: 1024 * 1024, timeoutMs: 5000 });
     assert.deepEqual(got.bytes, png);
     const req = sim.requests.filter((r) => r.origin === 'assets').pop();
     assert.equal(req?.headers['sec-fetch-mode'], 'navigate');
@@ -96,10 +108,31 @@ void describe('GrokMediaClient', () => {
     assert.equal(transport.made.length, 1);
   });
 
-  void it('creates media posts and reads back the prompt', async () => {
-    const post = await client.createMediaPost(TOKEN, { mediaType: 'MEDIA_POST_TYPE_VIDEO', prompt: 'a wave' });
-    assert.match(post.id, /^[0-9a-f-]{36}$/);
-    assert.equal(post.prompt, 'a wave');
+  void it('an image-edit input goes with file_source and Referer /imagine', async () => {
+    sim.clearRequests();
+    const up = await client.upload(TOKEN, { fileName: 'e.png', mimeType: 'image/png', bytes: makePng(2, 2) }, { purpose: 'imagine' });
+    assert.ok(up.fileMetadataId);
+    const sent = sim.requests.find((r) => r.path === '/http/upload-file-v2/direct');
+    assert.equal(sent?.headers.referer, `${sim.baseUrl}/imagine`);
+    const parts = (sent?.body as { multipart: Array<{ name: string; base64: string }> }).multipart;
+    assert.deepEqual(parts.map((p) => p.name), ['file', 'file_source']);
+    assert.equal(Buffer.from(parts[1]?.base64 ?? '', 'base64').toString(), 'IMAGINE_SELF_UPLOAD_FILE_SOURCE');
+  });
+
+  void it('a terminalError is a rejection, not retried; an uploadId-only answer gives the chat id but no edit id', async () => {
+    sim.setToken(TOKEN, { uploadTerminalErrors: 1 });
+    transport.made = [];
+    await assert.rejects(
+      client.upload(TOKEN, { fileName: 'x.png', mimeType: 'image/png', bytes: makePng(2, 2) }),
+      (e: unknown) => e instanceof GrokUpstreamError && e.kind === 'bad-request' && /terminalError: file rejected/.test(e.message) && /x\.png/.test(e.message),
+    );
+    assert.equal(transport.made.length, 1, 'a rejected upload is not retried');
+    sim.setToken(TOKEN, { uploadIdOnly: true });
+    const up = await client.upload(TOKEN, { fileName: 'y.png', mimeType: 'image/png', bytes: makePng(2, 2) });
+    assert.match(up.chatId, /^upl_/);
+    assert.equal(up.uploadId, up.chatId);
+    assert.equal(up.fileMetadataId, undefined);
+    sim.setToken(TOKEN, {});
   });
 
   void it('a call naming a route uses that route\'s connections and clearance headers (never the defaults)', async () => {
@@ -111,10 +144,9 @@ void describe('GrokMediaClient', () => {
       sim.clearRequests();
       const up = await client.upload(TOKEN, { fileName: 'r.png', mimeType: 'image/png', bytes: makePng(3, 3) }, { route });
       assert.equal(transport.made.length, 0, 'the route\'s fresh dispatcher, not the MediaTransport\'s');
-      await client.createMediaPost(TOKEN, { mediaType: 'MEDIA_POST_TYPE_IMAGE', prompt: 'p' }, { route });
-      await client.download(TOKEN, up.fileUri, { kind: 'image', maxBytes: 1024 * 1024, timeoutMs: 5000, route });
+      await client.download(TOKEN, String(up.fileUri), { kind: 'image', maxBytes: 1024 * 1024, timeoutMs: 5000, route });
       const sent = sim.requests.filter((r) => r.token === TOKEN);
-      assert.equal(sent.length, 3);
+      assert.equal(sent.length, 2);
       for (const r of sent) {
         assert.equal(r.headers['user-agent'], 'Mozilla/5.0 Route UA Chrome/136.0.0.0', r.path);
         assert.match(String(r.headers.cookie), /cf_clearance=route-clearance-value/, r.path);
@@ -129,7 +161,7 @@ void describe('GrokMediaClient', () => {
     transport.reports = [];
     try {
       const up = await client.upload(TOKEN, { fileName: 'a.png', mimeType: 'image/png', bytes: makePng(2, 2) });
-      await client.download(TOKEN, up.fileUri, { kind: 'image', maxBytes: 1024 * 1024, timeoutMs: 5000 });
+      await client.download(TOKEN, String(up.fileUri), { kind: 'image', maxBytes: 1024 * 1024, timeoutMs: 5000 });
       await assert.rejects(client.download(TOKEN, 'users/nope/gone.jpg', { kind: 'image', maxBytes: 1000, timeoutMs: 5000 }));
       assert.equal(transport.reports.length, 2);
       assert.equal(transport.reports[0], undefined, 'success');
@@ -142,7 +174,7 @@ void describe('GrokMediaClient', () => {
   void it('download errors: 404 classified, too large refused, the cookie never goes to other hosts', async () => {
     await assert.rejects(client.download(TOKEN, 'users/nope/missing.jpg', { kind: 'image', maxBytes: 1000, timeoutMs: 5000 }), (e: unknown) => e instanceof GrokUpstreamError && e.status === 404);
     const up = await client.upload(TOKEN, { fileName: 'big.png', mimeType: 'image/png', bytes: makePng(64, 64) });
-    await assert.rejects(client.download(TOKEN, up.fileUri, { kind: 'image', maxBytes: 10, timeoutMs: 5000 }), /larger than/);
+    await assert.rejects(client.download(TOKEN, String(up.fileUri), { kind: 'image', maxBytes: 10, timeoutMs: 5000 }), /larger than/);
     assert.equal(client.isGrokUrl(`${sim.assetsUrl}/x`), true);
     assert.equal(client.isGrokUrl('https://assets.grok.com/x'), true);
     assert.equal(client.isGrokUrl('https://evil.example/x'), false);

@@ -33,6 +33,15 @@ export interface QuotaView {
   syncedAt: number;
 }
 
+/** One Imagine media bucket from quota_info (null = Grok did not say). */
+export interface MediaQuotaView {
+  available: boolean;
+  remaining: number | null;
+  windowSeconds: number | null;
+  resetAt: number | null;
+  syncedAt: number;
+}
+
 export interface TokenRow {
   id: string;
   token: string;
@@ -41,6 +50,8 @@ export interface TokenRow {
   status: AccountStatus;
   coolingUntil: number;
   quotas: Record<string, QuotaView>;
+  /** Imagine media buckets (image_pro, image_edit, video, video_720p); {} until read. */
+  mediaQuotas?: Record<string, MediaQuotaView>;
   tags: string[];
   note: string;
   inflight: number;

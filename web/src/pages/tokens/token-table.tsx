@@ -1,7 +1,8 @@
 // One page of accounts: masked token, tier, status, a quota bar per bucket with its reset
-// countdown, tags, note, counters and the last error. Rows are rendered in batches (a 500-row
+// countdown, the Imagine media buckets (image pro / edit / video: what is left, or "?" when Grok
+// does not say), tags, note, counters and the last error. Rows are rendered in batches (a 500-row
 // page appears without freezing the tab); countdowns tick on the shared clock.
-import type { QuotaView, TokenRow } from '../../api/types';
+import type { MediaQuotaView, QuotaView, TokenRow } from '../../api/types';
 import { Meter } from '../../ui/bar';
 import { fmtAgo, fmtDuration } from '../../ui/format';
 import { useProgressive } from '../../ui/progressive';
@@ -29,6 +30,29 @@ function QuotaLine(props: { bucket: string; q: QuotaView }) {
   );
 }
 
+const MEDIA_LABELS: Record<string, string> = { image_pro: 'image pro', image_edit: 'edit', video: 'video 480p', video_720p: 'video 720p' };
+
+/** The media buckets in one line: "image pro 2 · edit ? · video 480p –" (– = not offered). */
+function MediaQuotas(props: { media: Record<string, MediaQuotaView> }) {
+  const now = useNow();
+  const entries = Object.entries(props.media);
+  if (entries.length === 0) return null;
+  return (
+    <div class="media-quota muted tiny">
+      {entries.map(([b, m], i) => {
+        const left = !m.available && m.remaining === null ? '–' : m.remaining === null ? '?' : String(m.remaining);
+        const title = `${MEDIA_LABELS[b] ?? b}: ${m.available ? 'available' : 'unavailable'}${m.remaining === null ? ', count unknown' : `, ${m.remaining} left`}${m.resetAt && m.resetAt > now ? `, refills in ${fmtDuration(m.resetAt - now)}` : ''}`;
+        return (
+          <span key={b} title={title} data-bucket={b}>
+            {i > 0 ? ' · ' : ''}
+            {MEDIA_LABELS[b] ?? b} {left}
+          </span>
+        );
+      })}
+    </div>
+  );
+}
+
 function Row(props: { row: TokenRow; selected: boolean; onToggle: (id: string) => void; onTest: (row: TokenRow) => void; onRefresh: (row: TokenRow) => void }) {
   const r = props.row;
   const buckets = Object.entries(r.quotas);
@@ -51,7 +75,10 @@ function Row(props: { row: TokenRow; selected: boolean; onToggle: (id: string) =
         <span class={`badge status-${r.status}`}>{r.status}</span>
         {r.inflight > 0 && <div class="muted tiny">{r.inflight} in flight</div>}
       </td>
-      <td class="col-quota">{buckets.length === 0 ? <span class="muted">–</span> : buckets.map(([b, q]) => <QuotaLine key={b} bucket={b} q={q} />)}</td>
+      <td class="col-quota">
+        {buckets.length === 0 ? <span class="muted">–</span> : buckets.map(([b, q]) => <QuotaLine key={b} bucket={b} q={q} />)}
+        {r.mediaQuotas && <MediaQuotas media={r.mediaQuotas} />}
+      </td>
       <td>
         {r.tags.map((t) => (
           <span key={t} class="tag">
