@@ -37,7 +37,10 @@ export class ClientKeyService {
   private accepted = new Map<string, ClientKeyRecord>();
   private poller: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
-  private lastRefresh = 0;
+  /** A reload forced by an unknown key, waiting for its turn. */
+  private forced: Promise<void> | undefined;
+  /** When the last reload started (epoch ms). */
+  private lastLoadStart = 0;
   private readonly now: () => number;
   /** The file store's synchronous admission (undefined on shared stores: they answer asynchronously). */
   private readonly memory: MemoryClientKeyStore | undefined;
@@ -79,23 +82,42 @@ export class ClientKeyService {
 
   /** Reloads every record from the store (other instances' changes). */
   refresh(): Promise<void> {
-    this.refreshing ??= this.opts.store
-      .loadAll()
-      .then((recs) => this.replaceAll(recs))
-      .finally(() => {
-        this.lastRefresh = this.now();
-        this.refreshing = undefined;
-      });
+    if (!this.refreshing) {
+      this.lastLoadStart = this.now();
+      this.refreshing = this.opts.store
+        .loadAll()
+        .then((recs) => this.replaceAll(recs))
+        .finally(() => {
+          this.refreshing = undefined;
+        });
+    }
     return this.refreshing;
   }
 
   /**
+   * Resolves once a reload that started at or after `t` has finished: it has seen every key
+   * created before `t`. Reloads forced this way start at most every 200 ms, whatever the number of
+   * unknown keys presented, so they cannot flood the store.
+   */
+  private refreshedSince(t: number): Promise<void> {
+    if (this.lastLoadStart >= t) return this.refreshing ?? Promise.resolve();
+    this.forced ??= (async () => {
+      await this.refreshing?.catch(() => undefined);
+      const wait = this.lastLoadStart + 200 - this.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      this.forced = undefined;
+      await this.refresh();
+    })();
+    return this.forced;
+  }
+
+  /**
    * For a well-formed secret this instance does not know (made on another instance a moment
-   * ago): one early reload, at most every 500 ms so unknown keys cannot flood the store.
+   * ago): waits for a reload that started after the request arrived, then decides.
    */
   async lookupFresh(secret: string): Promise<ClientKeyRecord | undefined> {
     if (!KEY_SECRET_RE.test(secret)) return undefined;
-    if (this.now() - this.lastRefresh >= 500) await this.refresh().catch(() => undefined);
+    await this.refreshedSince(this.now()).catch(() => undefined);
     return this.lookup(secret);
   }
 
