@@ -13,7 +13,7 @@ import { messagesToGrokPrompt } from './gateway/messages-to-grok-prompt.js';
 import { messagesToMgwPrompt } from './gateway/messages-to-mgw-prompt.js';
 import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
 import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
-import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
+import { Metrics, registerAdmissionGauges, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
 import { limitConnectionsPerAddress, throttledRefusalLog } from './server/connection-limits.js';
 import { findConsoleDir, registerConsole } from './server/console-routes.js';
@@ -21,6 +21,7 @@ import { assertWritableDataDir } from './server/data-dir-check.js';
 import { Inflight } from './server/inflight.js';
 import { batchedLogDestination } from './server/log-destination.js';
 import { createStore, permissionsOf, type Store } from './store/index.js';
+import { ClientKeyGate, ClientKeyService, keyStats } from './keys/index.js';
 
 export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
@@ -43,6 +44,8 @@ export interface Gateway {
   callLog: CallLog;
   /** Images, videos, video jobs and the media cache (`media.cache.size()` / `clear()`). */
   media: MediaRuntime;
+  /** Client API keys with limits and usage (src/keys). */
+  keys: ClientKeyService;
   /** Re-reads the configuration (after a settings save) and makes it the live one. */
   reloadConfig(): void;
   /**
@@ -172,6 +175,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
         pollMs: a.poll_interval * 1000,
       };
     },
+    admission: () => ({ timeoutMs: loaded.config.accounts.queue_timeout * 1000, max: loaded.config.accounts.queue_max }),
   });
   accountsRef.current = accounts;
   const egressService = await EgressService.create({
@@ -229,6 +233,13 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     // through the account's proxy, with that proxy's clearance, like its chat calls.
     transport: egressMediaTransport(egressService, direct, accountIdFor),
   });
+  const clientKeys = await ClientKeyService.create({
+    store: store.keys,
+    logger,
+    models: () => services.models(),
+    // Other instances' key changes (the file store has a single instance).
+    pollMs: store.mode === 'file' ? 0 : config.accounts.poll_interval * 1000,
+  });
   // Created 0700 by the store or the media cache; one made earlier (or by hand) keeps its mode.
   // (Windows has no such permission bits.)
   const dataDirMode = await permissionsOf(loaded.dataDir);
@@ -265,6 +276,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     callListeners: [metrics.onCall, callLog.listener],
     streams,
     media,
+    clientKeys: new ClientKeyGate(clientKeys),
   };
   const app = await buildServer(services);
   limitConnectionsPerAddress(
@@ -276,6 +288,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   app.server.prependListener('request', (_req, res) => res.once('close', requests.enter()));
   registerMetricsRoute(app, metrics, () => current().metrics);
   registerPoolGauges(metrics, accounts, store);
+  registerAdmissionGauges(metrics, accounts.admission);
   registerProxyGauges(metrics, egressService);
   registerCallLogGauges(metrics, callLog);
   metrics.registerGauge('grok2api_active_streams', 'SSE streams open to clients right now', () => streams.size);
@@ -316,6 +329,17 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     startedAt: Date.now(),
     proxies: egressService,
     media: media.cache,
+    clientKeys,
+    extraStats: async () => ({
+      keys: await keyStats(clientKeys),
+      queue: {
+        depth: accounts.admission.depth,
+        oldestWaitSeconds: accounts.admission.oldestWaitSeconds(),
+        ...accounts.admission.stats,
+        timeoutSeconds: current().accounts.queue_timeout,
+        max: current().accounts.queue_max,
+      },
+    }),
     // Proxy changes first (binding accounts to proxies changes account records), then accounts,
     // then the file store's own write-behind.
     persistNow: async () => {
@@ -336,6 +360,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     metrics,
     callLog,
     media,
+    keys: clientKeys,
     reloadConfig,
     started: () => {
       isStarted = true;
@@ -361,6 +386,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       if (!isStarted) await credentials.discardUnannounced().catch(() => undefined);
       await egressService.close(); // before the accounts: its last binding changes are flushed with them
       await accounts.close();
+      clientKeys.close();
       await store.close();
       await client.close();
       await direct.close();

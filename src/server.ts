@@ -22,6 +22,7 @@ import { applySecurityHeaders } from './server/security-headers.js';
 import { registerHealth, type ReadinessReport } from './server/health-routes.js';
 import { registerV1Scope } from './server/v1-scope.js';
 import { registerMediaRoutes } from './media/index.js';
+import { modelNotAllowed, type ClientKeyGate } from './keys/key-gate.js';
 import { registerMcpScope } from './mcp/index.js';
 
 export interface AppServices {
@@ -44,6 +45,8 @@ export interface AppServices {
   streams?: Inflight;
   /** Images, edits, videos and the media cache (absent = those routes are not served). */
   media?: MediaServices;
+  /** Client API keys with limits (src/keys); absent = only app.api_keys guard /v1. */
+  clientKeys?: ClientKeyGate;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -171,7 +174,8 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   // The cached media files (/images/<name>, /videos/<name>) are public links: outside the /v1 scope.
   if (media) registerMediaRoutes(app, media.cache);
   await registerV1Scope(app, services.config, async (v1) => {
-    registerModels(v1, services.models);
+    const keys = services.clientKeys;
+    registerModels(v1, services.models, keys ? { allowed: (request, id) => keys.allowsModel(request, id), refusal: modelNotAllowed } : undefined);
     if (media) await registerMediaApi(v1, media);
     registerChatCompletions(v1, {
       ...(media ? { media: (request, reply, body, spec) => handleMediaChat(media, request, reply, body, spec) } : {}),
@@ -192,10 +196,11 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       },
       ...(onStream ? { onStream } : {}),
     });
-  });
+  }, services.clientKeys);
   // /mcp: the same tools over MCP (its own scope and key check, like /v1).
   await registerMcpScope(app, {
     config: services.config,
+    clientKeys: services.clientKeys,
     deps: { chat: services.chat, models: services.models, media, onStream },
   });
   return app;

@@ -211,6 +211,8 @@ export const accountsSchema = z.object({
   sync_concurrency: intIn(1, 100),
   flush_interval: numberAtLeast(0.05, ' (seconds)'),
   poll_interval: numberAtLeast(0.1, ' (seconds)'),
+  queue_timeout: numberAtLeast(0, ' (seconds)'),
+  queue_max: intIn(0, 1_000_000),
 });
 
 export const retrySchema = z.object({

@@ -1,6 +1,7 @@
 // One interface per kind of data. Drivers: file (default), redis, mysql. Everything the gateway
 // serves comes from memory; these interfaces persist behind it and share state across instances.
 import type { AccountRecord } from './records.js';
+import type { ClientKeyStore } from './client-key-types.js';
 
 export type StorageMode = 'file' | 'redis' | 'mysql';
 
@@ -95,6 +96,8 @@ export interface Store {
   locks: LockStore;
   kv: KvStore;
   callLogs: CallLogStore;
+  /** Client API keys: records, their limit counters and usage (src/keys). */
+  keys: ClientKeyStore;
   /** Resolves when the backing server answers (no-op for file). */
   ping(): Promise<void>;
   /** True while the last operation against the backing server succeeded. */

@@ -13,6 +13,7 @@ import { CoalescingWriter } from './coalescing-writer.js';
 import { CALL_LOG_FILE, FileCallLogStore } from './file-call-log-store.js';
 import { FileAccountStore } from './file-account-store.js';
 import { FileKvStore } from './file-kv-store.js';
+import { MemoryClientKeyStore } from './memory-client-key-store.js';
 import { MemoryInflightCounter } from './memory-inflight-counter.js';
 import { MemoryLockStore } from './memory-lock-store.js';
 import { parseAccountsText } from './parse-accounts-text.js';
@@ -36,6 +37,7 @@ export class FileStore implements Store {
   readonly locks: MemoryLockStore;
   readonly kv: FileKvStore;
   readonly callLogs: FileCallLogStore;
+  readonly keys: MemoryClientKeyStore;
   readonly accountsPath: string;
   readonly kvPath: string;
   private readonly health: StoreHealth;
@@ -68,6 +70,7 @@ export class FileStore implements Store {
     this.locks = new MemoryLockStore(assertOpen);
     this.accountsWriter = this.writerFor(this.accountsPath, () => this.accounts.serialize());
     this.kvWriter = this.writerFor(this.kvPath, () => this.kv.serialize());
+    this.keys = new MemoryClientKeyStore({ kv: this.kv, flush: () => this.kvWriter.flush() });
   }
 
   /** Creates the data directory if needed (0700) and loads both files. */
@@ -104,6 +107,7 @@ export class FileStore implements Store {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await this.keys.close();
       this.closed = true;
       const results = await Promise.allSettled([this.accountsWriter.close(), this.kvWriter.close(), this.callLogs.drain()]);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

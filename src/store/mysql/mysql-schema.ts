@@ -11,6 +11,10 @@ export interface MysqlTables {
   clock: string;
   /** One row per finished API call (the call log). */
   callLogs: string;
+  /** Client API keys (records), their limit counters and their usage by day and model. */
+  clientKeys: string;
+  keyCounters: string;
+  keyUsage: string;
 }
 
 const PREFIX_RE = /^[A-Za-z0-9_]{1,40}$/;
@@ -27,6 +31,9 @@ export function mysqlTables(prefix: string): MysqlTables {
     kv: `\`${prefix}_kv\``,
     clock: `\`${prefix}_sync_clock\``,
     callLogs: `\`${prefix}_call_logs\``,
+    clientKeys: `\`${prefix}_client_keys\``,
+    keyCounters: `\`${prefix}_key_counters\``,
+    keyUsage: `\`${prefix}_key_usage\``,
   };
 }
 
@@ -92,6 +99,27 @@ export function schemaStatements(t: MysqlTables): string[] {
       KEY idx_model (model, started_at),
       KEY idx_status (status, started_at),
       KEY idx_api_key (api_key, started_at)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.clientKeys} (
+      id VARCHAR(64) NOT NULL,
+      data TEXT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      PRIMARY KEY (id)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.keyCounters} (
+      key_id VARCHAR(64) NOT NULL,
+      state TEXT NOT NULL,
+      PRIMARY KEY (key_id)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.keyUsage} (
+      key_id VARCHAR(64) NOT NULL,
+      day CHAR(10) NOT NULL,
+      model VARCHAR(256) NOT NULL,
+      requests BIGINT NOT NULL,
+      errors BIGINT NOT NULL,
+      tokens_in BIGINT NOT NULL,
+      tokens_out BIGINT NOT NULL,
+      PRIMARY KEY (key_id, day, model)
     ) ${TABLE_OPTIONS}`,
   ];
 }

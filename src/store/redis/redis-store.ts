@@ -1,6 +1,7 @@
 // The Redis store: shared by several gateway instances. The client reconnects by itself with a
 // capped backoff; while the server is down, calls fail at once (callers keep a backlog) instead of
 // queueing. The URL's password never reaches a log line or an error message.
+import { RedisClientKeyStore } from './redis-client-key-store.js';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactUrl, urlSecrets } from '../redact-url.js';
@@ -37,6 +38,7 @@ export class RedisStore implements Store {
   readonly inflight: RedisInflightCounter;
   readonly locks: RedisLockStore;
   readonly kv: RedisKvStore;
+  readonly keys: RedisClientKeyStore;
   readonly callLogs: RedisCallLogStore;
   private readonly client: Redis;
   private readonly health: StoreHealth;
@@ -78,6 +80,7 @@ export class RedisStore implements Store {
     this.locks = new RedisLockStore(this.client, keys, run);
     this.kv = new RedisKvStore(this.client, keys, run);
     this.callLogs = new RedisCallLogStore(this.client, keys, run);
+    this.keys = new RedisClientKeyStore(this.client, keys, run);
   }
 
   ping(): Promise<void> {
