@@ -173,6 +173,7 @@ export class AccountPool implements AccountSource {
 
   private pick(req: LeaseRequest, skip: ReadonlySet<string>, now: number): PoolAccount | undefined {
     const max = this.settings().maxInflight;
+    if (req.only !== undefined) return this.pickOnly(req, req.only, skip, now, max);
     for (const tier of this.tiersFor(req.tier)) {
       const ring = this.ring(tier, req.bucket);
       let node = ring.head;
@@ -190,6 +191,14 @@ export class AccountPool implements AccountSource {
       }
     }
     return undefined;
+  }
+
+  /** The one named account, when it is eligible for the request (tier, quota, in-flight cap). */
+  private pickOnly(req: LeaseRequest, id: string, skip: ReadonlySet<string>, now: number, max: number): PoolAccount | undefined {
+    const acc = this.accounts.get(id);
+    if (!acc || req.exclude.has(id) || skip.has(id) || acc.inflight >= max) return undefined;
+    if (!this.tiersFor(req.tier).includes(acc.rec.tier)) return undefined;
+    return this.availableAt(acc, req.bucket, now) === 0 ? acc : undefined;
   }
 
   async lease(req: LeaseRequest): Promise<LeaseResult> {

@@ -11,6 +11,8 @@ export interface LeaseRequest {
   bucket: string;
   /** Accounts already tried for this request: never leased again for it. */
   exclude: ReadonlySet<string>;
+  /** Lease only this account (a conversation continued where it lives), or nothing. */
+  only?: string | undefined;
 }
 
 export type LeaseOutcome = { ok: true } | { ok: false; error: GrokUpstreamError };

@@ -132,6 +132,7 @@ export const chatSchema = z.object({
   heartbeat_interval: numberAtLeast(0, ' (seconds; 0 disables)'),
   reasoning: oneOf(REASONING_MODES),
   show_search_sources: bool(),
+  continue_conversations: bool(),
 });
 
 /** How generated media reaches clients: our cached link, inline base64, or Grok's own asset URL. */
