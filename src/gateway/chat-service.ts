@@ -190,7 +190,7 @@ export class ChatService {
       } else {
         try {
           const r = await this.attempts(turn, spec, signal, s, c.newMessages, c.from, run);
-          return { ...r, continuation: 'continued' };
+          return { value: r.value, lease: r.lease, attempts: r.attempts, proxy: r.proxy, continuation: 'continued', upstream: r.upstream };
         } catch (err) {
           // Only "this account could not do it" falls back; a bad request or a client gone does not.
           if (!(err instanceof RetriesExhaustedError) && !(err instanceof ContinuationAccountMismatch)) throw err;
@@ -201,7 +201,9 @@ export class ChatService {
     }
     try {
       const r = await this.attempts(turn, spec, signal, s, turn.messages, undefined, run);
-      return { ...r, attempts: [...earlier, ...r.attempts], continuation: c ? 'fallback' : 'none' };
+      // Fixed object shape on the per-call path (no spreads): see README "Benchmarks".
+      const attempts = earlier.length > 0 ? earlier.concat(r.attempts) : r.attempts;
+      return { value: r.value, lease: r.lease, attempts, proxy: r.proxy, continuation: c ? 'fallback' : 'none', upstream: r.upstream };
     } catch (err) {
       if (err instanceof RetriesExhaustedError && earlier.length > 0) err.attempts = [...earlier, ...err.attempts];
       throw err;
