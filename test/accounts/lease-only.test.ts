@@ -39,6 +39,10 @@ void describe('AccountPool lease with `only`', () => {
     assert.ok(held.ok);
     assert.equal((await pool.lease(only(a))).ok, false, 'at max_inflight');
     held.lease.release({ ok: false, error: new GrokUpstreamError({ kind: 'rate-limited', status: 429, message: 'x', retryAfterSeconds: 30 }) });
-    assert.equal((await pool.lease(only(a))).ok, false, 'cooling');
+    const cooling = await pool.lease(only(a));
+    assert.equal(!cooling.ok && cooling.reason, 'cooling', 'cooling, while another account could serve');
+    assert.equal(!cooling.ok && cooling.retryAfterSeconds, 30);
+    const gone = await pool.lease(only('no-such-account'));
+    assert.equal(!gone.ok && gone.reason, 'exhausted');
   });
 });
