@@ -15,10 +15,12 @@ import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.j
 import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
 import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
+import { limitConnectionsPerAddress, throttledRefusalLog } from './server/connection-limits.js';
 import { findConsoleDir, registerConsole } from './server/console-routes.js';
+import { assertWritableDataDir } from './server/data-dir-check.js';
 import { Inflight } from './server/inflight.js';
 import { batchedLogDestination } from './server/log-destination.js';
-import { createStore, type Store } from './store/index.js';
+import { createStore, permissionsOf, type Store } from './store/index.js';
 
 export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
@@ -43,6 +45,11 @@ export interface Gateway {
   media: MediaRuntime;
   /** Re-reads the configuration (after a settings save) and makes it the live one. */
   reloadConfig(): void;
+  /**
+   * Call once the server listens: start-up is over, so messages held until then are printed (the
+   * generated admin password). A gateway closed without it drops a password generated and never shown.
+   */
+  started(): void;
   /**
    * Stops accepting connections, lets in-flight requests and SSE streams finish for up to
    * `drainMs` (default server.shutdown_timeout), cuts what is left, then flushes and closes storage.
@@ -74,6 +81,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   const env = opts.env ?? process.env;
   const loaded = loadConfig({ env, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.overrides ? { overrides: opts.overrides } : {}) });
   const config = loaded.config;
+  // Before anything writes there: one clear error instead of a stack trace from the first writer.
+  await assertWritableDataDir(loaded.dataDir);
   // Batched: lines go out together at most 50 ms after the first (see log-destination.ts);
   // pino writes what is left synchronously when the process exits.
   const destination = opts.logger ? undefined : batchedLogDestination(1);
@@ -220,6 +229,12 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     // through the account's proxy, with that proxy's clearance, like its chat calls.
     transport: egressMediaTransport(egressService, direct, accountIdFor),
   });
+  // Created 0700 by the store or the media cache; one made earlier (or by hand) keeps its mode.
+  // (Windows has no such permission bits.)
+  const dataDirMode = await permissionsOf(loaded.dataDir);
+  if (process.platform !== 'win32' && dataDirMode !== undefined && (dataDirMode & 0o077) !== 0) {
+    logger.warn({ dataDir: loaded.dataDir, mode: dataDirMode.toString(8).padStart(4, '0') }, 'DATA_DIR is accessible to other users (it holds tokens and secrets): chmod 700 it');
+  }
   const services: AppServices = {
     config: current,
     models: () => {
@@ -252,6 +267,11 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     media,
   };
   const app = await buildServer(services);
+  limitConnectionsPerAddress(
+    app.server,
+    () => current().server.max_connections_per_ip,
+    throttledRefusalLog((f) => logger.warn(f, 'connections refused: too many open from one address (server.max_connections_per_ip)')),
+  );
   // Before Fastify's own listener: a request may be answered synchronously within it.
   app.server.prependListener('request', (_req, res) => res.once('close', requests.enter()));
   registerMetricsRoute(app, metrics, () => current().metrics);
@@ -296,8 +316,16 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     startedAt: Date.now(),
     proxies: egressService,
     media: media.cache,
+    // Proxy changes first (binding accounts to proxies changes account records), then accounts,
+    // then the file store's own write-behind.
+    persistNow: async () => {
+      await egressService.flushNow();
+      await accounts.persistence.flushNow();
+      await store.flush();
+    },
   });
   await registerConsole(app, opts.consoleDir ?? findConsoleDir());
+  let isStarted = false;
   return {
     app,
     loaded,
@@ -309,6 +337,10 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     callLog,
     media,
     reloadConfig,
+    started: () => {
+      isStarted = true;
+      credentials.announce();
+    },
     close: async (drainMs = current().server.shutdown_timeout * 1000) => {
       const deadline = Date.now() + drainMs;
       const closed = app.close(); // stops accepting at once; kept-alive connections get 503 shutting_down
@@ -326,6 +358,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       await closed;
       await media.close(); // cancels video jobs still running
       await callLog.close(); // the calls that just finished are written too
+      if (!isStarted) await credentials.discardUnannounced().catch(() => undefined);
       await egressService.close(); // before the accounts: its last binding changes are flushed with them
       await accounts.close();
       await store.close();

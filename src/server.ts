@@ -6,12 +6,14 @@ import type { AccountSource } from './accounts/index.js';
 import { trustProxyOption, type AppConfig, type ModelRegistry } from './config/index.js';
 import type { ChatService } from './gateway/chat-service.js';
 import { registerChatCompletions } from './openai/chat-completions-route.js';
+import { registerAnthropicMessages } from './anthropic/messages-route.js';
 import { handleMediaChat } from './openai/media-chat.js';
 import { mediaApiDeps, registerMediaApi, type MediaServices } from './openai/media-api.js';
 import { registerModels } from './openai/models-route.js';
 import { OpenAIHttpError } from './openai/errors.js';
 import { finishedCall, newCallContext, type CallContext, type CallListener } from './server/call-context.js';
 import { clip, MAX_ECHOED_PATH } from './server/clip.js';
+import { httpTimeoutOptions } from './server/connection-limits.js';
 import { decorateKeyOwner } from './server/request-owner.js';
 import { frameworkErrorHandler, installErrorHandlers } from './server/error-handler.js';
 import { lazyChildLoggerFactory } from './server/lazy-child-logger.js';
@@ -20,6 +22,7 @@ import { applySecurityHeaders } from './server/security-headers.js';
 import { registerHealth, type ReadinessReport } from './server/health-routes.js';
 import { registerV1Scope } from './server/v1-scope.js';
 import { registerMediaRoutes } from './media/index.js';
+import { registerMcpScope } from './mcp/index.js';
 
 export interface AppServices {
   /** Live configuration (settings changed at run time apply to the next request). */
@@ -79,8 +82,9 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
-    // Streams can be long; the gateway's own watchdogs bound them instead.
-    requestTimeout: 0,
+    // Bounds on receiving a request (headers, whole body) and on idle keep-alive; responses (long
+    // streams) are bounded by the gateway's own watchdogs instead. See connection-limits.ts.
+    ...httpTimeoutOptions(cfg.server),
     // While closing, requests on kept-alive connections get the 503 below (OpenAI's envelope).
     return503OnClosing: false,
     frameworkErrors: frameworkErrorHandler,
@@ -179,6 +183,20 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       },
       ...(services.streams ? { onStream: services.streams.enter.bind(services.streams) } : {}),
     });
+    registerAnthropicMessages(v1, {
+      chat: services.chat,
+      models: services.models,
+      settings: () => {
+        const c = services.config();
+        return { modelAliases: c.anthropic.model_aliases, heartbeatMs: c.chat.heartbeat_interval * 1000 };
+      },
+      ...(onStream ? { onStream } : {}),
+    });
+  });
+  // /mcp: the same tools over MCP (its own scope and key check, like /v1).
+  await registerMcpScope(app, {
+    config: services.config,
+    deps: { chat: services.chat, models: services.models, media, onStream },
   });
   return app;
 }

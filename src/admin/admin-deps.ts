@@ -54,5 +54,10 @@ export interface AdminDeps {
   media?: MediaCacheView | undefined;
   /** The egress proxy pool; without it the /api/proxies routes are not registered. */
   proxies?: ProxyAdmin | undefined;
+  /**
+   * Resolves once every change made so far is durable in the store; rejects when the store cannot
+   * take it. Admin writes await it before answering (absent = nothing to wait for).
+   */
+  persistNow?: (() => Promise<void>) | undefined;
   now?: () => number;
 }

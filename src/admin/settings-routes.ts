@@ -19,6 +19,7 @@ import type { AdminDeps } from './admin-deps.js';
 export const LIVE_KEYS: ReadonlySet<string> = new Set([
   'server.shutdown_timeout',
   'server.cors_origins',
+  'server.max_connections_per_ip',
   'app.app_url',
   'app.api_keys',
   'grok.temporary',

@@ -84,6 +84,10 @@ export const serverSchema = z.object({
   shutdown_timeout: numberAtLeast(0, ' (seconds)'),
   trust_proxy: z.preprocess(trustProxyInput, z.string({ error: TRUST_PROXY_EXPECTED }).refine(isValidTrustProxy, { error: TRUST_PROXY_EXPECTED })),
   cors_origins: stringList(),
+  headers_timeout: positiveNumber(' (seconds)'),
+  body_timeout: numberAtLeast(0, ' (seconds; 0 disables)'),
+  keep_alive_timeout: positiveNumber(' (seconds)'),
+  max_connections_per_ip: intIn(0, 1_000_000),
 });
 
 export const appSchema = z.object({
@@ -135,6 +139,14 @@ export const chatSchema = z.object({
   continue_conversations: bool(),
 });
 
+/** "NAME=MODEL" entries (src/anthropic/model-aliases.ts reads them). */
+const ALIAS_ENTRY = /^[^=\s]+=[^=\s]+$/;
+export const anthropicSchema = z.object({
+  model_aliases: stringList().refine((list) => list.every((e) => ALIAS_ENTRY.test(e)), {
+    error: 'expected "NAME=MODEL" entries (no spaces), e.g. "opus=grok-chat-expert"',
+  }),
+});
+
 /** How generated media reaches clients: our cached link, inline base64, or Grok's own asset URL. */
 export const MEDIA_FORMATS = ['url', 'b64_json', 'upstream'] as const;
 export type MediaFormat = (typeof MEDIA_FORMATS)[number];
@@ -172,6 +184,10 @@ export const logSchema = z.object({
 export const metricsSchema = z.object({
   enabled: bool(),
   token: text(),
+});
+
+export const mcpSchema = z.object({
+  enabled: bool(),
 });
 
 export const adminSchema = z.object({
@@ -325,11 +341,13 @@ export const configSchema = z.object({
   app: appSchema,
   grok: grokSchema,
   chat: chatSchema,
+  anthropic: anthropicSchema,
   image: imageSchema,
   video: videoSchema,
   media: mediaSchema,
   log: logSchema,
   metrics: metricsSchema,
+  mcp: mcpSchema,
   admin: adminSchema,
   calllog: calllogSchema,
   accounts: accountsSchema,
