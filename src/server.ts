@@ -183,7 +183,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       models: services.models,
       settings: () => {
         const c = services.config();
-        return { reasoning: c.chat.reasoning, heartbeatMs: c.chat.heartbeat_interval * 1000, showSearchSources: c.chat.show_search_sources };
+        return { reasoning: c.chat.reasoning, heartbeatMs: c.chat.heartbeat_interval * 1000, showSearchSources: c.chat.show_search_sources, continueConversations: c.chat.continue_conversations };
       },
       ...(services.streams ? { onStream: services.streams.enter.bind(services.streams) } : {}),
     });

@@ -175,6 +175,7 @@ export class AccountPool implements AccountSource {
 
   private pick(req: LeaseRequest, skip: ReadonlySet<string>, now: number): PoolAccount | undefined {
     const max = this.settings().maxInflight;
+    if (req.only !== undefined) return this.pickOnly(req, req.only, skip, now, max);
     for (const tier of this.tiersFor(req.tier)) {
       const ring = this.ring(tier, req.bucket);
       let node = ring.head;
@@ -194,6 +195,22 @@ export class AccountPool implements AccountSource {
     return undefined;
   }
 
+  /** The one named account, when it is eligible for the request (tier, quota, in-flight cap). */
+  private pickOnly(req: LeaseRequest, id: string, skip: ReadonlySet<string>, now: number, max: number): PoolAccount | undefined {
+    const acc = this.accounts.get(id);
+    if (!acc || req.exclude.has(id) || skip.has(id) || acc.inflight >= max) return undefined;
+    if (!this.tiersFor(req.tier).includes(acc.rec.tier)) return undefined;
+    return this.availableAt(acc, req.bucket, now) === 0 ? acc : undefined;
+  }
+
+  /** Why the one named account cannot serve: cooling (with when), else exhausted (gone, invalid, busy, tier). */
+  private whyNotOnly(req: LeaseRequest, id: string, now: number): LeaseResult {
+    const acc = this.accounts.get(id);
+    const at = acc && !req.exclude.has(id) && this.tiersFor(req.tier).includes(acc.rec.tier) ? this.availableAt(acc, req.bucket, now) : Infinity;
+    if (at > now && at !== Infinity) return { ok: false, reason: 'cooling', retryAfterSeconds: Math.max(1, Math.ceil((at - now) / 1000)) };
+    return { ok: false, reason: 'exhausted' };
+  }
+
   async lease(req: LeaseRequest): Promise<LeaseResult> {
     if (this.accounts.size === 0) return { ok: false, reason: 'empty' };
     const now = this.now();
@@ -201,7 +218,7 @@ export class AccountPool implements AccountSource {
     const busyElsewhere = new Set<string>();
     for (;;) {
       const acc = this.pick(req, busyElsewhere, now);
-      if (!acc) return this.whyNone(req, now);
+      if (!acc) return req.only !== undefined ? this.whyNotOnly(req, req.only, now) : this.whyNone(req, now);
       if (this.sharedInflight) {
         // Another instance may hold this account's slots: confirm atomically in the shared store.
         let ok = false;

@@ -14,6 +14,8 @@ export interface LeaseRequest {
   exclude: ReadonlySet<string>;
   /** The request's cancellation: a request waiting for a free account stops waiting when it fires. */
   signal?: AbortLike | undefined;
+  /** Lease only this account (a conversation continued where it lives), or nothing. */
+  only?: string | undefined;
 }
 
 export type LeaseOutcome = { ok: true } | { ok: false; error: GrokUpstreamError };

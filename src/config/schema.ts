@@ -136,6 +136,7 @@ export const chatSchema = z.object({
   heartbeat_interval: numberAtLeast(0, ' (seconds; 0 disables)'),
   reasoning: oneOf(REASONING_MODES),
   show_search_sources: bool(),
+  continue_conversations: bool(),
 });
 
 /** "NAME=MODEL" entries (src/anthropic/model-aliases.ts reads them). */
