@@ -11,6 +11,10 @@ export interface MysqlTables {
   clock: string;
   /** One row per finished API call (the call log). */
   callLogs: string;
+  /** One row per async video job (record JSON + its callback state). */
+  videoJobs: string;
+  /** One row per generated media file (the shared media index). */
+  mediaIndex: string;
 }
 
 const PREFIX_RE = /^[A-Za-z0-9_]{1,40}$/;
@@ -27,6 +31,8 @@ export function mysqlTables(prefix: string): MysqlTables {
     kv: `\`${prefix}_kv\``,
     clock: `\`${prefix}_sync_clock\``,
     callLogs: `\`${prefix}_call_logs\``,
+    videoJobs: `\`${prefix}_video_jobs\``,
+    mediaIndex: `\`${prefix}_media_index\``,
   };
 }
 
@@ -92,6 +98,22 @@ export function schemaStatements(t: MysqlTables): string[] {
       KEY idx_model (model, started_at),
       KEY idx_status (status, started_at),
       KEY idx_api_key (api_key, started_at)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.videoJobs} (
+      id VARCHAR(191) NOT NULL,
+      created_at BIGINT NOT NULL,
+      expires_at BIGINT NULL,
+      callback_state VARCHAR(255) NOT NULL,
+      data MEDIUMTEXT NOT NULL,
+      PRIMARY KEY (id),
+      KEY idx_created_at (created_at),
+      KEY idx_expires_at (expires_at)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.mediaIndex} (
+      name VARCHAR(191) NOT NULL,
+      created_at BIGINT NOT NULL,
+      data TEXT NOT NULL,
+      PRIMARY KEY (name)
     ) ${TABLE_OPTIONS}`,
   ];
 }

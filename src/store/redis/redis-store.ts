@@ -13,6 +13,8 @@ import { RedisInflightCounter } from './redis-inflight-counter.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisKvStore } from './redis-kv-store.js';
 import { RedisLockStore } from './redis-lock-store.js';
+import { RedisMediaIndexStore } from './redis-media-index-store.js';
+import { RedisVideoJobStore } from './redis-video-job-store.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -38,6 +40,8 @@ export class RedisStore implements Store {
   readonly locks: RedisLockStore;
   readonly kv: RedisKvStore;
   readonly callLogs: RedisCallLogStore;
+  readonly videoJobs: RedisVideoJobStore;
+  readonly mediaIndex: RedisMediaIndexStore;
   private readonly client: Redis;
   private readonly health: StoreHealth;
   private closed = false;
@@ -78,6 +82,8 @@ export class RedisStore implements Store {
     this.locks = new RedisLockStore(this.client, keys, run);
     this.kv = new RedisKvStore(this.client, keys, run);
     this.callLogs = new RedisCallLogStore(this.client, keys, run);
+    this.videoJobs = new RedisVideoJobStore(this.client, keys, run);
+    this.mediaIndex = new RedisMediaIndexStore(this.client, keys, run);
   }
 
   ping(): Promise<void> {
