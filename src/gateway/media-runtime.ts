@@ -12,6 +12,7 @@ import type { ChatSettings } from './chat-service.js';
 import { ImageService } from './image-service.js';
 import type { UpstreamChatOpener } from './upstream-chat.js';
 import type { AbortLike, GrokRoute, ChatStreamResult } from '../grok/index.js';
+import type { LockStore, VideoJobStore } from '../store/index.js';
 
 /** The REST `conversations/new` opener (GrokClient): media calls ask it to renew statsig after a challenge 403. */
 export interface MediaChatOpener {
@@ -42,6 +43,10 @@ export interface MediaRuntimeOptions {
   transport?: MediaTransport | undefined;
   /** Outbound proxies: the route of each image/video attempt, for all of its calls. */
   egress?: EgressSelector | undefined;
+  /** Where video jobs live and how their leases are taken (the configured store). */
+  jobStore: { videoJobs: VideoJobStore; locks: LockStore };
+  /** This instance's id (the lease owner of the jobs it runs). */
+  instanceId: string;
 }
 
 export interface MediaRuntime {
@@ -135,20 +140,27 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
       return { idleTimeoutMs: chat.idleTimeoutMs, timeoutMs: opts.config().video.segment_timeout * 1000, retry: chat.retry };
     },
   });
-  const jobs = new VideoJobs(
+  const jobs = new VideoJobs({
     videos,
-    () => {
+    store: opts.jobStore.videoJobs,
+    locks: opts.jobStore.locks,
+    instanceId: opts.instanceId,
+    models: opts.models,
+    logger: opts.logger,
+    settings: () => {
       const cfg = opts.config();
       return {
         ttlMs: cfg.video.job_ttl * 1000,
+        leaseMs: cfg.video.job_lease * 1000,
+        scanIntervalMs: cfg.video.job_scan_interval * 1000,
         callbackSecret: cfg.video.callback_secret,
         callbackAttempts: cfg.video.callback_attempts,
         callbackBackoffMs: cfg.video.callback_backoff * 1000,
         allowPrivateUrls: cfg.media.allow_private_urls,
       };
     },
-    opts.logger,
-  );
+  });
+  jobs.start();
   return {
     cache,
     images,
