@@ -29,7 +29,14 @@ export interface VideoJob {
 
 const sec = (ms: number): number => Math.floor(ms / 1000);
 
-export function videoJobView(r: VideoJobRecord): VideoJob {
+/**
+ * `baseUrl`: the base of links for the asking request. A link into our media cache is built on the
+ * base of the request that created the job; answered with the asking request's base instead, it is
+ * the same whichever instance answers (behind a balancer, the balancer's address).
+ */
+export function videoJobView(r: VideoJobRecord, baseUrl?: string): VideoJob {
+  const created = `${r.input.target.baseUrl}/videos/`;
+  const url = baseUrl !== undefined && r.url !== null && r.url.startsWith(created) ? `${baseUrl}/videos/${r.url.slice(created.length)}` : r.url;
   return {
     id: r.id,
     object: 'video',
@@ -44,7 +51,7 @@ export function videoJobView(r: VideoJobRecord): VideoJob {
     size: r.size,
     error: r.error,
     remixed_from_video_id: null,
-    url: r.url,
+    url,
     thumbnail_url: r.thumbnailUrl,
     events: r.events.map((e) => ({ at: sec(e.at), message: e.message })),
   };

@@ -140,15 +140,18 @@ export class VideoJobs {
     return videoJobView(record);
   }
 
-  /** The job, when it exists and `viewer` may see it (another key's job does not exist for it). */
-  async get(id: string, viewer: ResourceViewer): Promise<VideoJob | undefined> {
+  /**
+   * The job, when it exists and `viewer` may see it (another key's job does not exist for it).
+   * `baseUrl`: the asking request's link base (see videoJobView); omitted, links stay as created.
+   */
+  async get(id: string, viewer: ResourceViewer, baseUrl?: string): Promise<VideoJob | undefined> {
     const r = await this.visible(id, viewer);
-    return r ? videoJobView(r) : undefined;
+    return r ? videoJobView(r, baseUrl) : undefined;
   }
 
   /** The jobs `viewer` may see, newest first. */
-  async list(viewer: ResourceViewer): Promise<VideoJob[]> {
-    return (await this.deps.store.list()).filter((r) => canAccess(viewer, r.owner)).map(videoJobView);
+  async list(viewer: ResourceViewer, baseUrl?: string): Promise<VideoJob[]> {
+    return (await this.deps.store.list()).filter((r) => canAccess(viewer, r.owner)).map((r) => videoJobView(r, baseUrl));
   }
 
   /**
@@ -180,7 +183,7 @@ export class VideoJobs {
           if (!held) run.controller.abort(new Stop('lease-lost'));
           else {
             run.record.leaseExpiresAt = Date.now() + s.leaseMs;
-            this.write(run);
+            void this.write(run);
           }
         },
         // The store is unreachable: keep running; the lease holds until it expires.
@@ -226,7 +229,6 @@ export class VideoJobs {
   private async runJob(run: Running, spec: ModelSpec | undefined): Promise<void> {
     const r = run.record;
     const s = this.deps.settings();
-    const signal = run.controller.signal;
     if (isUnfinished(r)) {
       if (r.attempts >= MAX_RUNS) {
         this.fail(r, 'job_interrupted', `The video job was interrupted ${r.attempts} times (the instance running it stopped); Grok cannot resume a started video, so it was given up`);

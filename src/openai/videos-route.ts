@@ -148,18 +148,18 @@ export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): v
 
   // Each key sees only its own jobs; another key's job answers 404 exactly like an unknown id.
   app.get('/videos', async (request, reply) => {
-    const data = await deps.jobs.list(requestViewer(request));
+    const data = await deps.jobs.list(requestViewer(request), mediaBaseUrl(deps.settings().appUrl, request));
     return reply.send({ object: 'list', data, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null, has_more: false });
   });
 
   app.get<{ Params: { id: string } }>('/videos/:id', async (request, reply) => {
-    const job = await deps.jobs.get(request.params.id, requestViewer(request));
+    const job = await deps.jobs.get(request.params.id, requestViewer(request), mediaBaseUrl(deps.settings().appUrl, request));
     if (!job) throw new OpenAIHttpError(404, `No video job '${request.params.id}' (finished jobs are kept for video.job_ttl)`, { code: 'video_not_found', param: 'id' });
     return reply.send(job);
   });
 
   app.get<{ Params: { id: string } }>('/videos/:id/content', async (request, reply) => {
-    const job = await deps.jobs.get(request.params.id, requestViewer(request));
+    const job = await deps.jobs.get(request.params.id, requestViewer(request), mediaBaseUrl(deps.settings().appUrl, request));
     if (!job) throw new OpenAIHttpError(404, `No video job '${request.params.id}'`, { code: 'video_not_found', param: 'id' });
     if (job.status !== 'completed' || job.url === null) {
       throw new OpenAIHttpError(job.status === 'failed' ? 404 : 409, `The video job is ${job.status}; its content is not available`, { code: 'video_not_ready' });
