@@ -201,8 +201,10 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     // Uploads, media posts, asset downloads (asset pool first) and the imagine WebSocket leave
     // through the account's proxy, with that proxy's clearance, like its chat calls.
     transport: egressMediaTransport(egressService, direct, accountIdFor),
-    jobStore: store,
+    store,
     instanceId: accounts.instanceId,
+    tokenOf: (id) => accounts.pool.get(id)?.rec.token,
+    accountIdOf: accountIdFor,
   });
   const services: AppServices = {
     config: current,

@@ -165,7 +165,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   const onStream = services.streams ? services.streams.enter.bind(services.streams) : undefined;
   const media = services.media ? mediaApiDeps(services.media, services.config, services.models, onStream) : undefined;
   // The cached media files (/images/<name>, /videos/<name>) are public links: outside the /v1 scope.
-  if (media) registerMediaRoutes(app, media.cache);
+  if (media) registerMediaRoutes(app, media.cache, media.remote);
   await registerV1Scope(app, services.config, async (v1) => {
     registerModels(v1, services.models);
     if (media) await registerMediaApi(v1, media);
