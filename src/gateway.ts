@@ -299,7 +299,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
         await streams.whenIdle(2000);
       }
       await closed;
-      await media.close(); // cancels video jobs still running
+      await media.close(); // stops video jobs running here (released to other instances / the next start)
       await callLog.close(); // the calls that just finished are written too
       await egressService.close(); // before the accounts: its last binding changes are flushed with them
       await accounts.close();
