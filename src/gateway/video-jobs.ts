@@ -50,6 +50,8 @@ export interface VideoJobsDeps {
 export const MAX_ACTIVE_JOBS = 32;
 /** Most runs of one job (the first and the restarts after its instance stopped). */
 export const MAX_RUNS = 3;
+/** How often finished jobs past video.job_ttl are deleted (by whichever instance scans). */
+const SWEEP_INTERVAL_MS = 60_000;
 
 type StopReason = 'deleted' | 'lease-lost' | 'shutdown';
 
@@ -77,6 +79,7 @@ export class VideoJobs {
   private closed = false;
   private scanning = false;
   private scanner: NodeJS.Timeout | undefined;
+  private lastSweep = 0;
 
   constructor(private readonly deps: VideoJobsDeps) {}
 
@@ -316,7 +319,10 @@ export class VideoJobs {
     this.scanning = true;
     try {
       const now = Date.now();
-      await this.deps.store.deleteExpired(now);
+      if (now - this.lastSweep >= SWEEP_INTERVAL_MS) {
+        this.lastSweep = now;
+        await this.deps.store.deleteExpired(now);
+      }
       for (const listed of await this.deps.store.list()) {
         if (this.closed) return;
         if (this.running.has(listed.id)) continue;

@@ -76,6 +76,17 @@ for (const shared of [false, true]) {
       assert.deepEqual(content, direct);
     });
 
+    void it('a job deleted through one instance stops running on the other and stays deleted', async () => {
+      const created = await a.openai.videos.create({ model: 'grok-imagine-video' as never, prompt: 'a very slow tide [sim:delay=400]' });
+      for (let i = 0; i < 100 && (await b.openai.videos.retrieve(created.id)).progress === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(sim.openStreams() > 0, 'the generation runs on instance a');
+      await b.openai.videos.delete(created.id);
+      for (let i = 0; i < 60 && sim.openStreams() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(sim.openStreams(), 0, 'instance a stopped the generation');
+      await new Promise((r) => setTimeout(r, 300));
+      for (const h of [a, b]) await assert.rejects(h.openai.videos.retrieve(created.id), (e: unknown) => (e as { status?: number }).status === 404);
+    });
+
     void it('serves an image the other instance generated', async () => {
       const res = await a.openai.images.generate({ model: 'grok-imagine-image', prompt: 'a red square', response_format: 'url' } as never);
       const url = res.data?.[0]?.url ?? '';

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeGrok, type FakeGrok } from '../fake-grok/index.js';
@@ -107,6 +107,42 @@ void describe('video jobs across a restart (file store)', () => {
       assert.equal(hooks.length, 1);
     } finally {
       await h.close();
+    }
+  });
+});
+
+void describe('a video job interrupted too often (file store)', () => {
+  void it(`fails with job_interrupted instead of generating a ${3 + 1}th time`, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'g2a-jobs-interrupted-'));
+    const id = `video_${'ab'.repeat(12)}`;
+    const now = Date.now();
+    writeFileSync(
+      join(dataDir, 'video_jobs.json'),
+      JSON.stringify({
+        version: 1,
+        jobs: [
+          {
+            id, owner: 'open', model: 'grok-imagine-video', size: '1280x720',
+            input: { requestId: 'r', prompt: 'x', seconds: 6, aspectRatio: '16:9', resolution: '720p', preset: 'custom', target: { format: 'url', baseUrl: 'http://127.0.0.1:1' } },
+            status: 'in_progress', progress: 40, createdAt: now, completedAt: null, expiresAt: null, ownerInstance: 'gone', leaseExpiresAt: now - 1,
+            attempts: 3, events: [], error: null, url: null, thumbnailUrl: null, callbackUrl: null, callbackKey: 'k', callbackState: 'none',
+          },
+        ],
+      }),
+    );
+    const h = await startMediaHarness({ tokens: [TOKEN], dataDir, config: { video: { job_scan_interval: 0.1 } } });
+    try {
+      let job = await h.gw.store.videoJobs.get(id);
+      for (let i = 0; i < 100 && job?.status !== 'failed'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        job = await h.gw.store.videoJobs.get(id);
+      }
+      assert.equal(job?.status, 'failed');
+      assert.equal(job?.error?.code, 'job_interrupted');
+      assert.equal(h.sim.requests.filter((r) => r.path === '/rest/app-chat/conversations/new').length, 0, 'not generated again');
+    } finally {
+      await h.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
