@@ -22,7 +22,7 @@ RUN npm ci --omit=dev --no-fund --no-audit && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY config.defaults.toml ./config.defaults.toml
 COPY public ./public
-RUN mkdir -p /app/data && chown -R node:node /app/data
+RUN mkdir -p /app/data && chown -R node:node /app/data && chmod 700 /app/data
 USER node
 VOLUME ["/app/data"]
 EXPOSE 8000

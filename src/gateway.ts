@@ -8,15 +8,18 @@ import { CallLog } from './calllog/index.js';
 import { importLegacyTokenFile } from './accounts/legacy-import.js';
 import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from './config/index.js';
 import { EgressService, egressMediaTransport, egressSettingsFrom, routedRateLimits } from './egress/index.js';
-import { ChatService, type ChatSettings } from './gateway/chat-service.js';
+import { ChatService, mgwMode, type ChatSettings } from './gateway/chat-service.js';
+import { messagesToGrokPrompt } from './gateway/messages-to-grok-prompt.js';
+import { messagesToMgwPrompt } from './gateway/messages-to-mgw-prompt.js';
 import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
-import { GrokClient, GrokHeaders, GrokUpstreamError, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
+import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
 import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
+import { limitConnectionsPerAddress, throttledRefusalLog } from './server/connection-limits.js';
 import { findConsoleDir, registerConsole } from './server/console-routes.js';
 import { Inflight } from './server/inflight.js';
 import { batchedLogDestination } from './server/log-destination.js';
-import { createStore, type Store } from './store/index.js';
+import { createStore, permissionsOf, type Store } from './store/index.js';
 
 export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
@@ -56,6 +59,7 @@ export function chatSettingsFrom(c: AppConfig): ChatSettings {
     disableMemory: c.grok.disable_memory,
     customPersonality: c.grok.custom_personality,
     showSearchSources: c.chat.show_search_sources,
+    transport: c.grok.chat_transport,
     retry: {
       maxAttempts: c.retry.max_attempts,
       statuses: c.retry.statuses,
@@ -125,6 +129,19 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     transport: direct,
     statsig,
   });
+  // Chat over the mgw WebSocket: direct egress by default, each call's route (proxy + clearance) otherwise.
+  const mgw = new MgwChatClient({
+    baseUrl: config.grok.base_url,
+    headers: new GrokHeaders({
+      baseUrl: config.grok.base_url,
+      userAgent: config.grok.user_agent,
+      acceptLanguage: config.grok.accept_language,
+      ...(config.grok.cf_clearance ? { cfClearance: config.grok.cf_clearance } : {}),
+    }),
+    transport: direct,
+    handshakeTimeoutMs: config.chat.connect_timeout * 1000,
+  });
+  const chatTurns = new ChatTurnRouter({ rest: client, mgw });
   const store = await createStore({ mode: config.storage.mode, url: config.storage.url, keyPrefix: config.storage.key_prefix, dataDir: loaded.dataDir, logger });
   // Quota syncs leave through the account's proxy too, once the egress service exists (below).
   const egressRef: { current?: EgressService } = {};
@@ -194,6 +211,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     models: () => services.models(),
     dataDir: loaded.dataDir,
     client,
+    turns: chatTurns,
+    userIds: accounts,
     accounts,
     logger,
     chatSettings: () => chatSettingsFrom(current()),
@@ -206,6 +225,12 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     tokenOf: (id) => accounts.pool.get(id)?.rec.token,
     accountIdOf: accountIdFor,
   });
+  // Created 0700 by the store or the media cache; one made earlier (or by hand) keeps its mode.
+  // (Windows has no such permission bits.)
+  const dataDirMode = await permissionsOf(loaded.dataDir);
+  if (process.platform !== 'win32' && dataDirMode !== undefined && (dataDirMode & 0o077) !== 0) {
+    logger.warn({ dataDir: loaded.dataDir, mode: dataDirMode.toString(8).padStart(4, '0') }, 'DATA_DIR is accessible to other users (it holds tokens and secrets): chmod 700 it');
+  }
   const services: AppServices = {
     config: current,
     models: () => {
@@ -218,8 +243,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     },
     accounts,
     chat: new ChatService({
-      client,
+      client: chatTurns,
       accounts,
+      userIds: accounts,
       egress: egressService,
       attachments: media.chatAttachments,
       settings: () => chatSettingsFrom(current()),
@@ -237,6 +263,11 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     media,
   };
   const app = await buildServer(services);
+  limitConnectionsPerAddress(
+    app.server,
+    () => current().server.max_connections_per_ip,
+    throttledRefusalLog((f) => logger.warn(f, 'connections refused: too many open from one address (server.max_connections_per_ip)')),
+  );
   // Before Fastify's own listener: a request may be answered synchronously within it.
   app.server.prependListener('request', (_req, res) => res.once('close', requests.enter()));
   registerMetricsRoute(app, metrics, () => current().metrics);
@@ -254,10 +285,20 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     limiter: new LoginLimiter(),
     // The token test's tiny chat leaves through the account's proxy, like a real call.
     chatProbe: {
-      openChat: async (token, body, o) => {
+      openChat: async (token, chat, o) => {
         const route = egressService.routeFor(o.accountId);
+        const transport = current().grok.chat_transport;
+        const message = { role: 'user' as const, text: chat.text, attachments: [] };
         try {
-          const res = await client.openChat(token, body, { signal: o.signal, route });
+          const res = await chatTurns.openTurn(token, {
+            transport,
+            prompt: transport === 'mgw' ? messagesToMgwPrompt([message]) : messagesToGrokPrompt([message]),
+            mode: transport === 'mgw' ? mgwMode(chat.mode) : chat.mode,
+            fileIds: [],
+            temporary: chat.temporary,
+            disableMemory: chat.disableMemory,
+            userId: accounts.userIdOf(o.accountId),
+          }, { signal: o.signal, route, onUserId: (uid) => accounts.setUserId(o.accountId, uid) });
           egressService.report(route);
           return res;
         } catch (err) {
@@ -271,6 +312,13 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     startedAt: Date.now(),
     proxies: egressService,
     media: media.cache,
+    // Proxy changes first (binding accounts to proxies changes account records), then accounts,
+    // then the file store's own write-behind.
+    persistNow: async () => {
+      await egressService.flushNow();
+      await accounts.persistence.flushNow();
+      await store.flush();
+    },
   });
   await registerConsole(app, opts.consoleDir ?? findConsoleDir());
   return {

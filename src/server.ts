@@ -12,6 +12,7 @@ import { registerModels } from './openai/models-route.js';
 import { OpenAIHttpError } from './openai/errors.js';
 import { finishedCall, newCallContext, type CallContext, type CallListener } from './server/call-context.js';
 import { clip, MAX_ECHOED_PATH } from './server/clip.js';
+import { httpTimeoutOptions } from './server/connection-limits.js';
 import { decorateKeyOwner } from './server/request-owner.js';
 import { frameworkErrorHandler, installErrorHandlers } from './server/error-handler.js';
 import { lazyChildLoggerFactory } from './server/lazy-child-logger.js';
@@ -20,6 +21,7 @@ import { applySecurityHeaders } from './server/security-headers.js';
 import { registerHealth, type ReadinessReport } from './server/health-routes.js';
 import { registerV1Scope } from './server/v1-scope.js';
 import { registerMediaRoutes } from './media/index.js';
+import { registerMcpScope } from './mcp/index.js';
 
 export interface AppServices {
   /** Live configuration (settings changed at run time apply to the next request). */
@@ -79,8 +81,9 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
-    // Streams can be long; the gateway's own watchdogs bound them instead.
-    requestTimeout: 0,
+    // Bounds on receiving a request (headers, whole body) and on idle keep-alive; responses (long
+    // streams) are bounded by the gateway's own watchdogs instead. See connection-limits.ts.
+    ...httpTimeoutOptions(cfg.server),
     // While closing, requests on kept-alive connections get the 503 below (OpenAI's envelope).
     return503OnClosing: false,
     frameworkErrors: frameworkErrorHandler,
@@ -179,6 +182,11 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       },
       ...(services.streams ? { onStream: services.streams.enter.bind(services.streams) } : {}),
     });
+  });
+  // /mcp: the same tools over MCP (its own scope and key check, like /v1).
+  await registerMcpScope(app, {
+    config: services.config,
+    deps: { chat: services.chat, models: services.models, media, onStream },
   });
   return app;
 }

@@ -150,6 +150,19 @@ export class AccountService implements AccountSource {
     return true;
   }
 
+  /** The account's cached Grok user id (mgw socket address), if known. */
+  userIdOf(id: string): string | undefined {
+    return this.pool.get(id)?.rec.userId;
+  }
+
+  /** Caches the account's Grok user id (persisted like every account change; a no-op when unchanged). */
+  setUserId(id: string, userId: string): void {
+    const acc = this.pool.get(id);
+    if (!acc || acc.rec.userId === userId) return;
+    acc.rec.userId = userId;
+    this.pool.changed(acc);
+  }
+
   *proxyBindings(): Generator<readonly [string, string | undefined]> {
     for (const acc of this.pool.all()) yield [acc.rec.id, acc.rec.proxyId];
   }

@@ -18,9 +18,16 @@ export interface SettingsController {
   reload(): void;
 }
 
-/** The one upstream call the token test makes besides the quota sync (through the account's egress). */
+/**
+ * The one upstream call the token test makes besides the quota sync (through the account's egress,
+ * over the configured chat transport): one user message in the given mode.
+ */
 export interface ChatProbe {
-  openChat(token: string, body: Record<string, unknown>, opts: { signal?: AbortSignal | undefined; accountId: string }): Promise<ChatStreamResult>;
+  openChat(
+    token: string,
+    chat: { text: string; mode: string; temporary: boolean; disableMemory: boolean },
+    opts: { signal?: AbortSignal | undefined; accountId: string },
+  ): Promise<ChatStreamResult>;
 }
 
 /** What the proxies routes use of the egress service. */
@@ -47,5 +54,10 @@ export interface AdminDeps {
   media?: MediaCacheView | undefined;
   /** The egress proxy pool; without it the /api/proxies routes are not registered. */
   proxies?: ProxyAdmin | undefined;
+  /**
+   * Resolves once every change made so far is durable in the store; rejects when the store cannot
+   * take it. Admin writes await it before answering (absent = nothing to wait for).
+   */
+  persistNow?: (() => Promise<void>) | undefined;
   now?: () => number;
 }

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { addConsoleCsp } from '../server/security-headers.js';
 import type { AdminDeps } from './admin-deps.js';
+import { adminError } from './admin-errors.js';
 import { installAdminAuth, registerAuthRoutes } from './auth-routes.js';
 import { registerLogRoutes } from './log-routes.js';
 import { installOriginCheck } from './origin-check.js';
@@ -11,6 +12,8 @@ import { registerSettingsRoutes } from './settings-routes.js';
 import { registerStatsRoutes } from './stats-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
 
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   await app.register(
     async (api) => {
@@ -18,6 +21,23 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       // Admin answers are private and never cached by a proxy or the browser.
       api.addHook('onSend', async (_request, reply, payload) => {
         if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+        return payload;
+      });
+      // A write is answered only once it is in the store: a crash right after the answer must not
+      // lose an added token or bring back a deleted one. (The hot path, counters and quota, stays
+      // written behind.) Runs for every successful state-changing request, so no route can forget it.
+      api.addHook('preSerialization', async (request, reply, payload) => {
+        if (SAFE_METHODS.has(request.method) || reply.statusCode >= 400 || !deps.persistNow) return payload;
+        try {
+          await deps.persistNow();
+        } catch (err) {
+          deps.logger.error({ err: err instanceof Error ? err.message : String(err), route: request.routeOptions.url }, 'admin: change not saved to the store');
+          throw adminError(
+            503,
+            'The change is applied but could not be saved to the store (it is unreachable or failing): it is kept in memory and retried, and is lost if the gateway stops before then',
+            'storage_unavailable',
+          );
+        }
         return payload;
       });
       // Bodies may be omitted on POSTs that take none (logout, refresh-all, cache clear).

@@ -58,7 +58,10 @@ export const REASONING_MODES = ['reasoning_content', 'think_tags', 'hidden'] as 
 export const STORAGE_MODES = ['file', 'redis', 'mysql'] as const;
 export const MODEL_KINDS = ['chat', 'image', 'image-edit', 'video'] as const;
 export const ACCOUNT_TIERS = ['basic', 'super', 'heavy'] as const;
-/** Chat `modeId` values (protocol 2.3); also the /rest/rate-limits windows (quota buckets). */
+/** grok.chat_transport: the mgw WebSocket gateway (Aug 2026 web app) or the legacy REST NDJSON path. */
+export const CHAT_TRANSPORT_NAMES = ['mgw', 'rest'] as const;
+
+/** Chat `modeId` values (docs/grok-protocol.md §4.1; legacy modeId §21.1); also the /rest/rate-limits windows (quota buckets). */
 export const CHAT_MODES = ['auto', 'fast', 'expert', 'heavy', 'grok-420-computer-use-sa'] as const;
 export const QUOTA_BUCKETS = CHAT_MODES;
 /** Image modes: "fast" = drawn through a fast chat; "speed"/"quality" = imagine WebSocket (enable_pro). */
@@ -81,6 +84,10 @@ export const serverSchema = z.object({
   shutdown_timeout: numberAtLeast(0, ' (seconds)'),
   trust_proxy: z.preprocess(trustProxyInput, z.string({ error: TRUST_PROXY_EXPECTED }).refine(isValidTrustProxy, { error: TRUST_PROXY_EXPECTED })),
   cors_origins: stringList(),
+  headers_timeout: positiveNumber(' (seconds)'),
+  body_timeout: numberAtLeast(0, ' (seconds; 0 disables)'),
+  keep_alive_timeout: positiveNumber(' (seconds)'),
+  max_connections_per_ip: intIn(0, 1_000_000),
 });
 
 export const appSchema = z.object({
@@ -111,6 +118,7 @@ export const grokSchema = z
     statsig_mode: oneOf(STATSIG_MODES),
     statsig_id: text(),
     statsig_signer_url: urlOrEmpty(['http', 'https']),
+    chat_transport: oneOf(CHAT_TRANSPORT_NAMES),
   })
   .superRefine((g, ctx) => {
     if (g.statsig_mode === 'manual' && !isBase64(g.statsig_id)) {
@@ -169,6 +177,10 @@ export const logSchema = z.object({
 export const metricsSchema = z.object({
   enabled: bool(),
   token: text(),
+});
+
+export const mcpSchema = z.object({
+  enabled: bool(),
 });
 
 export const adminSchema = z.object({
@@ -327,6 +339,7 @@ export const configSchema = z.object({
   media: mediaSchema,
   log: logSchema,
   metrics: metricsSchema,
+  mcp: mcpSchema,
   admin: adminSchema,
   calllog: calllogSchema,
   accounts: accountsSchema,

@@ -1,5 +1,5 @@
 // Flattens an OpenAI-style conversation into the single `message` string Grok web takes
-// (grok-protocol.md 3.2). Every request starts a new (temporary) Grok conversation, so the whole
+// (docs/grok-protocol.md §21.2). Every request starts a new (temporary) Grok conversation, so the whole
 // history has to travel in that one string, in order.
 //
 // Shape (as A): role-labelled blocks joined by blank lines, e.g.
@@ -8,9 +8,9 @@
 //   [user name=alice]: What's the weather in Paris?
 //
 //   [assistant]: Let me check.
-//   [tool call call_1]: get_weather({"city":"Paris"})
+//   <tool_calls><tool_call><tool_name>get_weather</tool_name><parameters>{"city":"Paris"}</parameters></tool_call></tool_calls>
 //
-//   [tool result for call_1]:
+//   [tool result for call_1 (get_weather)]:
 //   {"temp":21}
 //
 //   [user]: Thanks! And tomorrow?
@@ -25,22 +25,28 @@
 // - Previous assistant turns are cleaned of what this gateway added to them (a leading <think> block
 //   in think_tags mode, the trailing "## Sources" block) so the model does not imitate our artefacts.
 //   Markdown image links (e.g. to our media cache) stay: they are part of the answer the user saw.
+// - Earlier assistant tool calls are written in the very XML block the tool-calling emulation asks
+//   the model to answer with (tool-prompt.ts), so the history shows it the contract at work; a tool
+//   result names the tool its call went to, since the XML carries no call id.
 // - Attachments are not mentioned in the text; they are uploaded and sent as `fileAttachments`
 //   (see `attachmentsInOrder`).
 
+import { toolCallsXml } from './tool-prompt.js';
 import type { ConversationAttachment, ConversationMessage, ConversationToolCall } from './types.js';
 
 /** Whole-request flattening. See the file comment for the shape. */
 export function messagesToGrokPrompt(messages: ConversationMessage[]): string {
   const blocks: string[] = [];
   let only: ConversationMessage | undefined;
+  const callNames = new Map<string, string>();
   for (const m of messages) {
     const text = turnText(m);
     const calls = m.role === 'assistant' ? (m.toolCalls ?? []) : [];
+    for (const c of calls) if (c.id) callNames.set(c.id, c.name);
     // Empty turns carry nothing for the model; a tool result is kept even when empty (the call
     // returned nothing, which is itself an answer).
     if (text === '' && calls.length === 0 && m.role !== 'tool') continue;
-    blocks.push(renderTurn(m, text, calls));
+    blocks.push(renderTurn(m, text, calls, callNames));
     if (blocks.length === 1) only = m;
   }
   if (blocks.length === 0) return '';
@@ -69,10 +75,9 @@ export function attachmentsInOrder(messages: ConversationMessage[]): Conversatio
   return out;
 }
 
-/** One assistant tool call, as shown to the model in the history. */
-export function formatToolCall(call: ConversationToolCall): string {
-  const label = call.id ? `[tool call ${cleanLabel(call.id)}]` : '[tool call]';
-  return `${label}: ${call.name}(${call.arguments.trim()})`;
+/** An assistant turn's tool calls, as shown to the model in the history. */
+export function formatToolCalls(calls: readonly ConversationToolCall[]): string {
+  return toolCallsXml(calls);
 }
 
 /** The text of one turn as shown in a block: our artefacts removed, outer blank space trimmed. */
@@ -81,17 +86,18 @@ function turnText(m: ConversationMessage): string {
   return tidy(text);
 }
 
-function renderTurn(m: ConversationMessage, text: string, calls: ConversationToolCall[]): string {
+function renderTurn(m: ConversationMessage, text: string, calls: ConversationToolCall[], callNames: ReadonlyMap<string, string>): string {
   if (m.role === 'tool') {
-    const label = m.toolCallId ? `[tool result for ${cleanLabel(m.toolCallId)}]:` : '[tool result]:';
+    const tool = m.toolCallId ? callNames.get(m.toolCallId) : undefined;
+    const id = m.toolCallId ? cleanLabel(m.toolCallId) : '';
+    const label = id ? (tool ? `[tool result for ${id} (${cleanLabel(tool)})]:` : `[tool result for ${id}]:`) : '[tool result]:';
     return text === '' ? label : `${label}\n${text}`;
   }
   const name = m.name ? cleanLabel(m.name) : '';
   const label = name ? `[${m.role} name=${name}]:` : `[${m.role}]:`;
-  const lines: string[] = [];
-  if (text !== '') lines.push(`${label} ${text}`);
-  for (const call of calls) lines.push(formatToolCall(call));
-  return lines.join('\n');
+  if (calls.length === 0) return `${label} ${text}`;
+  const xml = formatToolCalls(calls);
+  return text === '' ? `${label} ${xml}` : `${label} ${text}\n${xml}`;
 }
 
 /** Label values must not close the label or break the line. */

@@ -9,9 +9,10 @@
 // deleted is forgotten when found missing, and each instance's size accounting covers the files it
 // knows (so the caps hold per instance, approximately for the shared directory).
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../store/index.js';
 import { MIME_BY_EXT, type MediaKind } from './sniff.js';
 
 /** A temp file older than this is a leftover of a killed writer (not another instance's write in progress). */
@@ -74,6 +75,8 @@ export class MediaCache {
   /** Creates the directories and indexes what an earlier run left there. */
   static async open(root: string, limits: () => MediaCacheLimits, logger?: Logger): Promise<MediaCache> {
     const cache = new MediaCache(root, limits, logger);
+    // The cache directories are the gateway's alone: 0700 even when an earlier version made them 0755.
+    await makePrivateDir(root, { tighten: true });
     for (const kind of KINDS) await cache.scan(kind);
     return cache;
   }
@@ -84,7 +87,7 @@ export class MediaCache {
 
   private async scan(kind: MediaKind): Promise<void> {
     const dir = this.dir(kind);
-    await mkdir(dir, { recursive: true });
+    await makePrivateDir(dir, { tighten: true });
     const found: CachedFile[] = [];
     for (const name of await readdir(dir)) {
       const path = join(dir, name);
@@ -97,6 +100,8 @@ export class MediaCache {
       if (!isMediaName(name)) continue;
       try {
         const st = await stat(path);
+        // Files an earlier version stored 0644: owner only, like every other data file.
+        if (st.isFile() && (st.mode & 0o077) !== 0) await chmod(path, PRIVATE_FILE_MODE);
         if (st.isFile()) found.push({ name, kind, path, size: st.size, mtimeMs: st.mtimeMs, mimeType: mimeOf(name) });
       } catch {
         // vanished meanwhile
@@ -155,13 +160,13 @@ export class MediaCache {
     const path = join(dir, name);
     const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(4).toString('hex')}-${name}`);
     try {
-      await writeFile(tmp, bytes);
+      await writeFile(tmp, bytes, { mode: PRIVATE_FILE_MODE });
       await rename(tmp, path);
     } catch (err) {
       if ((err as { code?: string }).code === 'ENOENT') {
         // The directory was removed under us (an operator cleaned up): recreate once.
-        await mkdir(dir, { recursive: true });
-        await writeFile(tmp, bytes);
+        await makePrivateDir(dir);
+        await writeFile(tmp, bytes, { mode: PRIVATE_FILE_MODE });
         await rename(tmp, path);
       } else {
         await unlink(tmp).catch(() => undefined);

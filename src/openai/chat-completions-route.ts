@@ -14,6 +14,9 @@ import { toConversation } from './to-conversation.js';
 import { zodToOpenAIError } from './validation.js';
 import { recordCallFailure } from './call-failure.js';
 import { clientGoneSignal } from './client-gone.js';
+import { needsEmulation, withInstructions } from '../gateway/emulated-turn.js';
+import { collectEmulated, streamEmulated } from './chat-emulated.js';
+import { outputRequest } from './output-request.js';
 
 export interface ChatRouteDeps {
   chat: ChatService;
@@ -56,6 +59,8 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       throw invalidRequest(`The model '${body.model}' is a ${spec.kind} model; use the matching endpoint`, 'model', 'model_not_supported');
     }
     if ((body.n ?? 1) > 1) throw invalidRequest('n greater than 1 is only supported by image models', 'n', 'invalid_value');
+    // tools, response_format, stop, max tokens: checked here (400 naming the parameter), emulated below.
+    const output = outputRequest(body);
     const messages = toConversation(body.messages);
     const settings = deps.settings();
     const reasoning: ReasoningMode = body.reasoning_effort === 'none' ? 'hidden' : settings.reasoning;
@@ -70,10 +75,20 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       includeUsage: body.stream_options?.include_usage === true,
       reasoning,
     };
-    const promptTokens = estimatePromptTokens(messages);
+    // The tool and JSON sections are part of what the model reads (OpenAI counts tool definitions too).
+    const promptTokens = estimatePromptTokens(withInstructions(messages, output.controls));
     call.promptTokens = promptTokens;
     const client = clientGoneSignal(reply);
     const started = Date.now();
+
+    if (needsEmulation(output.controls)) {
+      const args = {
+        chat: deps.chat, turn, spec, output, client,
+        showSearchSources: settings.showSearchSources, heartbeatMs: settings.heartbeatMs,
+        completionId: completionId(), started, promptTokens, onStream: deps.onStream,
+      };
+      return stream ? streamEmulated(request, reply, args) : collectEmulated(request, reply, args);
+    }
 
     if (!stream) {
       const done = await deps.chat.collect(turn, spec, client).catch((err: unknown) => {

@@ -1,5 +1,8 @@
-// The chat completions request as OpenAI SDKs send it. Unknown and unsupported parameters are
-// accepted and ignored (clients send many we cannot honour); wrong types are still a 400.
+// The chat completions request as OpenAI SDKs send it. Wrong types are a 400 naming the field.
+// Parameters that change the answer are emulated (tools, response_format, stop, max tokens) or
+// refused with unsupported_parameter (output-request.ts); sampling knobs and metadata that cannot
+// change what a correct answer is (temperature, top_p, penalties, seed, user, ...) are accepted and
+// ignored by design (README, API section). Unknown parameters are ignored too: new SDKs send many.
 import { z } from 'zod';
 import { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from './model-field.js';
 
@@ -53,14 +56,47 @@ export const chatRequestSchema = z.looseObject({
   // Accepted for compatibility, not forwarded: Grok web has no such knobs.
   temperature: nullableNumber,
   top_p: nullableNumber,
-  max_tokens: nullableNumber,
-  max_completion_tokens: nullableNumber,
+  // Enforced by the gateway on its own output (output-limiter.ts).
+  max_tokens: z.number().int().min(1, 'max_tokens must be at least 1').nullish(),
+  max_completion_tokens: z.number().int().min(1, 'max_completion_tokens must be at least 1').nullish(),
   presence_penalty: nullableNumber,
   frequency_penalty: nullableNumber,
   seed: nullableNumber,
   // More than 1 only for image models (checked per model).
   n: z.number().int().min(1).max(10, 'n greater than 10 is not supported').nullish(),
   user: z.string().nullish(),
+  // Emulated by the gateway (see output-request.ts): tools, structured output, stop, max tokens.
+  tools: z.array(z.looseObject({
+    type: z.string(),
+    function: z.looseObject({
+      name: z.string(),
+      description: z.string().nullish(),
+      parameters: z.record(z.string(), z.unknown()).nullish(),
+      strict: z.boolean().nullish(),
+    }).optional(),
+  })).nullish(),
+  tool_choice: z.union([
+    z.enum(['auto', 'none', 'required']),
+    z.looseObject({ type: z.literal('function'), function: z.object({ name: z.string() }) }),
+  ]).nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  response_format: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('text') }),
+    z.object({ type: z.literal('json_object') }),
+    z.object({
+      type: z.literal('json_schema'),
+      json_schema: z.object({
+        name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'json_schema.name must match ^[A-Za-z0-9_-]{1,64}$'),
+        description: z.string().nullish(),
+        schema: z.record(z.string(), z.unknown()).nullish(),
+        strict: z.boolean().nullish(),
+      }),
+    }),
+  ]).nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(4, 'stop takes at most 4 sequences')]).nullish(),
+  // Refused when they would change the result (output-request.ts): there is nothing to emulate them with.
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().nullish(),
 });
 export type ChatRequestInput = z.infer<typeof chatRequestSchema>;
 

@@ -87,6 +87,21 @@ export class ChatStreamWriter {
     if (!this.writeRaw(`${this.prefix}${body}${this.suffix}`)) await this.drain();
   }
 
+  /**
+   * One chunk per tool call, complete (index, id, type, name and the whole arguments): the call is
+   * only known once its block is parsed, and every SDK accumulates by index either way.
+   */
+  async toolCalls(calls: ReadonlyArray<{ id: string; name: string; arguments: string }>, firstIndex: number): Promise<void> {
+    if (this.ended || this.res.destroyed || calls.length === 0) return;
+    this.firstByteAt ??= Date.now();
+    let out = '';
+    for (const [k, c] of calls.entries()) {
+      const delta = { tool_calls: [{ index: firstIndex + k, id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }] };
+      out += `${this.prefix}${JSON.stringify(delta)}${this.suffix}`;
+    }
+    if (!this.writeRaw(out)) await this.drain();
+  }
+
   private drain(): Promise<void> {
     if (this.res.destroyed) return Promise.resolve();
     // Both listeners go once either fires: a long stream to a slow reader waits for 'drain' many
@@ -103,7 +118,7 @@ export class ChatStreamWriter {
   }
 
   /** The last chunk (finish_reason), the optional usage chunk, and [DONE]. */
-  finish(finishReason: 'stop' | 'length', usage: UsageBlock | undefined, extra?: Record<string, unknown>): void {
+  finish(finishReason: 'stop' | 'length' | 'tool_calls', usage: UsageBlock | undefined, extra?: Record<string, unknown>): void {
     if (this.ended) return;
     const fin: Record<string, unknown> = {
       id: this.meta.id,

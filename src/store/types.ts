@@ -132,6 +132,12 @@ export interface Store {
   healthy(): boolean;
   /** Last connection/operation error, for /ready and logs (never includes credentials). */
   lastError(): string | undefined;
+  /**
+   * Resolves once every write made so far is durable: the file store writes its pending files
+   * (atomically, fsynced); Redis and MySQL write through, so there is nothing to wait for. Rejects
+   * when the write fails (the change stays pending and is retried).
+   */
+  flush(): Promise<void>;
   /** Writes anything pending (file write-behind) and closes connections. */
   close(): Promise<void>;
 }

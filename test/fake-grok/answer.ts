@@ -3,13 +3,14 @@
 
 import type { SimDirectives } from './directives.js';
 import { parseDirectives } from './directives.js';
+import { emulationAnswer } from './model-answers.js';
 
 export const SIM_THINKING_TEXT = 'Thinking about the request.';
 export const SIM_UNICODE_ANSWER = 'Echo: héllo 世界 🌍🚀';
 export const SIM_CITATION_URL = 'https://example.org/a';
 export const SIM_CITATION_CARD_ID = 'card-1';
 
-/** The citation tag, exactly as Grok embeds it in answer text (protocol 3.6.4). */
+/** The citation tag, exactly as Grok embeds it in answer text (docs/grok-protocol.md §21.5.3). */
 export const SIM_CITATION_TAG =
   '<grok:render card_id="card-1" card_type="citation_card" type="render_inline_citation">' +
   '<argument name="citation_id">1</argument></grok:render>';
@@ -44,7 +45,7 @@ export interface AnswerPlan {
   line: string;
 }
 
-/** `[user]: `, `[system]: `, `[tool result for call_1]:` style role labels (protocol 3.2, A). */
+/** `[user]: `, `[system]: `, `[tool result for call_1]:` style role labels (docs/grok-protocol.md §21.2). */
 const ROLE_LABEL_RE = /^\[[^\]\n]{1,80}\]:\s*/;
 const IMAGE_PROMPT_RE = /^(?:Drawing:|Image Generation:)/i;
 
@@ -75,7 +76,7 @@ export function splitTokens(text: string): string[] {
   return out;
 }
 
-/** True when the cleaned prompt asks for chat-based image generation (protocol 5.1). */
+/** True when the cleaned prompt asks for chat-based image generation (docs/grok-protocol.md §21.7; mgw lite images §8.1). */
 export function isImagePrompt(text: string): boolean {
   return IMAGE_PROMPT_RE.test(text.trimStart()) || IMAGE_PROMPT_RE.test(echoLine(text));
 }
@@ -118,7 +119,9 @@ export function planAnswer(text: string, d: SimDirectives, opts: { heavy?: boole
       answerTexts.push(tag.slice(0, 20), tag.slice(20));
     }
   } else {
-    answerTexts = baseAnswerTokens(d, line);
+    // Tool and JSON instructions from the gateway are answered like a model would (model-answers.ts).
+    const emulated = emulationAnswer(text, d, line);
+    answerTexts = emulated !== undefined ? splitTokens(emulated) : baseAnswerTokens(d, line);
     // The citation tag is split mid-tag so a client must buffer across tokens.
     if (d.citation) answerTexts.push(' ' + SIM_CITATION_TAG.slice(0, 37), SIM_CITATION_TAG.slice(37));
     if (d.markup) answerTexts.push(...MARKUP_TOKENS);

@@ -26,6 +26,18 @@ export interface SimDirectives {
   delayMs?: number;
   /** Compress the stream with this content-encoding (only if the request's accept-encoding allows it). */
   encoding?: 'gzip' | 'deflate' | 'br';
+  /** Tool-calling emulation (model-answers.ts): rounds of calls before a text answer. */
+  toolSteps?: number;
+  /** A malformed first call: unknown | args | text, `-always` to stay malformed after a correction. */
+  toolBad?: string;
+  /** Block shape: xml | function_call | invoke | json | fence. */
+  toolVariant?: string;
+  toolProse?: boolean;
+  toolParallel?: number;
+  /** An invalid first JSON answer (`always`: also after the correction). */
+  jsonBad?: string;
+  /** The JSON in a code fence with chatter around it. */
+  jsonWrap?: boolean;
   citation?: boolean;
   toolcard?: boolean;
   markup?: boolean;
@@ -45,6 +57,8 @@ export interface SimDirectives {
   slowMs?: number;
   /** Imagine WS: number of image slots in the round (overrides the 4/6 default). */
   slots?: number;
+  /** mgw: the status response.done reports (e.g. `failed`); default completed. */
+  doneStatus?: string;
   /** Directives that were not understood (kept so tests can assert on typos). */
   unknown: string[];
 }
@@ -82,6 +96,13 @@ function apply(d: SimDirectives, key: string, value: string | undefined): boolea
     case 'tokens': d.tokens = intValue(value, 10); return true;
     case 'delay': d.delayMs = intValue(value, 0); return true;
     case 'encoding': d.encoding = value === 'deflate' || value === 'br' ? value : 'gzip'; return true;
+    case 'tool-steps': d.toolSteps = intValue(value, 1); return true;
+    case 'tool-bad': d.toolBad = value ?? 'unknown'; return true;
+    case 'tool-variant': d.toolVariant = value ?? 'xml'; return true;
+    case 'tool-prose': d.toolProse = true; return true;
+    case 'tool-parallel': d.toolParallel = Math.max(1, intValue(value, 2)); return true;
+    case 'json-bad': d.jsonBad = value ?? 'once'; return true;
+    case 'json-wrap': d.jsonWrap = true; return true;
     case 'citation': d.citation = true; return true;
     case 'toolcard': d.toolcard = true; return true;
     case 'markup': d.markup = true; return true;
@@ -95,6 +116,7 @@ function apply(d: SimDirectives, key: string, value: string | undefined): boolea
     case 'ws-close': d.wsClose = true; return true;
     case 'slow': d.slowMs = intValue(value, 200); return true;
     case 'slots': d.slots = Math.max(1, intValue(value, 4)); return true;
+    case 'done-status': d.doneStatus = value !== undefined && value !== '' ? value : 'failed'; return true;
     default: return false;
   }
 }

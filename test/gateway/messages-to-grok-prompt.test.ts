@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   attachmentsInOrder,
-  formatToolCall,
+  formatToolCalls,
   messagesToGrokPrompt,
   stripGatewayArtifacts,
 } from '../../src/gateway/messages-to-grok-prompt.js';
@@ -65,15 +65,17 @@ void test('tool calls and tool results are serialised readably', () => {
     prompt,
     [
       '[user]: Weather in Paris?',
-      '[tool call call_1]: get_weather({"city":"Paris"})',
-      '[tool result for call_1]:\n{"temp":21}',
-      '[assistant]: Checking both.\n[tool call call_2]: a({})\n[tool call call_3]: b({"x":1})',
-      '[tool result for call_2]:',
-      '[tool result for call_3]:\nok',
+      '[assistant]: <tool_calls><tool_call><tool_name>get_weather</tool_name><parameters>{"city":"Paris"}</parameters></tool_call></tool_calls>',
+      '[tool result for call_1 (get_weather)]:\n{"temp":21}',
+      '[assistant]: Checking both.\n<tool_calls><tool_call><tool_name>a</tool_name><parameters>{}</parameters></tool_call>' +
+        '<tool_call><tool_name>b</tool_name><parameters>{"x":1}</parameters></tool_call></tool_calls>',
+      '[tool result for call_2 (a)]:',
+      '[tool result for call_3 (b)]:\nok',
       '[user]: Thanks',
     ].join('\n\n'),
   );
-  assert.equal(formatToolCall({ id: '', name: 'f', arguments: '' }), '[tool call]: f()');
+  assert.equal(formatToolCalls([{ id: '', name: 'f&g', arguments: ' { "a" : 1 } ' }]),
+    '<tool_calls><tool_call><tool_name>f&amp;g</tool_name><parameters>{"a":1}</parameters></tool_call></tool_calls>');
 });
 
 void test('names cannot break the label', () => {

@@ -1,7 +1,6 @@
 // The default store: one process, state in memory, written behind to ${dataDir}/accounts.json
 // and ${dataDir}/kv.json (at most one atomic write per file per interval; close() flushes).
 // The call log is appended to ${dataDir}/call_logs.jsonl.
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AccountRecord } from '../records.js';
@@ -19,6 +18,7 @@ import { FileVideoJobStore } from './file-video-job-store.js';
 import { MemoryInflightCounter } from './memory-inflight-counter.js';
 import { MemoryLockStore } from './memory-lock-store.js';
 import { parseAccountsText } from './parse-accounts-text.js';
+import { makePrivateDir } from './private-dir.js';
 import { copyAside, moveAside, readJsonFile, readTextFile } from './read-json-file.js';
 
 export interface FileStoreOptions {
@@ -82,9 +82,9 @@ export class FileStore implements Store {
     this.mediaIndexWriter = this.writerFor(join(opts.dataDir, MEDIA_INDEX_FILE), () => this.mediaIndex.serialize());
   }
 
-  /** Creates the data directory if needed and loads both files. */
+  /** Creates the data directory if needed (0700) and loads both files. */
   static async open(opts: FileStoreOptions): Promise<FileStore> {
-    await mkdir(opts.dataDir, { recursive: true });
+    await makePrivateDir(opts.dataDir);
     const store = new FileStore(opts);
     await store.loadAccounts();
     await store.loadKv();
@@ -101,8 +101,9 @@ export class FileStore implements Store {
     return { accounts: this.accountsWriter.writes, kv: this.kvWriter.writes };
   }
 
-  /** Writes pending changes now (close() does this too). */
+  /** Writes pending changes now (close() does this too); rejects when a write fails. */
   async flush(): Promise<void> {
+    if (this.closed) throw new StoreClosedError('file');
     await Promise.all([this.accountsWriter.flush(), this.kvWriter.flush(), this.jobsWriter.flush(), this.mediaIndexWriter.flush()]);
   }
 

@@ -2,6 +2,7 @@
 // reconnects by itself; calls fail (never hang) while the server is unreachable.
 import type { Logger } from 'pino';
 import { redactUrl, urlSecrets } from '../redact-url.js';
+import { StoreClosedError } from '../store-error.js';
 import { StoreHealth } from '../store-health.js';
 import type { Store } from '../types.js';
 import { MysqlAccountStore } from './mysql-account-store.js';
@@ -79,6 +80,11 @@ export class MysqlStore implements Store {
 
   lastError(): string | undefined {
     return this.health.lastError();
+  }
+
+  /** Every write has reached MySQL when its promise resolved: nothing is held back here. */
+  async flush(): Promise<void> {
+    if (this.closed) throw new StoreClosedError('mysql');
   }
 
   async close(): Promise<void> {

@@ -100,6 +100,11 @@ export class RedisStore implements Store {
     return this.health.lastError();
   }
 
+  /** Every write has reached Redis when its promise resolved: nothing is held back here. */
+  async flush(): Promise<void> {
+    if (this.closed) throw new StoreClosedError('redis');
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
