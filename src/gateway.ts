@@ -232,6 +232,10 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     // Uploads, media posts, asset downloads (asset pool first) and the imagine WebSocket leave
     // through the account's proxy, with that proxy's clearance, like its chat calls.
     transport: egressMediaTransport(egressService, direct, accountIdFor),
+    store,
+    instanceId: accounts.instanceId,
+    tokenOf: (id) => accounts.pool.get(id)?.rec.token,
+    accountIdOf: accountIdFor,
   });
   const clientKeys = await ClientKeyService.create({
     store: store.keys,
@@ -381,7 +385,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
         await streams.whenIdle(2000);
       }
       await closed;
-      await media.close(); // cancels video jobs still running
+      await media.close(); // stops video jobs running here (released to other instances / the next start)
       await callLog.close(); // the calls that just finished are written too
       if (!isStarted) await credentials.discardUnannounced().catch(() => undefined);
       await egressService.close(); // before the accounts: its last binding changes are flushed with them

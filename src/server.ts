@@ -172,7 +172,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   const onStream = services.streams ? services.streams.enter.bind(services.streams) : undefined;
   const media = services.media ? mediaApiDeps(services.media, services.config, services.models, onStream) : undefined;
   // The cached media files (/images/<name>, /videos/<name>) are public links: outside the /v1 scope.
-  if (media) registerMediaRoutes(app, media.cache);
+  if (media) registerMediaRoutes(app, media.cache, media.remote);
   await registerV1Scope(app, services.config, async (v1) => {
     const keys = services.clientKeys;
     registerModels(v1, services.models, keys ? { allowed: (request, id) => keys.allowsModel(request, id), refusal: modelNotAllowed } : undefined);

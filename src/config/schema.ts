@@ -162,6 +162,8 @@ export const videoSchema = z.object({
   html_tag: bool(),
   segment_timeout: positiveNumber(' (seconds)'),
   job_ttl: positiveNumber(' (seconds)'),
+  job_lease: numberAtLeast(0.3, ' (seconds)'),
+  job_scan_interval: numberAtLeast(0.1, ' (seconds)'),
   callback_secret: text(),
   callback_attempts: intIn(1, 20),
   callback_backoff: numberAtLeast(0, ' (seconds)'),

@@ -15,6 +15,10 @@ export interface MysqlTables {
   clientKeys: string;
   keyCounters: string;
   keyUsage: string;
+  /** One row per async video job (record JSON + its callback state). */
+  videoJobs: string;
+  /** One row per generated media file (the shared media index). */
+  mediaIndex: string;
 }
 
 const PREFIX_RE = /^[A-Za-z0-9_]{1,40}$/;
@@ -34,6 +38,8 @@ export function mysqlTables(prefix: string): MysqlTables {
     clientKeys: `\`${prefix}_client_keys\``,
     keyCounters: `\`${prefix}_key_counters\``,
     keyUsage: `\`${prefix}_key_usage\``,
+    videoJobs: `\`${prefix}_video_jobs\``,
+    mediaIndex: `\`${prefix}_media_index\``,
   };
 }
 
@@ -120,6 +126,22 @@ export function schemaStatements(t: MysqlTables): string[] {
       tokens_in BIGINT NOT NULL,
       tokens_out BIGINT NOT NULL,
       PRIMARY KEY (key_id, day, model)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.videoJobs} (
+      id VARCHAR(191) NOT NULL,
+      created_at BIGINT NOT NULL,
+      expires_at BIGINT NULL,
+      callback_state VARCHAR(255) NOT NULL,
+      data MEDIUMTEXT NOT NULL,
+      PRIMARY KEY (id),
+      KEY idx_created_at (created_at),
+      KEY idx_expires_at (expires_at)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.mediaIndex} (
+      name VARCHAR(191) NOT NULL,
+      created_at BIGINT NOT NULL,
+      data TEXT NOT NULL,
+      PRIMARY KEY (name)
     ) ${TABLE_OPTIONS}`,
   ];
 }

@@ -12,6 +12,8 @@ import { MysqlDb } from './mysql-db.js';
 import { MysqlInflightCounter } from './mysql-inflight-counter.js';
 import { MysqlKvStore } from './mysql-kv-store.js';
 import { MysqlLockStore } from './mysql-lock-store.js';
+import { MysqlMediaIndexStore } from './mysql-media-index-store.js';
+import { MysqlVideoJobStore } from './mysql-video-job-store.js';
 import { mysqlTables, type MysqlTables } from './mysql-schema.js';
 
 export interface MysqlStoreOptions {
@@ -32,6 +34,8 @@ export class MysqlStore implements Store {
   readonly kv: MysqlKvStore;
   readonly keys: MysqlClientKeyStore;
   readonly callLogs: MysqlCallLogStore;
+  readonly videoJobs: MysqlVideoJobStore;
+  readonly mediaIndex: MysqlMediaIndexStore;
   private readonly tables: MysqlTables;
   private readonly db: MysqlDb;
   private readonly health: StoreHealth;
@@ -60,6 +64,8 @@ export class MysqlStore implements Store {
     this.kv = new MysqlKvStore(this.db, this.tables);
     this.callLogs = new MysqlCallLogStore(this.db, this.tables);
     this.keys = new MysqlClientKeyStore(this.db, this.tables);
+    this.videoJobs = new MysqlVideoJobStore(this.db, this.tables);
+    this.mediaIndex = new MysqlMediaIndexStore(this.db, this.tables);
     // Like the Redis client, connect (and create the tables) in the background so healthy()
     // soon tells the truth; failures are logged and recorded, and the next call retries.
     this.ping().catch(() => undefined);

@@ -22,6 +22,12 @@ export interface RedisKeys {
   keyCounters(id: string): string;
   /** Hash of one client key's usage: field `day|metric|model` → count. */
   keyUsage(id: string): string;
+  /** Hash of video jobs: field = job id, value = the record's JSON (without its callback state). */
+  videoJobs: string;
+  /** Hash of the video jobs' callback states (moved by compare-and-swap only). */
+  videoJobCallbacks: string;
+  /** Hash of the media index: field = file name, value = the entry's JSON. */
+  mediaIndex: string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -37,5 +43,8 @@ export function redisKeys(prefix: string): RedisKeys {
     clientKeys: `${prefix}:keys:records`,
     keyCounters: (id) => `${prefix}:keys:counters:${id}`,
     keyUsage: (id) => `${prefix}:keys:usage:${id}`,
+    videoJobs: `${prefix}:videojobs`,
+    videoJobCallbacks: `${prefix}:videojobs:callback`,
+    mediaIndex: `${prefix}:media`,
   };
 }

@@ -14,6 +14,8 @@ import { RedisInflightCounter } from './redis-inflight-counter.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisKvStore } from './redis-kv-store.js';
 import { RedisLockStore } from './redis-lock-store.js';
+import { RedisMediaIndexStore } from './redis-media-index-store.js';
+import { RedisVideoJobStore } from './redis-video-job-store.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -40,6 +42,8 @@ export class RedisStore implements Store {
   readonly kv: RedisKvStore;
   readonly keys: RedisClientKeyStore;
   readonly callLogs: RedisCallLogStore;
+  readonly videoJobs: RedisVideoJobStore;
+  readonly mediaIndex: RedisMediaIndexStore;
   private readonly client: Redis;
   private readonly health: StoreHealth;
   private closed = false;
@@ -81,6 +85,8 @@ export class RedisStore implements Store {
     this.kv = new RedisKvStore(this.client, keys, run);
     this.callLogs = new RedisCallLogStore(this.client, keys, run);
     this.keys = new RedisClientKeyStore(this.client, keys, run);
+    this.videoJobs = new RedisVideoJobStore(this.client, keys, run);
+    this.mediaIndex = new RedisMediaIndexStore(this.client, keys, run);
   }
 
   ping(): Promise<void> {
