@@ -4,11 +4,13 @@
 // auth, pool, retries, validation, logging or metrics. The gateway's CPU per request is compared to this.
 import { createServer } from 'node:http';
 import { request, Agent } from 'undici';
-import { GrokHeaders, buildChatBody } from '../src/grok/index.js';
+import { GrokHeaders, buildChatBody, generateStatsigId } from '../src/grok/index.js';
 
 const upstream = process.env.FLOOR_UPSTREAM ?? 'http://127.0.0.1:9100';
 const token = process.env.FLOOR_TOKEN ?? 'bench-token';
 const agent = new Agent({ keepAliveTimeout: 30_000 });
+// One x-statsig-id for the run, as the gateway's local mode caches one per method + path.
+const statsig = generateStatsigId();
 const headers = new GrokHeaders({
   baseUrl: upstream,
   userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/136.0.0.0 Safari/537.36',
@@ -24,7 +26,7 @@ createServer((req, res) => {
       const message = body.messages.map((m) => m.content).join('\n\n');
       const grokBody = buildChatBody({ message, modeId: 'fast', temporary: true, disableMemory: true });
       const up = await request(`${upstream}/rest/app-chat/conversations/new`, {
-        method: 'POST', headers: headers.rest(token), body: JSON.stringify(grokBody), dispatcher: agent,
+        method: 'POST', headers: headers.rest(token, { statsig }), body: JSON.stringify(grokBody), dispatcher: agent,
       });
       if (body.stream) res.writeHead(200, { 'content-type': 'text/event-stream' });
       let text = '';

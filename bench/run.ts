@@ -12,6 +12,9 @@
 // Prints a table and writes bench/results.json and bench/results.md. Exit code 0 even when a target
 // is missed (this is a report); 1 only when the run itself could not be done.
 //
+// BENCH_TRANSPORT (default "mgw"): the gateway's grok.chat_transport and the matching floor: "mgw"
+// = bench/floor-mgw-translator.ts (a WebSocket per turn: handshake + events), "rest" =
+// bench/floor-translator.ts (one NDJSON POST per turn).
 // Knobs (env): BENCH_DURATION (s per measured scenario, default 8), BENCH_WARMUP (s, default 2),
 // BENCH_CONNECTIONS (default 50), BENCH_STREAMS (default 300), BENCH_SKIP_BUILD=1,
 // BENCH_GATEWAY_NODE_ARGS (extra node flags for the gateway, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof";
@@ -40,6 +43,7 @@ const DURATION_S = num('BENCH_DURATION', 8);
 const WARMUP_S = num('BENCH_WARMUP', 2);
 const CONNECTIONS = num('BENCH_CONNECTIONS', 50);
 const STREAMS = num('BENCH_STREAMS', 300);
+const TRANSPORT = process.env.BENCH_TRANSPORT === 'rest' ? 'rest' : 'mgw';
 const STREAM_TOKENS = 400;
 const STREAM_FRAME_DELAY_MS = 5;
 const STALLED_STREAMS = 20;
@@ -152,14 +156,16 @@ async function main(): Promise<void> {
     GROK2API_SSO_TOKENS: tokens,
     GROK2API_APP_API_KEYS: API_KEY,
     GROK2API_LOG_LEVEL: 'info',
+    GROK2API_GROK_CHAT_TRANSPORT: TRANSPORT,
     // Set, so the gateway does not generate one and print it into the log (and these results).
     GROK2API_ADMIN_PASSWORD: randomUUID(),
   }, gwPort, ROOT);
-  const floor = startChild('floor', ['--import', 'tsx', 'bench/floor-translator.ts'], {
+  const floor = startChild('floor', ['--import', 'tsx', TRANSPORT === 'mgw' ? 'bench/floor-mgw-translator.ts' : 'bench/floor-translator.ts'], {
     ...baseEnv, FLOOR_PORT: String(floorPort), FLOOR_UPSTREAM: simUrl, FLOOR_TOKEN: 'bench-floor',
   }, floorPort, ROOT);
   const all: Child[] = [sim, gw, floor];
   await Promise.all(all.map((c) => waitListening(c)));
+  log(`chat transport: ${TRANSPORT} (gateway grok.chat_transport and the matching floor)`);
   log(`listening: sim :${simPort} (pid ${sim.pid}), gateway :${gwPort} (pid ${gw.pid}), floor :${floorPort} (pid ${floor.pid})`);
 
   const gwUrl = `http://127.0.0.1:${gwPort}/v1/chat/completions`;
@@ -328,7 +334,7 @@ async function main(): Promise<void> {
     machine: machine(),
     settings: {
       durationS: DURATION_S, warmupS: WARMUP_S, connections: CONNECTIONS, clkTck: CLK_TCK,
-      simTokenDelayMs: 0, gatewayLogLevel: 'info', accounts: ACCOUNT_COUNT,
+      simTokenDelayMs: 0, gatewayLogLevel: 'info', accounts: ACCOUNT_COUNT, chatTransport: TRANSPORT,
       gatewayNodeArgs: gwNodeArgs,
       note: 'load generator (autocannon), simulator, gateway and floor share the same machine',
     },
@@ -494,7 +500,7 @@ type Results = {
   command: string;
   revision: string;
   machine: Record<string, string | number>;
-  settings: { durationS: number; warmupS: number; connections: number; accounts: number; gatewayNodeArgs: string[] };
+  settings: { durationS: number; warmupS: number; connections: number; accounts: number; gatewayNodeArgs: string[]; chatTransport: string };
   scenarios: LoadScenario[];
   ratios: { nonStreamCpuGatewayOverFloor: number; nonStreamEqualRate: number; nonStreamEqualRateCpuGatewayOverFloor: number; streamCpuGatewayOverFloor: number };
   streams: StreamCapacity;
@@ -513,7 +519,10 @@ function markdown(r: Results): string {
     `measured in ${SLICES} slices that alternate floor and gateway in ABBA order (p50 = median of the slices, p99 = worst slice); ` +
     'the load generator, simulator, gateway and floor all share the machine. CPU per request is the utime+stime of the ' +
     'process under test over the measured window (/proc/<pid>/stat) divided by its 2xx responses. The gateway runs the ' +
-    `built JS with default settings, logging at info (one line per call), ${r.settings.accounts} seeded accounts.`);
+    `built JS with default settings, logging at info (one line per call), ${r.settings.accounts} seeded accounts. ` +
+    (r.settings.chatTransport === 'mgw'
+      ? 'Chat transport **mgw**: the gateway and the floor (bench/floor-mgw-translator.ts) open one WebSocket per turn (handshake, session.create, events to response.done); "simulator direct" is the REST chat endpoint alone, for scale.'
+      : 'Chat transport **rest**: the gateway and the floor (bench/floor-translator.ts) post one NDJSON chat per turn.'));
   out.push('');
   out.push('| Scenario | req/s | p50 ms | p99 ms | errors / non-2xx | CPU ms/request (user + sys) | simulator CPU ms/request |');
   out.push('|---|---:|---:|---:|---:|---:|---:|');

@@ -14,13 +14,15 @@ import { messagesToMgwPrompt } from './gateway/messages-to-mgw-prompt.js';
 import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
 import { DriftMonitor } from './grok/drift/index.js';
 import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
-import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
+import { Metrics, registerAdmissionGauges, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
 import { limitConnectionsPerAddress, throttledRefusalLog } from './server/connection-limits.js';
 import { findConsoleDir, registerConsole } from './server/console-routes.js';
+import { assertWritableDataDir } from './server/data-dir-check.js';
 import { Inflight } from './server/inflight.js';
 import { batchedLogDestination } from './server/log-destination.js';
 import { createStore, permissionsOf, type Store } from './store/index.js';
+import { ClientKeyGate, ClientKeyService, keyStats } from './keys/index.js';
 
 export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
@@ -43,8 +45,15 @@ export interface Gateway {
   callLog: CallLog;
   /** Images, videos, video jobs and the media cache (`media.cache.size()` / `clear()`). */
   media: MediaRuntime;
+  /** Client API keys with limits and usage (src/keys). */
+  keys: ClientKeyService;
   /** Re-reads the configuration (after a settings save) and makes it the live one. */
   reloadConfig(): void;
+  /**
+   * Call once the server listens: start-up is over, so messages held until then are printed (the
+   * generated admin password). A gateway closed without it drops a password generated and never shown.
+   */
+  started(): void;
   /**
    * Stops accepting connections, lets in-flight requests and SSE streams finish for up to
    * `drainMs` (default server.shutdown_timeout), cuts what is left, then flushes and closes storage.
@@ -76,6 +85,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   const env = opts.env ?? process.env;
   const loaded = loadConfig({ env, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.overrides ? { overrides: opts.overrides } : {}) });
   const config = loaded.config;
+  // Before anything writes there: one clear error instead of a stack trace from the first writer.
+  await assertWritableDataDir(loaded.dataDir);
   // Batched: lines go out together at most 50 ms after the first (see log-destination.ts);
   // pino writes what is left synchronously when the process exits.
   const destination = opts.logger ? undefined : batchedLogDestination(1);
@@ -170,6 +181,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
         pollMs: a.poll_interval * 1000,
       };
     },
+    admission: () => ({ timeoutMs: loaded.config.accounts.queue_timeout * 1000, max: loaded.config.accounts.queue_max }),
   });
   accountsRef.current = accounts;
   const egressService = await EgressService.create({
@@ -228,6 +240,17 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     // Uploads, media posts, asset downloads (asset pool first) and the imagine WebSocket leave
     // through the account's proxy, with that proxy's clearance, like its chat calls.
     transport: egressMediaTransport(egressService, direct, accountIdFor),
+    store,
+    instanceId: accounts.instanceId,
+    tokenOf: (id) => accounts.pool.get(id)?.rec.token,
+    accountIdOf: accountIdFor,
+  });
+  const clientKeys = await ClientKeyService.create({
+    store: store.keys,
+    logger,
+    models: () => services.models(),
+    // Other instances' key changes (the file store has a single instance).
+    pollMs: store.mode === 'file' ? 0 : config.accounts.poll_interval * 1000,
   });
   // Created 0700 by the store or the media cache; one made earlier (or by hand) keeps its mode.
   // (Windows has no such permission bits.)
@@ -265,6 +288,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     callListeners: [metrics.onCall, callLog.listener],
     streams,
     media,
+    clientKeys: new ClientKeyGate(clientKeys),
   };
   const app = await buildServer(services);
   limitConnectionsPerAddress(
@@ -276,6 +300,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   app.server.prependListener('request', (_req, res) => res.once('close', requests.enter()));
   registerMetricsRoute(app, metrics, () => current().metrics);
   registerPoolGauges(metrics, accounts, store);
+  registerAdmissionGauges(metrics, accounts.admission);
   registerProxyGauges(metrics, egressService);
   registerCallLogGauges(metrics, callLog);
   metrics.registerGauge('grok2api_active_streams', 'SSE streams open to clients right now', () => streams.size);
@@ -318,6 +343,17 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     startedAt: Date.now(),
     proxies: egressService,
     media: media.cache,
+    clientKeys,
+    extraStats: async () => ({
+      keys: await keyStats(clientKeys),
+      queue: {
+        depth: accounts.admission.depth,
+        oldestWaitSeconds: accounts.admission.oldestWaitSeconds(),
+        ...accounts.admission.stats,
+        timeoutSeconds: current().accounts.queue_timeout,
+        max: current().accounts.queue_max,
+      },
+    }),
     // Proxy changes first (binding accounts to proxies changes account records), then accounts,
     // then the file store's own write-behind.
     persistNow: async () => {
@@ -327,6 +363,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     },
   });
   await registerConsole(app, opts.consoleDir ?? findConsoleDir());
+  let isStarted = false;
   return {
     app,
     loaded,
@@ -337,7 +374,12 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     metrics,
     callLog,
     media,
+    keys: clientKeys,
     reloadConfig,
+    started: () => {
+      isStarted = true;
+      credentials.announce();
+    },
     close: async (drainMs = current().server.shutdown_timeout * 1000) => {
       const deadline = Date.now() + drainMs;
       const closed = app.close(); // stops accepting at once; kept-alive connections get 503 shutting_down
@@ -353,10 +395,12 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
         await streams.whenIdle(2000);
       }
       await closed;
-      await media.close(); // cancels video jobs still running
+      await media.close(); // stops video jobs running here (released to other instances / the next start)
       await callLog.close(); // the calls that just finished are written too
+      if (!isStarted) await credentials.discardUnannounced().catch(() => undefined);
       await egressService.close(); // before the accounts: its last binding changes are flushed with them
       await accounts.close();
+      clientKeys.close();
       await store.close();
       await client.close();
       await direct.close();

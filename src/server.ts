@@ -6,6 +6,7 @@ import type { AccountSource } from './accounts/index.js';
 import { trustProxyOption, type AppConfig, type ModelRegistry } from './config/index.js';
 import type { ChatService } from './gateway/chat-service.js';
 import { registerChatCompletions } from './openai/chat-completions-route.js';
+import { registerAnthropicMessages } from './anthropic/messages-route.js';
 import { handleMediaChat } from './openai/media-chat.js';
 import { mediaApiDeps, registerMediaApi, type MediaServices } from './openai/media-api.js';
 import { registerModels } from './openai/models-route.js';
@@ -21,6 +22,7 @@ import { applySecurityHeaders } from './server/security-headers.js';
 import { registerHealth, type ReadinessReport } from './server/health-routes.js';
 import { registerV1Scope } from './server/v1-scope.js';
 import { registerMediaRoutes } from './media/index.js';
+import { modelNotAllowed, type ClientKeyGate } from './keys/key-gate.js';
 import { registerMcpScope } from './mcp/index.js';
 
 export interface AppServices {
@@ -43,6 +45,8 @@ export interface AppServices {
   streams?: Inflight;
   /** Images, edits, videos and the media cache (absent = those routes are not served). */
   media?: MediaServices;
+  /** Client API keys with limits (src/keys); absent = only app.api_keys guard /v1. */
+  clientKeys?: ClientKeyGate;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -168,9 +172,10 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   const onStream = services.streams ? services.streams.enter.bind(services.streams) : undefined;
   const media = services.media ? mediaApiDeps(services.media, services.config, services.models, onStream) : undefined;
   // The cached media files (/images/<name>, /videos/<name>) are public links: outside the /v1 scope.
-  if (media) registerMediaRoutes(app, media.cache);
+  if (media) registerMediaRoutes(app, media.cache, media.remote);
   await registerV1Scope(app, services.config, async (v1) => {
-    registerModels(v1, services.models);
+    const keys = services.clientKeys;
+    registerModels(v1, services.models, keys ? { allowed: (request, id) => keys.allowsModel(request, id), refusal: modelNotAllowed } : undefined);
     if (media) await registerMediaApi(v1, media);
     registerChatCompletions(v1, {
       ...(media ? { media: (request, reply, body, spec) => handleMediaChat(media, request, reply, body, spec) } : {}),
@@ -178,14 +183,24 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       models: services.models,
       settings: () => {
         const c = services.config();
-        return { reasoning: c.chat.reasoning, heartbeatMs: c.chat.heartbeat_interval * 1000, showSearchSources: c.chat.show_search_sources };
+        return { reasoning: c.chat.reasoning, heartbeatMs: c.chat.heartbeat_interval * 1000, showSearchSources: c.chat.show_search_sources, continueConversations: c.chat.continue_conversations };
       },
       ...(services.streams ? { onStream: services.streams.enter.bind(services.streams) } : {}),
     });
-  });
+    registerAnthropicMessages(v1, {
+      chat: services.chat,
+      models: services.models,
+      settings: () => {
+        const c = services.config();
+        return { modelAliases: c.anthropic.model_aliases, heartbeatMs: c.chat.heartbeat_interval * 1000 };
+      },
+      ...(onStream ? { onStream } : {}),
+    });
+  }, services.clientKeys);
   // /mcp: the same tools over MCP (its own scope and key check, like /v1).
   await registerMcpScope(app, {
     config: services.config,
+    clientKeys: services.clientKeys,
     deps: { chat: services.chat, models: services.models, media, onStream },
   });
   return app;

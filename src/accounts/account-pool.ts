@@ -21,6 +21,8 @@ export interface PoolHooks {
   onChange?: (acc: PoolAccount) => void;
   /** A bucket hit a rate limit: a quota sync for the account is worth doing. */
   onRateLimited?: (acc: PoolAccount, bucket: string) => void;
+  /** A lease was released: a slot is free (the admission queue serves its waiters). */
+  onRelease?: () => void;
 }
 
 const KNOWN_BUCKETS = new Set(Object.values(DEFAULT_QUOTAS).flatMap((q) => Object.keys(q)));
@@ -173,6 +175,7 @@ export class AccountPool implements AccountSource {
 
   private pick(req: LeaseRequest, skip: ReadonlySet<string>, now: number): PoolAccount | undefined {
     const max = this.settings().maxInflight;
+    if (req.only !== undefined) return this.pickOnly(req, req.only, skip, now, max);
     for (const tier of this.tiersFor(req.tier)) {
       const ring = this.ring(tier, req.bucket);
       let node = ring.head;
@@ -192,6 +195,22 @@ export class AccountPool implements AccountSource {
     return undefined;
   }
 
+  /** The one named account, when it is eligible for the request (tier, quota, in-flight cap). */
+  private pickOnly(req: LeaseRequest, id: string, skip: ReadonlySet<string>, now: number, max: number): PoolAccount | undefined {
+    const acc = this.accounts.get(id);
+    if (!acc || req.exclude.has(id) || skip.has(id) || acc.inflight >= max) return undefined;
+    if (!this.tiersFor(req.tier).includes(acc.rec.tier)) return undefined;
+    return this.availableAt(acc, req.bucket, now) === 0 ? acc : undefined;
+  }
+
+  /** Why the one named account cannot serve: cooling (with when), else exhausted (gone, invalid, busy, tier). */
+  private whyNotOnly(req: LeaseRequest, id: string, now: number): LeaseResult {
+    const acc = this.accounts.get(id);
+    const at = acc && !req.exclude.has(id) && this.tiersFor(req.tier).includes(acc.rec.tier) ? this.availableAt(acc, req.bucket, now) : Infinity;
+    if (at > now && at !== Infinity) return { ok: false, reason: 'cooling', retryAfterSeconds: Math.max(1, Math.ceil((at - now) / 1000)) };
+    return { ok: false, reason: 'exhausted' };
+  }
+
   async lease(req: LeaseRequest): Promise<LeaseResult> {
     if (this.accounts.size === 0) return { ok: false, reason: 'empty' };
     const now = this.now();
@@ -199,7 +218,7 @@ export class AccountPool implements AccountSource {
     const busyElsewhere = new Set<string>();
     for (;;) {
       const acc = this.pick(req, busyElsewhere, now);
-      if (!acc) return this.whyNone(req, now);
+      if (!acc) return req.only !== undefined ? this.whyNotOnly(req, req.only, now) : this.whyNone(req, now);
       if (this.sharedInflight) {
         // Another instance may hold this account's slots: confirm atomically in the shared store.
         let ok = false;
@@ -222,16 +241,21 @@ export class AccountPool implements AccountSource {
   private whyNone(req: LeaseRequest, now: number): LeaseResult {
     let earliest = Infinity;
     let any = false;
+    // An account able to serve now that pick() passed over is at its in-flight cap (here or on
+    // another instance): the request is worth queueing for, not a configuration problem.
+    let busy = false;
     for (const tier of this.tiersFor(req.tier)) {
       for (const acc of this.accounts.values()) {
         if (acc.rec.tier !== tier) continue;
         any = true;
         if (req.exclude.has(acc.rec.id)) continue;
         const at = this.availableAt(acc, req.bucket, now);
-        if (at > now && at < earliest) earliest = at;
+        if (at === 0) busy = true;
+        else if (at > now && at < earliest) earliest = at;
       }
     }
     if (!any) return { ok: false, reason: 'exhausted' };
+    if (busy) return { ok: false, reason: 'busy' };
     if (earliest !== Infinity) return { ok: false, reason: 'cooling', retryAfterSeconds: Math.max(1, Math.ceil((earliest - now) / 1000)) };
     return { ok: false, reason: 'exhausted' };
   }
@@ -246,10 +270,17 @@ export class AccountPool implements AccountSource {
         if (released) return;
         released = true;
         acc.inflight = Math.max(0, acc.inflight - 1);
-        if (this.sharedInflight) this.sharedInflight.release(acc.rec.id).catch(() => undefined);
-        if (this.accounts.get(acc.rec.id) !== acc) return;
-        if (outcome.ok) this.recordSuccess(acc, bucket);
-        else this.recordFailure(acc, bucket, outcome.error);
+        const shared = this.sharedInflight ? this.sharedInflight.release(acc.rec.id).catch(() => undefined) : undefined;
+        if (this.accounts.get(acc.rec.id) === acc) {
+          if (outcome.ok) this.recordSuccess(acc, bucket);
+          else this.recordFailure(acc, bucket, outcome.error);
+        }
+        // After the outcome is recorded (a failure may have parked the account), and once the
+        // shared slot is really given back, so a waiter's lease finds it free.
+        if (this.hooks.onRelease) {
+          if (shared) void shared.then(this.hooks.onRelease);
+          else this.hooks.onRelease();
+        }
       },
     };
   }

@@ -6,6 +6,7 @@ import type { CallLog } from '../calllog/index.js';
 import type { AppConfig, ConfigSource } from '../config/index.js';
 import type { EgressService } from '../egress/index.js';
 import type { ChatStreamResult } from '../grok/index.js';
+import type { ClientKeyService } from '../keys/key-service.js';
 import type { DriftMonitor } from '../grok/drift/index.js';
 import type { Store } from '../store/index.js';
 import type { AdminCredentials, LoginLimiter, SessionStore } from './auth/index.js';
@@ -63,4 +64,8 @@ export interface AdminDeps {
   /** Protocol-drift findings (GET /api/protocol/drift); the route answers an empty list without it. */
   drift?: Pick<DriftMonitor, 'list' | 'sampleRate' | 'dropped' | 'checked'> | undefined;
   now?: () => number;
+  /** Client API keys (src/keys): the /api/keys routes and the `keys` section of /api/stats. */
+  clientKeys?: ClientKeyService | undefined;
+  /** More sections for /api/stats (the admission queue, ...), computed when it is asked for. */
+  extraStats?: (() => Promise<Record<string, unknown>>) | undefined;
 }

@@ -12,6 +12,7 @@ import { registerProxyRoutes } from './proxy-routes.js';
 import { registerSettingsRoutes } from './settings-routes.js';
 import { registerStatsRoutes } from './stats-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
+import { registerKeyRoutes } from '../keys/key-routes.js';
 
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -65,6 +66,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       registerLogRoutes(api, deps);
       registerProtocolRoutes(api, deps);
       if (deps.proxies) registerProxyRoutes(api, deps, deps.proxies);
+      if (deps.clientKeys) registerKeyRoutes(api, { keys: deps.clientKeys, staticKeys: () => deps.settings.config().app.api_keys });
     },
     { prefix: '/api' },
   );

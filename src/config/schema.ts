@@ -139,6 +139,15 @@ export const chatSchema = z.object({
   heartbeat_interval: numberAtLeast(0, ' (seconds; 0 disables)'),
   reasoning: oneOf(REASONING_MODES),
   show_search_sources: bool(),
+  continue_conversations: bool(),
+});
+
+/** "NAME=MODEL" entries (src/anthropic/model-aliases.ts reads them). */
+const ALIAS_ENTRY = /^[^=\s]+=[^=\s]+$/;
+export const anthropicSchema = z.object({
+  model_aliases: stringList().refine((list) => list.every((e) => ALIAS_ENTRY.test(e)), {
+    error: 'expected "NAME=MODEL" entries (no spaces), e.g. "opus=grok-chat-expert"',
+  }),
 });
 
 /** How generated media reaches clients: our cached link, inline base64, or Grok's own asset URL. */
@@ -156,6 +165,8 @@ export const videoSchema = z.object({
   html_tag: bool(),
   segment_timeout: positiveNumber(' (seconds)'),
   job_ttl: positiveNumber(' (seconds)'),
+  job_lease: numberAtLeast(0.3, ' (seconds)'),
+  job_scan_interval: numberAtLeast(0.1, ' (seconds)'),
   callback_secret: text(),
   callback_attempts: intIn(1, 20),
   callback_backoff: numberAtLeast(0, ' (seconds)'),
@@ -206,6 +217,8 @@ export const accountsSchema = z.object({
   sync_concurrency: intIn(1, 100),
   flush_interval: numberAtLeast(0.05, ' (seconds)'),
   poll_interval: numberAtLeast(0.1, ' (seconds)'),
+  queue_timeout: numberAtLeast(0, ' (seconds)'),
+  queue_max: intIn(0, 1_000_000),
 });
 
 export const retrySchema = z.object({
@@ -335,6 +348,7 @@ export const configSchema = z.object({
   app: appSchema,
   grok: grokSchema,
   chat: chatSchema,
+  anthropic: anthropicSchema,
   image: imageSchema,
   video: videoSchema,
   media: mediaSchema,

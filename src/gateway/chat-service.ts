@@ -15,6 +15,8 @@ import { messagesToMgwPrompt } from './messages-to-mgw-prompt.js';
 import { RetriesExhaustedError, runWithAccountRetries, type AttemptRecord, type RetryPolicy } from './retry.js';
 import type { ChatTurnRequest } from './types.js';
 import { UpstreamChat } from './upstream-chat.js';
+import type { ContinuationOutcome, ContinueFrom, ConversationRef } from './conversation-ref.js';
+import { OpenAIHttpError } from '../openai/errors.js';
 
 export interface ChatSettings {
   idleTimeoutMs: number;
@@ -58,6 +60,10 @@ export interface OpenedChatStream {
   attempts: AttemptRecord[];
   /** Egress of the successful attempt (`direct` or the masked proxy URL). */
   proxy?: string | undefined;
+  /** Whether the turn continued an earlier conversation, fell back from one, or neither. */
+  continuation: ContinuationOutcome;
+  /** Once the stream has ended: where the turn lives upstream (mgw only), for a later continuation. */
+  conversation(): ConversationRef | undefined;
 }
 
 export interface CollectedChat {
@@ -65,6 +71,50 @@ export interface CollectedChat {
   account: string;
   attempts: AttemptRecord[];
   proxy?: string | undefined;
+  continuation: ContinuationOutcome;
+  /** Where the turn lives upstream (mgw only; undefined on REST or when an id was missing). */
+  conversation: ConversationRef | undefined;
+}
+
+/** Options of one chat turn. */
+export interface ChatTurnOptions {
+  /** Continue this earlier conversation on its own account (mgw), else fall back as documented. */
+  continueFrom?: ContinueFrom | undefined;
+}
+
+/**
+ * A continued turn reached an attempt on another account (an account source that ignored
+ * `only`): refused before anything is sent, without blaming the account, then handled like an
+ * unavailable account (fallback, or 409 when strict).
+ */
+export class ContinuationAccountMismatch extends OpenAIHttpError {
+  constructor() {
+    super(409, 'a continued conversation may only run on the account it lives on', { type: 'invalid_request_error', code: 'conversation_unavailable' });
+  }
+}
+
+/**
+ * What a continued turn sends: the server has the history, so one new user message goes as its
+ * bare text (as the web app sends what the user typed); several (tool results, ...) are flattened.
+ */
+function continuedPrompt(messages: ChatTurnRequest['messages']): string {
+  const only = messages.length === 1 ? messages[0] : undefined;
+  return only?.role === 'user' ? only.text.trim() : messagesToMgwPrompt(messages);
+}
+
+/** The mgw ids of a finished turn, on the account it ran on. */
+function conversationOf(upstream: UpstreamChat, accountId: string): ConversationRef | undefined {
+  const end = upstream.endEvent;
+  if (!end?.conversationId || !end.responseId) return undefined;
+  return { accountId, conversationId: end.conversationId, upstreamResponseId: end.responseId };
+}
+
+function unavailable(c: ContinueFrom, why: string): OpenAIHttpError {
+  return new OpenAIHttpError(409, `The earlier conversation cannot be continued: ${why}`, {
+    type: 'invalid_request_error',
+    code: 'conversation_unavailable',
+    param: c.param ?? null,
+  });
 }
 
 /** Runs the retries and puts each attempt's egress on its record (also on the error's records). */
@@ -104,7 +154,9 @@ export class ChatService {
   }
 
   /** The turn with this account's uploads and user id (an upload belongs to one account). */
-  private async forAccount(base: ChatTurnInput, files: PreparedFile[] | undefined, accountId: string, token: string, signal: AbortLike, route: GrokRoute | undefined): Promise<ChatTurnInput> {
+  private async forAccount(base: ChatTurnInput, files: PreparedFile[] | undefined, accountId: string, token: string, signal: AbortLike, route: GrokRoute | undefined, pinned: string | undefined): Promise<ChatTurnInput> {
+    // A conversation lives on one account: continuing it anywhere else is refused here, locally.
+    if (base.continuation && pinned !== accountId) throw new ContinuationAccountMismatch();
     const userId = base.transport === 'mgw' ? this.deps.userIds?.userIdOf(accountId) : undefined;
     if (!files || !this.deps.attachments) return userId === undefined ? base : { ...base, userId };
     // Through the attempt's egress: a retry that avoided a failed proxy uploads around it too.
@@ -115,22 +167,71 @@ export class ChatService {
    * One retried upstream chat: the body and attachments are prepared once, then every attempt
    * gets a different account, its egress route, a fresh UpstreamChat already opened, and `run`
    * decides what a successful attempt returns.
+   *
+   * With `continueFrom` on mgw, one attempt first runs on the conversation's own account (no
+   * failover: no other account has the conversation), sending only the new messages. If that
+   * account cannot be leased or the attempt fails before the answer, the turn falls back to a
+   * fresh conversation with the whole history on any account (or fails with 409 when strict).
+   * REST cannot continue: always the fallback (or 409 when strict).
    */
   private async withAttempts<T>(
     turn: ChatTurnRequest,
     spec: ModelSpec,
     signal: AbortLike,
+    opts: ChatTurnOptions,
     run: (upstream: UpstreamChat, s: ChatSettings) => Promise<T>,
-  ): Promise<{ value: T; lease: AccountLease; attempts: AttemptRecord[]; proxy: string | undefined }> {
+  ): Promise<{ value: T; lease: AccountLease; attempts: AttemptRecord[]; proxy: string | undefined; continuation: ContinuationOutcome; upstream: UpstreamChat }> {
     const s = this.deps.settings();
-    const input = this.turnInput(turn, spec, s);
-    const files = await this.deps.attachments?.prepare(turn.messages, signal);
+    const c = opts.continueFrom;
+    const earlier: AttemptRecord[] = [];
+    if (c) {
+      if (s.transport !== 'mgw') {
+        if (c.strict) throw unavailable(c, 'grok.chat_transport = "rest" cannot continue a conversation');
+      } else {
+        try {
+          const r = await this.attempts(turn, spec, signal, s, c.newMessages, c.from, run);
+          return { value: r.value, lease: r.lease, attempts: r.attempts, proxy: r.proxy, continuation: 'continued', upstream: r.upstream };
+        } catch (err) {
+          // Only "this account could not do it" falls back; a bad request or a client gone does not.
+          if (!(err instanceof RetriesExhaustedError) && !(err instanceof ContinuationAccountMismatch)) throw err;
+          if (c.strict) throw unavailable(c, err.message);
+          if (err instanceof RetriesExhaustedError) earlier.push(...err.attempts);
+        }
+      }
+    }
+    try {
+      const r = await this.attempts(turn, spec, signal, s, turn.messages, undefined, run);
+      // Fixed object shape on the per-call path (no spreads): see README "Benchmarks".
+      const attempts = earlier.length > 0 ? earlier.concat(r.attempts) : r.attempts;
+      return { value: r.value, lease: r.lease, attempts, proxy: r.proxy, continuation: c ? 'fallback' : 'none', upstream: r.upstream };
+    } catch (err) {
+      if (err instanceof RetriesExhaustedError && earlier.length > 0) err.attempts = [...earlier, ...err.attempts];
+      throw err;
+    }
+  }
+
+  /** The retried attempts of one turn: on any account, or (`from`) pinned to one, once. */
+  private async attempts<T>(
+    turn: ChatTurnRequest,
+    spec: ModelSpec,
+    signal: AbortLike,
+    s: ChatSettings,
+    messages: ChatTurnRequest['messages'],
+    from: ConversationRef | undefined,
+    run: (upstream: UpstreamChat, s: ChatSettings) => Promise<T>,
+  ): Promise<{ value: T; lease: AccountLease; attempts: AttemptRecord[]; proxy: string | undefined; upstream: UpstreamChat }> {
+    const base = this.turnInput({ ...turn, messages }, spec, s);
+    const input: ChatTurnInput = from ? { ...base, prompt: continuedPrompt(messages), continuation: { conversationId: from.conversationId, parentResponseId: from.upstreamResponseId } } : base;
+    const files = await this.deps.attachments?.prepare(messages, signal);
     const egress = new EgressAttempts(this.deps.egress);
+    const pinned = from?.accountId;
+    const accounts = pinned === undefined ? this.deps.accounts : { lease: (req: Parameters<AccountSource['lease']>[0]) => this.deps.accounts.lease({ ...req, only: pinned }), summary: () => this.deps.accounts.summary() };
+    let opened: UpstreamChat | undefined;
     const result = await withEgress(egress, () => runWithAccountRetries({
-      accounts: this.deps.accounts,
+      accounts,
       tier: spec.tier as AccountTier,
       bucket: spec.bucket,
-      policy: s.retry,
+      policy: pinned === undefined ? s.retry : { ...s.retry, maxAttempts: 1 },
       signal,
       onRetry: (r) => this.deps.onRetry?.({ requestId: turn.requestId, attempt: r.attempt, account: r.account, kind: r.error.kind, delayMs: r.delayMs }),
       attempt: async (lease) => {
@@ -138,12 +239,13 @@ export class ChatService {
         const upstream = new UpstreamChat({ idleTimeoutMs: s.idleTimeoutMs, requestTimeoutMs: s.requestTimeoutMs }, signal);
         try {
           const ids = this.deps.userIds;
-          await upstream.openTurn(this.deps.client, lease.token, await this.forAccount(input, files, lease.accountId, lease.token, signal, route), {
+          await upstream.openTurn(this.deps.client, lease.token, await this.forAccount(input, files, lease.accountId, lease.token, signal, route, pinned), {
             route,
             onUserId: ids ? (uid) => ids.setUserId(lease.accountId, uid) : undefined,
           });
           const value = await run(upstream, s);
           egress.succeeded(route);
+          opened = upstream;
           return value;
         } catch (err) {
           upstream.abort();
@@ -152,22 +254,28 @@ export class ChatService {
         }
       },
     }));
-    return { value: result.value, lease: result.lease, attempts: result.attempts, proxy: egress.last };
+    return { value: result.value, lease: result.lease, attempts: result.attempts, proxy: egress.last, upstream: opened as UpstreamChat };
   }
 
-  async openStream(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortLike): Promise<OpenedChatStream> {
+  async openStream(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortLike, opts: ChatTurnOptions = {}): Promise<OpenedChatStream> {
     // Pre-read the first events: an in-band rate limit or an early cut is still retryable here.
-    const r = await this.withAttempts(turn, spec, signal, async (upstream) => {
+    const r = await this.withAttempts(turn, spec, signal, opts, async (upstream) => {
       const first = await upstream.nextBatch();
       // Ended before any event: nothing reached the client yet, so another account may answer.
       if (first === undefined) throw emptyAnswerError('the stream ended without any event');
       return { upstream, first };
     });
-    return { first: r.value.first, upstream: r.value.upstream, lease: r.lease, attempts: r.attempts, proxy: r.proxy };
+    const { upstream } = r.value;
+    const accountId = r.lease.accountId;
+    return {
+      first: r.value.first, upstream, lease: r.lease, attempts: r.attempts, proxy: r.proxy,
+      continuation: r.continuation,
+      conversation: () => conversationOf(upstream, accountId),
+    };
   }
 
-  async collect(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortLike): Promise<CollectedChat> {
-    const r = await this.withAttempts(turn, spec, signal, async (upstream, s) => {
+  async collect(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortLike, opts: ChatTurnOptions = {}): Promise<CollectedChat> {
+    const r = await this.withAttempts(turn, spec, signal, opts, async (upstream, s) => {
       const assembler = new AnswerAssembler({ reasoning: turn.reasoning, showSearchSources: s.showSearchSources });
       try {
         for (let batch = await upstream.nextBatch(); batch; batch = await upstream.nextBatch()) {
@@ -183,6 +291,10 @@ export class ChatService {
       }
     });
     r.lease.release({ ok: true });
-    return { assembler: r.value, account: r.lease.masked, attempts: r.attempts, proxy: r.proxy };
+    return {
+      assembler: r.value, account: r.lease.masked, attempts: r.attempts, proxy: r.proxy,
+      continuation: r.continuation,
+      conversation: conversationOf(r.upstream, r.lease.accountId),
+    };
   }
 }

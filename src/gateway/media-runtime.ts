@@ -7,12 +7,13 @@ import type { AccountSource } from '../accounts/index.js';
 import type { AppConfig, ModelRegistry } from '../config/index.js';
 import type { EgressSelector } from '../egress/index.js';
 import { DirectMediaTransport, GrokHeaders, GrokMediaClient, ImagineClient, type ChatTurnOpener, type MediaTransport } from '../grok/index.js';
-import { MediaCache, MediaPublisher } from '../media/index.js';
+import { InvalidMediaError, MediaCache, MediaPublisher, RemoteMedia, validateMedia, type MediaKind } from '../media/index.js';
 import { AttachmentLoader, ChatAttachments } from './attachments.js';
 import type { AccountUserIds, ChatSettings } from './chat-service.js';
 import { ImageService } from './image-service.js';
 import type { UpstreamChatOpener } from './upstream-chat.js';
 import type { AbortLike, GrokRoute, ChatStreamResult } from '../grok/index.js';
+import type { Store } from '../store/index.js';
 
 /** The REST `conversations/new` opener (GrokClient): media calls ask it to renew statsig after a challenge 403. */
 export interface MediaChatOpener {
@@ -49,6 +50,14 @@ export interface MediaRuntimeOptions {
   transport?: MediaTransport | undefined;
   /** Outbound proxies: the route of each image/video attempt, for all of its calls. */
   egress?: EgressSelector | undefined;
+  /** The configured store: video jobs and their leases, the shared media index. */
+  store: Pick<Store, 'videoJobs' | 'locks' | 'mediaIndex'>;
+  /** This instance's id (the lease owner of the jobs it runs). */
+  instanceId: string;
+  /** The token of an account by id (to fetch again a file another instance cached). */
+  tokenOf: (accountId: string) => string | undefined;
+  /** The account id of a token (kept in the media index instead of the token). */
+  accountIdOf: (token: string) => string;
 }
 
 export interface MediaRuntime {
@@ -56,6 +65,8 @@ export interface MediaRuntime {
   images: ImageService;
   videos: VideoService;
   jobs: VideoJobs;
+  /** Serves names this instance has no file for (made by another instance) from the media index. */
+  remote: RemoteMedia;
   loader: AttachmentLoader;
   /** ChatService's uploader for image_url / file parts. */
   chatAttachments: ChatAttachments;
@@ -101,7 +112,36 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
     egress: (token) => transport.webSocket(token),
     drift: opts.drift,
   });
-  const publisher = new MediaPublisher(cache, grok, () => ({ downloadTimeoutMs: opts.config().media.download_timeout * 1000 }));
+  const publisher = new MediaPublisher(cache, grok, () => ({ downloadTimeoutMs: opts.config().media.download_timeout * 1000 }), {
+    store: opts.store.mediaIndex,
+    accountIdOf: opts.accountIdOf,
+    onError: (err, name) => opts.logger.warn({ file: name, err: (err as Error).message }, 'media index: could not record a file (other instances cannot serve it)'),
+  });
+  const remote = new RemoteMedia({
+    cache,
+    index: opts.store.mediaIndex,
+    logger: opts.logger,
+    fetch: async (entry) => {
+      const token = opts.tokenOf(entry.accountId ?? '');
+      if (token === undefined || entry.upstreamUrl === null) return undefined;
+      const kind: MediaKind = entry.kind;
+      // No route given: the media transport sends it through the account's own egress.
+      const got = await grok.download(token, entry.upstreamUrl, {
+        kind,
+        maxBytes: publisher.maxBytes(kind),
+        timeoutMs: opts.config().media.download_timeout * 1000,
+      });
+      try {
+        const type = validateMedia(got.bytes, kind, got.contentType);
+        // The name's extension is what the first instance sniffed: the same bytes give the same one.
+        if (!entry.name.endsWith(`.${type.ext}`)) return undefined;
+      } catch (err) {
+        if (err instanceof InvalidMediaError) return undefined;
+        throw err;
+      }
+      return got.bytes;
+    },
+  });
   const loader = new AttachmentLoader(cache, () => {
     const m = opts.config().media;
     return { maxBytes: Math.round(m.max_download_mb * MB), timeoutMs: m.download_timeout * 1000, allowPrivate: m.allow_private_urls };
@@ -147,25 +187,33 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
       return { idleTimeoutMs: chat.idleTimeoutMs, timeoutMs: opts.config().video.segment_timeout * 1000, retry: chat.retry };
     },
   });
-  const jobs = new VideoJobs(
+  const jobs = new VideoJobs({
     videos,
-    () => {
+    store: opts.store.videoJobs,
+    locks: opts.store.locks,
+    instanceId: opts.instanceId,
+    models: opts.models,
+    logger: opts.logger,
+    settings: () => {
       const cfg = opts.config();
       return {
         ttlMs: cfg.video.job_ttl * 1000,
+        leaseMs: cfg.video.job_lease * 1000,
+        scanIntervalMs: cfg.video.job_scan_interval * 1000,
         callbackSecret: cfg.video.callback_secret,
         callbackAttempts: cfg.video.callback_attempts,
         callbackBackoffMs: cfg.video.callback_backoff * 1000,
         allowPrivateUrls: cfg.media.allow_private_urls,
       };
     },
-    opts.logger,
-  );
+  });
+  jobs.start();
   return {
     cache,
     images,
     videos,
     jobs,
+    remote,
     loader,
     chatAttachments: new ChatAttachments(loader, grok),
     grok,

@@ -1,7 +1,7 @@
 // One upstream chat call with its watchdogs: an idle timer (no event for N seconds) and a total
 // request timer. Both abort the upstream socket and surface as a `timeout` failure, so the retry
 // layer and the client see one classified error instead of a hang.
-import type { GrokEvent } from '../grok/events.js';
+import type { GrokEndEvent, GrokEvent } from '../grok/events.js';
 import { GrokUpstreamError, classifyTransportError } from '../grok/errors.js';
 import { Cancellation, type AbortLike, type ChatStreamResult, type ChatTurnInput, type ChatTurnOpener, type GrokRoute, type TurnOpenOptions } from '../grok/index.js';
 
@@ -25,6 +25,8 @@ export class UpstreamChat {
   private pending: GrokEvent[] = [];
   private pendingAt = 0;
   private stream: ChatStreamResult | undefined;
+  /** The turn's end event once read (its mgw conversation and response ids). */
+  endEvent: GrokEndEvent | undefined;
   /**
    * One timer per call, never moved while data flows: events only note the time, and when the
    * timer fires it checks both limits and re-arms itself for whichever is due next. (Moving a timer
@@ -114,6 +116,9 @@ export class UpstreamChat {
       // An aborted body may end quietly instead of throwing: a timeout must still surface.
       if (this.timedOut) throw this.timeoutError();
       this.touch();
+      // The end event closes its batch: keep it for the continuation ids (no scan per event).
+      const last = batch?.[batch.length - 1];
+      if (last?.type === 'end') this.endEvent = last;
       return batch;
     } catch (err) {
       throw this.mapError(err);

@@ -102,4 +102,4 @@ export { MgwEventParser, normalizeCitationUrl } from './mgw/mgw-events.js';
 export { canonicalUserId, fetchSessionIdentity, parseSession, SESSION_PATH } from './mgw/session-identity.js';
 export type { SessionIdentity, SessionLookupOptions } from './mgw/session-identity.js';
 export { mgwCookie, mgwHandshakeHeaders, sessionLookupHeaders } from './mgw/mgw-headers.js';
-export { itemCreate, mgwUrl, responseCreate, sessionCreate } from './mgw/mgw-frames.js';
+export { itemCreate, mgwUrl, newInitEventId, responseCreate, sessionCreate } from './mgw/mgw-frames.js';

@@ -3,6 +3,7 @@
 // client API key for exactly the routes matched into it. The route then hands the raw request and
 // response to the session's transport (reply.hijack()); the root hook's call line is still written
 // when the socket closes, and tool calls fill its context (model, account, failure) as /v1 does.
+import type { ClientKeyGate } from '../keys/key-gate.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AppConfig } from '../config/index.js';
@@ -18,6 +19,8 @@ import { McpSessions, type McpSession } from './sessions.js';
 export const MCP_PATH = '/mcp';
 
 export interface McpScopeOptions {
+  /** Client API keys: also accepted on /mcp (authentication only). */
+  clientKeys?: ClientKeyGate | undefined;
   config: () => AppConfig;
   deps: McpDeps;
 }
@@ -40,6 +43,12 @@ export async function registerMcpScope(app: FastifyInstance, opts: McpScopeOptio
         // Switched off live: /mcp is then an unknown route, as if it had never been registered.
         if (!cfg.mcp.enabled) {
           notFound(request, reply);
+          return;
+        }
+        // Client keys (src/keys) are accepted here too, and once one exists /mcp is never open.
+        // Their limits and allow-lists are enforced on /v1 only (tool calls are not counted).
+        if (opts.clientKeys) {
+          opts.clientKeys.authenticate(request, cfg.app.api_keys, done);
           return;
         }
         try {

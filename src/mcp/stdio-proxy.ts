@@ -18,7 +18,7 @@ export interface StdioProxyOptions {
   log: (line: string) => void;
 }
 
-/** GROK2API_URL → the /mcp URL: a base URL (http://host:8000) gets /mcp; a URL ending in /mcp is kept. */
+/** MCP_GATEWAY_URL → the /mcp URL: a base URL (http://host:8000) gets /mcp; a URL ending in /mcp is kept. */
 export function gatewayMcpUrl(base: string): URL {
   const u = new URL(base);
   if (!/\/mcp\/?$/.test(u.pathname)) u.pathname = `${u.pathname.replace(/\/+$/, '')}/mcp`;

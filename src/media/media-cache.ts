@@ -4,12 +4,19 @@
 // regex before any file-system call. Each kind has a size cap; the least recently stored or served
 // files are deleted beyond it (the newest file is always kept). The index lives in memory and is
 // rebuilt from the directory at start (then ordered by modification time).
+// Several instances may share one directory (a shared volume): each file is written to a temp file
+// of its own and renamed into place (readers see all of it or nothing), a file another instance
+// deleted is forgotten when found missing, and each instance's size accounting covers the files it
+// knows (so the caps hold per instance, approximately for the shared directory).
 import { randomBytes } from 'node:crypto';
 import { chmod, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../store/index.js';
 import { MIME_BY_EXT, type MediaKind } from './sniff.js';
+
+/** A temp file older than this is a leftover of a killed writer (not another instance's write in progress). */
+const STALE_TEMP_MS = 10 * 60_000;
 
 /** The only names the cache creates and serves: 32 lowercase hex digits and a known extension. */
 export const MEDIA_NAME_RE = /^[0-9a-f]{32}\.(?:jpg|png|webp|gif|mp4|webm|mov)$/;
@@ -85,7 +92,9 @@ export class MediaCache {
     for (const name of await readdir(dir)) {
       const path = join(dir, name);
       if (name.startsWith('.tmp-')) {
-        await unlink(path).catch(() => undefined); // an interrupted write
+        // An interrupted write; a recent one may be another instance's write in progress (shared volume).
+        const st = await stat(path).catch(() => undefined);
+        if (st && Date.now() - st.mtimeMs > STALE_TEMP_MS) await unlink(path).catch(() => undefined);
         continue;
       }
       if (!isMediaName(name)) continue;
@@ -135,9 +144,21 @@ export class MediaCache {
   async store(kind: MediaKind, bytes: Buffer, ext: string): Promise<CachedFile> {
     const name = `${randomBytes(16).toString('hex')}.${ext}`;
     if (!isMediaName(name)) throw new Error(`media cache: unsupported extension "${ext}"`);
+    return this.storeNamed(kind, name, bytes);
+  }
+
+  /**
+   * Writes `bytes` under a name the media index gave (bytes fetched again for a file another
+   * instance made). Content behind a name never changes, so a concurrent write of the same name by
+   * another instance is harmless: each renames its own complete temp file into place.
+   */
+  async storeNamed(kind: MediaKind, name: string, bytes: Buffer): Promise<CachedFile> {
+    if (!isMediaName(name)) throw new Error('media cache: invalid name');
+    const known = this.index[kind].get(name);
+    if (known) this.drop(known);
     const dir = this.dir(kind);
     const path = join(dir, name);
-    const tmp = join(dir, `.tmp-${name}`);
+    const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(4).toString('hex')}-${name}`);
     try {
       await writeFile(tmp, bytes, { mode: PRIVATE_FILE_MODE });
       await rename(tmp, path);
@@ -170,6 +191,27 @@ export class MediaCache {
     map.delete(name);
     map.set(name, f);
     return f;
+  }
+
+  /**
+   * Indexes `name` if its file is on disk but not known here (another instance on a shared volume
+   * wrote it). Undefined when there is no such file.
+   */
+  async adopt(kind: MediaKind, name: string): Promise<CachedFile | undefined> {
+    if (!isMediaName(name)) return undefined;
+    const known = this.lookup(kind, name);
+    if (known) return known;
+    const path = join(this.dir(kind), name);
+    try {
+      const st = await stat(path);
+      if (!st.isFile()) return undefined;
+      const f: CachedFile = { name, kind, path, size: st.size, mtimeMs: st.mtimeMs, mimeType: mimeOf(name) };
+      if (!this.index[kind].has(name)) this.add(f);
+      this.evict(kind, name);
+      return f;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The bytes of a cached file (e.g. to re-upload an image we generated), or undefined. */

@@ -3,7 +3,8 @@
 // A name that does not match the cache's strict pattern is a 404 before any file-system call.
 import { open, type FileHandle } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { MediaCache } from './media-cache.js';
+import type { CachedFile, MediaCache } from './media-cache.js';
+import type { RemoteMedia } from './remote-media.js';
 import type { MediaKind } from './sniff.js';
 
 export type ByteRange = { start: number; end: number };
@@ -53,16 +54,31 @@ function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
 
-async function serve(cache: MediaCache, kind: MediaKind, request: FastifyRequest<{ Params: { name: string } }>, reply: FastifyReply): Promise<FastifyReply> {
-  const file = cache.lookup(kind, request.params.name);
-  if (!file) return notFound(reply, kind);
-  let fh: FileHandle;
-  try {
-    fh = await open(file.path, 'r');
-  } catch {
-    cache.forget(file);
-    return notFound(reply, kind);
+/** The file and an open handle on it; a file another instance deleted (shared volume) is fetched again once. */
+async function openFile(cache: MediaCache, remote: RemoteMedia | undefined, kind: MediaKind, name: string): Promise<{ file: CachedFile; fh: FileHandle } | undefined> {
+  for (let round = 0; round < 2; round++) {
+    const file = remote ? await remote.find(kind, name) : cache.lookup(kind, name);
+    if (!file) return undefined;
+    try {
+      return { file, fh: await open(file.path, 'r') };
+    } catch {
+      cache.forget(file);
+      if (!remote) return undefined;
+    }
   }
+  return undefined;
+}
+
+async function serve(
+  cache: MediaCache,
+  remote: RemoteMedia | undefined,
+  kind: MediaKind,
+  request: FastifyRequest<{ Params: { name: string } }>,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const opened = await openFile(cache, remote, kind, request.params.name);
+  if (!opened) return notFound(reply, kind);
+  const { file, fh } = opened;
   let handedOver = false;
   try {
     const st = await fh.stat();
@@ -113,13 +129,14 @@ async function serve(cache: MediaCache, kind: MediaKind, request: FastifyRequest
   }
 }
 
-export function registerMediaRoutes(app: FastifyInstance, cache: MediaCache): void {
+/** `remote`: serve names this instance has no file for from the shared media index (several instances). */
+export function registerMediaRoutes(app: FastifyInstance, cache: MediaCache, remote?: RemoteMedia): void {
   const routes: Array<[string, MediaKind]> = [
     ['/images/:name', 'image'],
     ['/videos/:name', 'video'],
   ];
   for (const [url, kind] of routes) {
     // GET also answers HEAD (Fastify exposes head routes); the handler sends no body for HEAD.
-    app.get<{ Params: { name: string } }>(url, (request, reply) => serve(cache, kind, request, reply));
+    app.get<{ Params: { name: string } }>(url, (request, reply) => serve(cache, remote, kind, request, reply));
   }
 }

@@ -3,6 +3,7 @@
 // inline base64, or Grok's own asset URL passed through.
 import type { MediaFormat } from '../config/index.js';
 import { GrokUpstreamError, type GrokMediaClient, type GrokRoute } from '../grok/index.js';
+import type { MediaIndexStore } from '../store/index.js';
 import type { MediaCache } from './media-cache.js';
 import { InvalidMediaError, validateMedia, type MediaKind } from './sniff.js';
 
@@ -39,14 +40,24 @@ const IMAGE_MAX_BYTES = 50 * 1024 * 1024;
 const VIDEO_MIN_CAP = 16 * 1024 * 1024;
 const VIDEO_MAX_CAP = 512 * 1024 * 1024;
 
+/** The shared media index, so other instances can serve what this one cached. */
+export interface PublisherIndex {
+  store: MediaIndexStore;
+  /** The account id of a token (never the token: it is not stored with the entry). */
+  accountIdOf: (token: string) => string;
+  onError?: ((err: unknown, name: string) => void) | undefined;
+}
+
 export class MediaPublisher {
   constructor(
     readonly cache: MediaCache,
     private readonly grok: GrokMediaClient,
     private readonly settings: () => PublisherSettings,
+    private readonly index?: PublisherIndex | undefined,
   ) {}
 
-  private maxBytes(kind: MediaKind): number {
+  /** The largest asset of `kind` downloaded from Grok. */
+  maxBytes(kind: MediaKind): number {
     if (kind === 'image') return IMAGE_MAX_BYTES;
     return Math.min(VIDEO_MAX_CAP, Math.max(VIDEO_MIN_CAP, this.cache.size().videos.limitBytes));
   }
@@ -90,6 +101,20 @@ export class MediaPublisher {
       return { url: undefined, b64: bytes.toString('base64'), mimeType: type.mimeType, bytes, upstreamUrl };
     }
     const file = await this.cache.store(kind, bytes, type.ext);
+    if (this.index) {
+      // Awaited: a client may ask another instance for the link as soon as it has it.
+      await this.index.store
+        .put({
+          name: file.name,
+          kind,
+          size: file.size,
+          contentType: type.mimeType,
+          createdAt: Date.now(),
+          upstreamUrl: upstreamUrl ?? null,
+          accountId: upstreamUrl !== undefined ? this.index.accountIdOf(token) : null,
+        })
+        .catch((err: unknown) => this.index?.onError?.(err, file.name));
+    }
     const url = `${target.baseUrl}/${kind === 'image' ? 'images' : 'videos'}/${file.name}`;
     return { url, b64: undefined, mimeType: type.mimeType, bytes, upstreamUrl };
   }

@@ -17,12 +17,20 @@ import { clientGoneSignal } from './client-gone.js';
 import { needsEmulation, withInstructions } from '../gateway/emulated-turn.js';
 import { collectEmulated, streamEmulated } from './chat-emulated.js';
 import { outputRequest } from './output-request.js';
+import { ConversationMemory } from '../gateway/conversation-memory.js';
+import type { ChatTurnOptions } from '../gateway/chat-service.js';
+
+/** chat.continue_conversations: answers continuable for an hour, at most this many remembered. */
+const CONTINUE_TTL_MS = 60 * 60 * 1000;
+const CONTINUE_MAX_ENTRIES = 10_000;
 
 export interface ChatRouteDeps {
   chat: ChatService;
   models: () => ModelRegistry;
   /** Live settings. */
-  settings: () => { reasoning: ReasoningMode; heartbeatMs: number; showSearchSources: boolean };
+  settings: () => { reasoning: ReasoningMode; heartbeatMs: number; showSearchSources: boolean; continueConversations?: boolean };
+  /** chat.continue_conversations' memory of answered turns (absent: one per registration, per instance). */
+  conversations?: ConversationMemory;
   /** Told when an SSE stream starts; the returned function is called once when it ends (metrics, graceful shutdown). */
   onStream?: () => () => void;
   /** Answers requests for image, image-edit and video models (absent = they get a 400). */
@@ -41,6 +49,7 @@ function completionId(): string {
 
 /** `app` is the /v1 scope: the path below is relative to it. */
 export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDeps): void {
+  const conversations = deps.conversations ?? new ConversationMemory({ maxEntries: CONTINUE_MAX_ENTRIES, ttlMs: CONTINUE_TTL_MS });
   app.post('/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
     const call = request.call;
     const parsed = chatRequestSchema.safeParse(request.body);
@@ -90,8 +99,13 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       return stream ? streamEmulated(request, reply, args) : collectEmulated(request, reply, args);
     }
 
+    // Tool/JSON emulation (above) rewrites answers, so only plain turns continue conversations.
+    const continuing = settings.continueConversations === true;
+    const match = continuing ? conversations.match(messages) : undefined;
+    const turnOpts: ChatTurnOptions = match ? { continueFrom: { from: match.ref, newMessages: match.newMessages } } : {};
+
     if (!stream) {
-      const done = await deps.chat.collect(turn, spec, client).catch((err: unknown) => {
+      const done = await deps.chat.collect(turn, spec, client, turnOpts).catch((err: unknown) => {
         recordCallFailure(call, err);
         throw err;
       });
@@ -110,6 +124,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       if (reasoningText && reasoning === 'reasoning_content') message.reasoning_content = reasoningText;
       const annotations = a.annotations();
       if (annotations.length > 0) message.annotations = annotations;
+      if (continuing && done.conversation) conversations.remember(messages, content, done.conversation);
       return reply.send({
         id: completionId(),
         object: 'chat.completion',
@@ -121,7 +136,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       });
     }
 
-    const opened = await deps.chat.openStream(turn, spec, client).catch((err: unknown) => {
+    const opened = await deps.chat.openStream(turn, spec, client, turnOpts).catch((err: unknown) => {
       recordCallFailure(call, err);
       throw err;
     });
@@ -162,6 +177,8 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
         if (annotations.length > 0) extra.annotations = annotations;
         writer.finish('stop', buildUsage(promptTokens, contentTokens, reasoningTokens), extra);
         call.status = 200;
+        const ref = continuing ? opened.conversation() : undefined;
+        if (ref) conversations.remember(messages, assembler.contentText(), ref);
       }
     } catch (err) {
       if (client.aborted) {

@@ -6,7 +6,7 @@ import { RetriesExhaustedError } from '../gateway/retry.js';
 import type { ReasoningMode } from '../gateway/types.js';
 import type { VideoJobs } from '../gateway/video-jobs.js';
 import type { VideoService } from '../gateway/video-service.js';
-import type { MediaCache } from '../media/index.js';
+import type { MediaCache, RemoteMedia } from '../media/index.js';
 
 export interface MediaApiSettings {
   format: MediaFormat;
@@ -26,6 +26,8 @@ export interface MediaApiDeps {
   jobs: VideoJobs;
   loader: AttachmentLoader;
   cache: MediaCache;
+  /** Serves media another instance made (shared media index); absent: only this instance's files. */
+  remote?: RemoteMedia | undefined;
   models: () => ModelRegistry;
   settings: () => MediaApiSettings;
   /** Told when an SSE stream starts; the returned function is called when it ends. */

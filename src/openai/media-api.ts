@@ -35,7 +35,7 @@ export function mediaApiSettingsFrom(c: AppConfig): MediaApiSettings {
 }
 
 /** The media use cases a server is built with (AppServices.media). */
-export type MediaServices = Pick<MediaApiDeps, 'images' | 'videos' | 'jobs' | 'loader' | 'cache'>;
+export type MediaServices = Pick<MediaApiDeps, 'images' | 'videos' | 'jobs' | 'loader' | 'cache' | 'remote'>;
 
 /** Builds the route deps from the services and the live configuration. */
 export function mediaApiDeps(

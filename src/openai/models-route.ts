@@ -1,5 +1,5 @@
 // GET /v1/models and /v1/models/{id} in OpenAI's list/object shapes.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ModelRegistry, ModelSpec } from '../config/index.js';
 import { OpenAIHttpError } from './errors.js';
 
@@ -10,12 +10,21 @@ function modelObject(id: string, spec: ModelSpec): Record<string, unknown> {
   return { id, object: 'model', created: CREATED, owned_by: 'xai', kind: spec.kind, min_tier: spec.tier };
 }
 
-/** `app` is the /v1 scope: the paths below are relative to it. */
-export function registerModels(app: FastifyInstance, models: () => ModelRegistry): void {
-  app.get('/models', async () => ({
+/**
+ * `app` is the /v1 scope: the paths below are relative to it. `allowed` narrows what a request's
+ * API key may use (a client key's model allow-list): the list shows only those, and another model
+ * by id is the same 403 a call with it gets (`refusal`).
+ */
+export function registerModels(
+  app: FastifyInstance,
+  models: () => ModelRegistry,
+  access?: { allowed: (request: FastifyRequest, id: string) => boolean; refusal: (id: string) => Error },
+): void {
+  app.get('/models', async (request) => ({
     object: 'list',
     data: models()
       .list()
+      .filter((spec) => !access || access.allowed(request, spec.id))
       .map((spec) => modelObject(spec.id, spec)),
   }));
 
@@ -25,6 +34,7 @@ export function registerModels(app: FastifyInstance, models: () => ModelRegistry
     if (!spec) {
       throw new OpenAIHttpError(404, `The model '${id}' does not exist or is disabled`, { code: 'model_not_found', param: 'model' });
     }
+    if (access && !access.allowed(request, id)) throw access.refusal(id);
     return modelObject(id, spec);
   });
 }

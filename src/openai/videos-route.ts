@@ -1,6 +1,7 @@
 // The async video job API: POST /v1/videos (JSON or multipart, as the OpenAI SDK's videos.create
 // sends it), GET /v1/videos, GET /v1/videos/{id}, GET /v1/videos/{id}/content, DELETE /v1/videos/{id}.
-// Jobs are kept in memory (see VideoJobs); a finished job's `url` is the video.
+// Jobs are records in the configured store (see VideoJobs): any instance answers for any job; a
+// finished job's `url` is the video.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { MAX_VIDEO_SECONDS, VIDEO_PRESETS, type VideoPreset } from '../grok/index.js';
@@ -124,7 +125,7 @@ export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): v
     const callbackUrl = body.callback_url ? await checkCallbackUrl(body.callback_url, settings.allowPrivateUrls) : undefined;
 
     const seconds = body.seconds ?? DEFAULT_VIDEO_SECONDS;
-    const job = deps.jobs.create(
+    const job = await deps.jobs.create(
       owner,
       spec,
       model,
@@ -147,18 +148,18 @@ export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): v
 
   // Each key sees only its own jobs; another key's job answers 404 exactly like an unknown id.
   app.get('/videos', async (request, reply) => {
-    const data = deps.jobs.list(requestViewer(request));
+    const data = await deps.jobs.list(requestViewer(request), mediaBaseUrl(deps.settings().appUrl, request));
     return reply.send({ object: 'list', data, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null, has_more: false });
   });
 
   app.get<{ Params: { id: string } }>('/videos/:id', async (request, reply) => {
-    const job = deps.jobs.get(request.params.id, requestViewer(request));
-    if (!job) throw new OpenAIHttpError(404, `No video job '${request.params.id}' (jobs are kept in memory for video.job_ttl)`, { code: 'video_not_found', param: 'id' });
+    const job = await deps.jobs.get(request.params.id, requestViewer(request), mediaBaseUrl(deps.settings().appUrl, request));
+    if (!job) throw new OpenAIHttpError(404, `No video job '${request.params.id}' (finished jobs are kept for video.job_ttl)`, { code: 'video_not_found', param: 'id' });
     return reply.send(job);
   });
 
   app.get<{ Params: { id: string } }>('/videos/:id/content', async (request, reply) => {
-    const job = deps.jobs.get(request.params.id, requestViewer(request));
+    const job = await deps.jobs.get(request.params.id, requestViewer(request), mediaBaseUrl(deps.settings().appUrl, request));
     if (!job) throw new OpenAIHttpError(404, `No video job '${request.params.id}'`, { code: 'video_not_found', param: 'id' });
     if (job.status !== 'completed' || job.url === null) {
       throw new OpenAIHttpError(job.status === 'failed' ? 404 : 409, `The video job is ${job.status}; its content is not available`, { code: 'video_not_ready' });
@@ -167,7 +168,7 @@ export function registerVideoRoutes(app: FastifyInstance, deps: MediaApiDeps): v
   });
 
   app.delete<{ Params: { id: string } }>('/videos/:id', async (request, reply) => {
-    if (!deps.jobs.delete(request.params.id, requestViewer(request))) throw new OpenAIHttpError(404, `No video job '${request.params.id}'`, { code: 'video_not_found', param: 'id' });
+    if (!(await deps.jobs.delete(request.params.id, requestViewer(request)))) throw new OpenAIHttpError(404, `No video job '${request.params.id}'`, { code: 'video_not_found', param: 'id' });
     return reply.send({ id: request.params.id, object: 'video.deleted', deleted: true });
   });
 }

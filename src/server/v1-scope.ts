@@ -4,6 +4,7 @@
 // there (`/%761/models` is routed here like `/v1/models`). Nothing decides from the raw URL text.
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { AppConfig } from '../config/index.js';
+import type { ClientKeyGate } from '../keys/key-gate.js';
 import { checkApiKey } from './api-key-auth.js';
 import { applyCors } from './cors.js';
 import { notFound } from './error-handler.js';
@@ -14,13 +15,25 @@ export const V1_PREFIX = '/v1';
  * Registers `routes` inside the /v1 scope. Synchronous hook on purpose: it runs on every API call
  * and an async one costs a promise and a microtask turn each time.
  */
-export async function registerV1Scope(app: FastifyInstance, config: () => AppConfig, routes: (v1: FastifyInstance) => Promise<void> | void): Promise<void> {
+export async function registerV1Scope(
+  app: FastifyInstance,
+  config: () => AppConfig,
+  routes: (v1: FastifyInstance) => Promise<void> | void,
+  /** Client keys (src/keys): authentication, model allow-lists and limits. */
+  clientKeys?: ClientKeyGate,
+): Promise<void> {
   await app.register(
     async (v1) => {
+      v1.decorateRequest('clientKey', undefined);
       v1.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
         const cfg = config();
         // A preflight is answered here, before the key: browsers send no credentials with it.
         if (applyCors(request, reply, cfg.server.cors_origins)) return;
+        // Client keys and app.api_keys (src/keys/key-gate.ts); open only while neither exists.
+        if (clientKeys) {
+          clientKeys.authenticate(request, cfg.app.api_keys, done);
+          return;
+        }
         // Checked before the body is even parsed. With no key configured everyone is "anonymous".
         const xKey = request.headers['x-api-key'];
         try {
@@ -36,6 +49,8 @@ export async function registerV1Scope(app: FastifyInstance, config: () => AppCon
         }
         done();
       });
+      // After the body is parsed: a client key's model allow-list and limits (and its rate-limit headers).
+      if (clientKeys) v1.addHook('preHandler', (request, reply, done) => clientKeys.admit(request, reply, done));
       // Unknown /v1 paths (and preflights, which have no route) pass the hook above first: without
       // a key they get 401, as known ones do, so the key also hides which routes exist.
       v1.setNotFoundHandler(notFound);

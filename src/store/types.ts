@@ -1,6 +1,9 @@
 // One interface per kind of data. Drivers: file (default), redis, mysql. Everything the gateway
 // serves comes from memory; these interfaces persist behind it and share state across instances.
+import type { MediaIndexEntry } from './media-index-entry.js';
 import type { AccountRecord } from './records.js';
+import type { ClientKeyStore } from './client-key-types.js';
+import type { CallbackState, VideoJobRecord } from './video-job-record.js';
 
 export type StorageMode = 'file' | 'redis' | 'mysql';
 
@@ -88,6 +91,33 @@ export interface CallLogStore {
   deleteBefore(before?: number): Promise<number>;
 }
 
+/**
+ * Async video jobs, shared by all instances (file: one instance, persisted in DATA_DIR). Who runs a
+ * job is decided by a LockStore lease, not here; this keeps the records.
+ */
+export interface VideoJobStore {
+  /** Adds a job with a new id. */
+  create(job: VideoJobRecord): Promise<void>;
+  get(id: string): Promise<VideoJobRecord | undefined>;
+  /** Every stored job, newest first. */
+  list(): Promise<VideoJobRecord[]>;
+  /** Replaces a job's record (not its callback state); false when the job no longer exists (deleted). */
+  update(job: VideoJobRecord): Promise<boolean>;
+  /** False when there was no such job. */
+  delete(id: string): Promise<boolean>;
+  /** Sets the callback state to `to` only if it is `from` now (atomically); true when this call set it. */
+  swapCallbackState(id: string, from: CallbackState, to: CallbackState): Promise<boolean>;
+  /** Deletes the jobs whose expiresAt is at or before `nowMs`; returns how many. */
+  deleteExpired(nowMs: number): Promise<number>;
+}
+
+/** Where each generated media file came from, so any instance can fetch bytes it does not have. */
+export interface MediaIndexStore {
+  put(entry: MediaIndexEntry): Promise<void>;
+  get(name: string): Promise<MediaIndexEntry | undefined>;
+  delete(name: string): Promise<void>;
+}
+
 export interface Store {
   mode: StorageMode;
   accounts: AccountStore;
@@ -95,6 +125,10 @@ export interface Store {
   locks: LockStore;
   kv: KvStore;
   callLogs: CallLogStore;
+  /** Client API keys: records, their limit counters and usage (src/keys). */
+  keys: ClientKeyStore;
+  videoJobs: VideoJobStore;
+  mediaIndex: MediaIndexStore;
   /** Resolves when the backing server answers (no-op for file). */
   ping(): Promise<void>;
   /** True while the last operation against the backing server succeeded. */

@@ -75,6 +75,7 @@ export async function startHarness(opts: HarnessOptions = {}, existingSim?: Fake
     ...(opts.consoleDir ? { consoleDir: opts.consoleDir } : {}),
   });
   await gw.app.listen({ host: '127.0.0.1', port: 0 });
+  gw.started();
   const addr = gw.app.server.address();
   if (!addr || typeof addr === 'string') throw new Error('gateway did not bind a TCP port');
   const baseURL = `http://127.0.0.1:${addr.port}/v1`;

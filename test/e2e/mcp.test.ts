@@ -285,7 +285,7 @@ void describe('MCP server (/mcp)', () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: ['--import', 'tsx', 'src/mcp-stdio.ts'],
-      env: { ...(process.env as Record<string, string>), GROK2API_URL: new URL('/', h.baseURL).toString(), GROK2API_KEY: API_KEY },
+      env: { ...(process.env as Record<string, string>), MCP_GATEWAY_URL: new URL('/', h.baseURL).toString(), MCP_GATEWAY_KEY: API_KEY },
       stderr: 'pipe',
     });
     const stdio = new Client({ name: 'e2e-stdio', version: '1.0.0' });

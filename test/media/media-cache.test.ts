@@ -2,7 +2,7 @@
 // re-indexing what an earlier run left on disk.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMediaName, MediaCache } from '../../src/media/index.js';
@@ -63,16 +63,38 @@ void describe('MediaCache', () => {
     assert.ok(cache.lookup('video', v.name));
   });
 
-  void it('re-indexes files of an earlier run (in mtime order), drops temp files, ignores strangers', async () => {
+  void it('re-indexes files of an earlier run (in mtime order), drops stale temp files, ignores strangers', async () => {
     const root = tempRoot();
     const first = await MediaCache.open(root, () => ({ imageBytes: 10_000, videoBytes: 10_000 }));
     const kept = await first.store('image', Buffer.alloc(10, 7), 'webp');
-    writeFileSync(join(root, 'images', '.tmp-0123456789abcdef0123456789abcdef.jpg'), 'partial');
+    const stale = join(root, 'images', '.tmp-0123456789abcdef0123456789abcdef.jpg');
+    writeFileSync(stale, 'partial');
+    const old = new Date(Date.now() - 11 * 60_000);
+    utimesSync(stale, old, old);
+    // A fresh temp file may be another instance's write in progress (shared volume): left alone.
+    writeFileSync(join(root, 'images', '.tmp-1-ab-fedcba9876543210fedcba9876543210.jpg'), 'writing');
     writeFileSync(join(root, 'images', 'notes.txt'), 'operator file');
     const second = await MediaCache.open(root, () => ({ imageBytes: 10_000, videoBytes: 10_000 }));
     assert.equal(second.lookup('image', kept.name)?.size, 10);
-    assert.deepEqual(readdirSync(join(root, 'images')).sort(), [kept.name, 'notes.txt'].sort());
+    assert.deepEqual(readdirSync(join(root, 'images')).sort(), [kept.name, 'notes.txt', '.tmp-1-ab-fedcba9876543210fedcba9876543210.jpg'].sort());
     assert.equal(second.size().images.files, 1);
+  });
+
+  void it('shares one directory between two caches: adopts the other\'s files, tolerates its deletions', async () => {
+    const root = tempRoot();
+    const limits = (): { imageBytes: number; videoBytes: number } => ({ imageBytes: 10_000, videoBytes: 10_000 });
+    const a = await MediaCache.open(root, limits);
+    const b = await MediaCache.open(root, limits);
+    const f = await a.store('image', Buffer.alloc(20, 3), 'png');
+    assert.equal(b.lookup('image', f.name), undefined, 'not known to b yet');
+    assert.equal((await b.adopt('image', f.name))?.size, 20);
+    assert.equal(b.size().images.bytes, 20);
+    await a.clear('image');
+    assert.equal(await b.read('image', f.name), undefined, 'a file the other cache deleted is forgotten, no crash');
+    assert.equal(b.size().images.bytes, 0);
+    const again = await b.storeNamed('image', f.name, Buffer.alloc(20, 3));
+    assert.equal((await a.adopt('image', again.name))?.size, 20);
+    await assert.rejects(b.storeNamed('image', '../x.png', Buffer.alloc(1)), /invalid name/);
   });
 
   void it('clear() deletes every cached file (one kind or both)', async () => {

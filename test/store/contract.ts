@@ -2,7 +2,7 @@
 // runStoreContract('redis', makeBackend, { shared: true }).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Store, StoreOptions } from '../../src/store/index.js';
+import type { Store, StoreOptions, VideoJobRecord } from '../../src/store/index.js';
 import { byId, makeCallLog, makeRecord, sleep } from './helpers.js';
 
 export type StoreOverrides = Partial<Pick<StoreOptions, 'inflightTtlMs' | 'flushIntervalMs' | 'logger'>>;
@@ -296,6 +296,82 @@ export function runStoreContract(name: string, makeBackend: () => Promise<StoreB
         assert.deepEqual(await again.callLogs.loadRecent(100), all);
       }));
 
+    void it('stores video jobs: create, get, list newest first, update (not after delete), delete', () =>
+      withBackend(makeBackend, async (open) => {
+        const [a, b] = await pair(open);
+        const j1 = makeVideoJob(1);
+        const j2 = makeVideoJob(2, { callbackUrl: 'http://127.0.0.1:9/cb', callbackState: 'pending' });
+        await a.videoJobs.create(j1);
+        await a.videoJobs.create(j2);
+        assert.deepEqual(await b.videoJobs.get(j1.id), j1);
+        assert.deepEqual((await b.videoJobs.list()).map((j) => j.id), [j2.id, j1.id]);
+        const done = { ...j1, status: 'completed' as const, progress: 100, url: 'http://x/videos/a.mp4', events: [{ at: 5, message: 'ünï "q"' }] };
+        assert.equal(await b.videoJobs.update(done), true);
+        assert.deepEqual(await a.videoJobs.get(j1.id), done);
+        assert.equal(await a.videoJobs.delete(j1.id), true);
+        assert.equal(await a.videoJobs.delete(j1.id), false);
+        assert.equal(await b.videoJobs.update(done), false, 'a deleted job is not brought back by its runner');
+        assert.equal(await b.videoJobs.get(j1.id), undefined);
+        assert.equal(await b.videoJobs.get('video_missing'), undefined);
+      }));
+
+    void it('moves a video callback state by compare-and-swap: one of several instances wins', () =>
+      withBackend(makeBackend, async (open) => {
+        const [a, b] = await pair(open);
+        const j = makeVideoJob(3, { callbackUrl: 'http://127.0.0.1:9/cb', callbackState: 'pending' });
+        await a.videoJobs.create(j);
+        const wins = await Promise.all([
+          a.videoJobs.swapCallbackState(j.id, 'pending', 'sending:a'),
+          b.videoJobs.swapCallbackState(j.id, 'pending', 'sending:b'),
+          a.videoJobs.swapCallbackState(j.id, 'pending', 'sending:c'),
+        ]);
+        assert.equal(wins.filter(Boolean).length, 1, `exactly one swap wins: ${wins.join(',')}`);
+        const state = (await b.videoJobs.get(j.id))?.callbackState;
+        assert.match(state ?? '', /^sending:[abc]$/);
+        // A record update leaves the callback state alone.
+        assert.equal(await a.videoJobs.update({ ...j, progress: 50 }), true);
+        assert.equal((await b.videoJobs.get(j.id))?.callbackState, state);
+        assert.equal(await b.videoJobs.swapCallbackState(j.id, state ?? '', 'delivered'), true);
+        assert.equal(await a.videoJobs.swapCallbackState(j.id, 'pending', 'sending:a'), false);
+        assert.equal(await a.videoJobs.swapCallbackState('video_missing', 'pending', 'delivered'), false);
+      }));
+
+    void it('deletes expired video jobs only', () =>
+      withBackend(makeBackend, async (open) => {
+        const [a, b] = await pair(open);
+        await a.videoJobs.create(makeVideoJob(4, { expiresAt: 1000 }));
+        await a.videoJobs.create(makeVideoJob(5, { expiresAt: 5000 }));
+        await a.videoJobs.create(makeVideoJob(6, { expiresAt: null }));
+        assert.equal(await b.videoJobs.deleteExpired(2000), 1);
+        assert.deepEqual((await a.videoJobs.list()).map((j) => j.id).sort(), [makeVideoJob(5).id, makeVideoJob(6).id]);
+      }));
+
+    void it('keeps video jobs and the media index across close() and a new store', () =>
+      withBackend(makeBackend, async (open) => {
+        const s = await open();
+        const j = makeVideoJob(7, { callbackState: 'pending', callbackUrl: 'http://127.0.0.1:9/cb' });
+        await s.videoJobs.create(j);
+        await s.videoJobs.swapCallbackState(j.id, 'pending', 'delivered');
+        const entry = { name: `${'ab'.repeat(16)}.mp4`, kind: 'video' as const, size: 12, contentType: 'video/mp4', createdAt: 10, upstreamUrl: 'https://assets/x.mp4', accountId: 'acc-1' };
+        await s.mediaIndex.put(entry);
+        await s.close();
+        const again = await open();
+        assert.deepEqual(await again.videoJobs.get(j.id), { ...j, callbackState: 'delivered' });
+        assert.deepEqual(await again.mediaIndex.get(entry.name), entry);
+      }));
+
+    void it('stores the media index: put, get from another instance, replace, delete', () =>
+      withBackend(makeBackend, async (open) => {
+        const [a, b] = await pair(open);
+        const entry = { name: `${'cd'.repeat(16)}.jpg`, kind: 'image' as const, size: 3, contentType: 'image/jpeg', createdAt: 1, upstreamUrl: null, accountId: null };
+        await a.mediaIndex.put(entry);
+        assert.deepEqual(await b.mediaIndex.get(entry.name), entry);
+        await b.mediaIndex.put({ ...entry, size: 4, upstreamUrl: 'https://assets/y.jpg', accountId: 'acc' });
+        assert.equal((await a.mediaIndex.get(entry.name))?.size, 4);
+        await a.mediaIndex.delete(entry.name);
+        assert.equal(await b.mediaIndex.get(entry.name), undefined);
+      }));
+
     void it('answers ping and reports healthy', () =>
       withBackend(makeBackend, async (open) => {
         const s = await open();
@@ -304,4 +380,38 @@ export function runStoreContract(name: string, makeBackend: () => Promise<StoreB
         assert.equal(s.lastError(), undefined);
       }));
   });
+}
+
+function makeVideoJob(n: number, over: Partial<VideoJobRecord> = {}): VideoJobRecord {
+  return {
+    id: `video_${String(n).padStart(24, '0')}`,
+    owner: 'key-owner-1',
+    model: 'grok-imagine-video',
+    size: '1280x720',
+    input: {
+      requestId: `req-${n}`,
+      prompt: `a fox ${n}`,
+      seconds: 6,
+      aspectRatio: '16:9',
+      resolution: '720p',
+      preset: 'custom',
+      target: { format: 'url', baseUrl: 'http://127.0.0.1:8000' },
+    },
+    status: 'queued',
+    progress: 0,
+    createdAt: 1_700_000_000_000 + n,
+    completedAt: null,
+    expiresAt: null,
+    ownerInstance: 'inst-a',
+    leaseExpiresAt: 0,
+    attempts: 0,
+    events: [],
+    error: null,
+    url: null,
+    thumbnailUrl: null,
+    callbackUrl: null,
+    callbackKey: `cb-${n}`,
+    callbackState: 'none',
+    ...over,
+  };
 }

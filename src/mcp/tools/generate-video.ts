@@ -68,7 +68,7 @@ export function registerGenerateVideo(server: McpServer, deps: McpDeps, media: M
       const aspect = args.aspect_ratio ?? '16:9';
       const resolution = args.resolution ?? '720p';
       const settings = media.settings();
-      const job = media.jobs.create(
+      const job = await media.jobs.create(
         ctx.owner,
         spec,
         id,
@@ -90,7 +90,7 @@ export function registerGenerateVideo(server: McpServer, deps: McpDeps, media: M
       let current: VideoJob | undefined = job;
       while (current && current.status !== 'completed' && current.status !== 'failed') {
         if (signal.aborted) {
-          media.jobs.delete(job.id, viewer);
+          await media.jobs.delete(job.id, viewer);
           throw new OpenAIHttpError(499, 'The video job was cancelled', { code: 'cancelled' });
         }
         if (current.progress !== last) {
@@ -98,7 +98,7 @@ export function registerGenerateVideo(server: McpServer, deps: McpDeps, media: M
           await reportProgress(extra, current.progress, 100, `video ${current.status} (${current.progress}%)`);
         }
         await sleep(POLL_MS, signal);
-        current = media.jobs.get(job.id, viewer);
+        current = await media.jobs.get(job.id, viewer, ctx.mediaBaseUrl);
       }
       if (!current) throw new OpenAIHttpError(404, `No video job '${job.id}' (it was deleted)`, { code: 'video_not_found' });
       if (current.status === 'failed' || current.url === null) {

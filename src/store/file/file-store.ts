@@ -13,6 +13,9 @@ import { CoalescingWriter } from './coalescing-writer.js';
 import { CALL_LOG_FILE, FileCallLogStore } from './file-call-log-store.js';
 import { FileAccountStore } from './file-account-store.js';
 import { FileKvStore } from './file-kv-store.js';
+import { MemoryClientKeyStore } from './memory-client-key-store.js';
+import { FileMediaIndexStore } from './file-media-index-store.js';
+import { FileVideoJobStore } from './file-video-job-store.js';
 import { MemoryInflightCounter } from './memory-inflight-counter.js';
 import { MemoryLockStore } from './memory-lock-store.js';
 import { parseAccountsText } from './parse-accounts-text.js';
@@ -28,6 +31,8 @@ export interface FileStoreOptions {
 
 export const ACCOUNTS_FILE = 'accounts.json';
 export const KV_FILE = 'kv.json';
+export const VIDEO_JOBS_FILE = 'video_jobs.json';
+export const MEDIA_INDEX_FILE = 'media_index.json';
 
 export class FileStore implements Store {
   readonly mode = 'file' as const;
@@ -36,11 +41,16 @@ export class FileStore implements Store {
   readonly locks: MemoryLockStore;
   readonly kv: FileKvStore;
   readonly callLogs: FileCallLogStore;
+  readonly keys: MemoryClientKeyStore;
+  readonly videoJobs: FileVideoJobStore;
+  readonly mediaIndex: FileMediaIndexStore;
   readonly accountsPath: string;
   readonly kvPath: string;
   private readonly health: StoreHealth;
   private readonly accountsWriter: CoalescingWriter;
   private readonly kvWriter: CoalescingWriter;
+  private readonly jobsWriter: CoalescingWriter;
+  private readonly mediaIndexWriter: CoalescingWriter;
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -68,6 +78,11 @@ export class FileStore implements Store {
     this.locks = new MemoryLockStore(assertOpen);
     this.accountsWriter = this.writerFor(this.accountsPath, () => this.accounts.serialize());
     this.kvWriter = this.writerFor(this.kvPath, () => this.kv.serialize());
+    this.keys = new MemoryClientKeyStore({ kv: this.kv, flush: () => this.kvWriter.flush() });
+    this.videoJobs = new FileVideoJobStore({ assertOpen, onChange: () => this.jobsWriter.markDirty() });
+    this.mediaIndex = new FileMediaIndexStore({ assertOpen, onChange: () => this.mediaIndexWriter.markDirty() });
+    this.jobsWriter = this.writerFor(join(opts.dataDir, VIDEO_JOBS_FILE), () => this.videoJobs.serialize());
+    this.mediaIndexWriter = this.writerFor(join(opts.dataDir, MEDIA_INDEX_FILE), () => this.mediaIndex.serialize());
   }
 
   /** Creates the data directory if needed (0700) and loads both files. */
@@ -76,6 +91,11 @@ export class FileStore implements Store {
     const store = new FileStore(opts);
     await store.loadAccounts();
     await store.loadKv();
+    await store.loadJsonDocument(VIDEO_JOBS_FILE, (v) => {
+      const rejected = store.videoJobs.seed(v);
+      if (rejected > 0) opts.logger.error({ file: VIDEO_JOBS_FILE, rejected }, 'video jobs file has invalid records: they were skipped');
+    });
+    await store.loadJsonDocument(MEDIA_INDEX_FILE, (v) => store.mediaIndex.seed(v));
     return store;
   }
 
@@ -87,7 +107,7 @@ export class FileStore implements Store {
   /** Writes pending changes now (close() does this too); rejects when a write fails. */
   async flush(): Promise<void> {
     if (this.closed) throw new StoreClosedError('file');
-    await Promise.all([this.accountsWriter.flush(), this.kvWriter.flush()]);
+    await Promise.all([this.accountsWriter.flush(), this.kvWriter.flush(), this.jobsWriter.flush(), this.mediaIndexWriter.flush()]);
   }
 
   async ping(): Promise<void> {
@@ -104,8 +124,9 @@ export class FileStore implements Store {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await this.keys.close();
       this.closed = true;
-      const results = await Promise.allSettled([this.accountsWriter.close(), this.kvWriter.close(), this.callLogs.drain()]);
+      const results = await Promise.allSettled([this.accountsWriter.close(), this.kvWriter.close(), this.jobsWriter.close(), this.mediaIndexWriter.close(), this.callLogs.drain()]);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw this.health.fail(failed.reason, 'final write on close failed');
     })();
@@ -157,6 +178,19 @@ export class FileStore implements Store {
         'accounts file has invalid records: they were skipped (original kept)',
       );
     }
+  }
+
+  /** Loads one of the JSON documents (video jobs, media index); a corrupt one is moved aside. */
+  private async loadJsonDocument(file: string, seed: (value: unknown) => void): Promise<void> {
+    const path = join(this.opts.dataDir, file);
+    await removeStaleTempFiles(path);
+    const read = await readJsonFile(path);
+    if (read.kind === 'missing') return;
+    if (read.kind === 'corrupt') {
+      this.opts.logger.error({ file: path, movedTo: read.movedTo, err: read.error }, 'store file is corrupt: moved aside, starting empty');
+      return;
+    }
+    seed(read.value);
   }
 
   private async loadKv(): Promise<void> {

@@ -11,6 +11,14 @@ export interface MysqlTables {
   clock: string;
   /** One row per finished API call (the call log). */
   callLogs: string;
+  /** Client API keys (records), their limit counters and their usage by day and model. */
+  clientKeys: string;
+  keyCounters: string;
+  keyUsage: string;
+  /** One row per async video job (record JSON + its callback state). */
+  videoJobs: string;
+  /** One row per generated media file (the shared media index). */
+  mediaIndex: string;
 }
 
 const PREFIX_RE = /^[A-Za-z0-9_]{1,40}$/;
@@ -27,6 +35,11 @@ export function mysqlTables(prefix: string): MysqlTables {
     kv: `\`${prefix}_kv\``,
     clock: `\`${prefix}_sync_clock\``,
     callLogs: `\`${prefix}_call_logs\``,
+    clientKeys: `\`${prefix}_client_keys\``,
+    keyCounters: `\`${prefix}_key_counters\``,
+    keyUsage: `\`${prefix}_key_usage\``,
+    videoJobs: `\`${prefix}_video_jobs\``,
+    mediaIndex: `\`${prefix}_media_index\``,
   };
 }
 
@@ -92,6 +105,43 @@ export function schemaStatements(t: MysqlTables): string[] {
       KEY idx_model (model, started_at),
       KEY idx_status (status, started_at),
       KEY idx_api_key (api_key, started_at)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.clientKeys} (
+      id VARCHAR(64) NOT NULL,
+      data TEXT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      PRIMARY KEY (id)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.keyCounters} (
+      key_id VARCHAR(64) NOT NULL,
+      state TEXT NOT NULL,
+      PRIMARY KEY (key_id)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.keyUsage} (
+      key_id VARCHAR(64) NOT NULL,
+      day CHAR(10) NOT NULL,
+      model VARCHAR(256) NOT NULL,
+      requests BIGINT NOT NULL,
+      errors BIGINT NOT NULL,
+      tokens_in BIGINT NOT NULL,
+      tokens_out BIGINT NOT NULL,
+      PRIMARY KEY (key_id, day, model)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.videoJobs} (
+      id VARCHAR(191) NOT NULL,
+      created_at BIGINT NOT NULL,
+      expires_at BIGINT NULL,
+      callback_state VARCHAR(255) NOT NULL,
+      data MEDIUMTEXT NOT NULL,
+      PRIMARY KEY (id),
+      KEY idx_created_at (created_at),
+      KEY idx_expires_at (expires_at)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.mediaIndex} (
+      name VARCHAR(191) NOT NULL,
+      created_at BIGINT NOT NULL,
+      data TEXT NOT NULL,
+      PRIMARY KEY (name)
     ) ${TABLE_OPTIONS}`,
   ];
 }

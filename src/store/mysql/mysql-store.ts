@@ -1,5 +1,6 @@
 // The MySQL store: shared by several gateway instances through one database. The pool
 // reconnects by itself; calls fail (never hang) while the server is unreachable.
+import { MysqlClientKeyStore } from './mysql-client-key-store.js';
 import type { Logger } from 'pino';
 import { redactUrl, urlSecrets } from '../redact-url.js';
 import { StoreClosedError } from '../store-error.js';
@@ -11,6 +12,8 @@ import { MysqlDb } from './mysql-db.js';
 import { MysqlInflightCounter } from './mysql-inflight-counter.js';
 import { MysqlKvStore } from './mysql-kv-store.js';
 import { MysqlLockStore } from './mysql-lock-store.js';
+import { MysqlMediaIndexStore } from './mysql-media-index-store.js';
+import { MysqlVideoJobStore } from './mysql-video-job-store.js';
 import { mysqlTables, type MysqlTables } from './mysql-schema.js';
 
 export interface MysqlStoreOptions {
@@ -29,7 +32,10 @@ export class MysqlStore implements Store {
   readonly inflight: MysqlInflightCounter;
   readonly locks: MysqlLockStore;
   readonly kv: MysqlKvStore;
+  readonly keys: MysqlClientKeyStore;
   readonly callLogs: MysqlCallLogStore;
+  readonly videoJobs: MysqlVideoJobStore;
+  readonly mediaIndex: MysqlMediaIndexStore;
   private readonly tables: MysqlTables;
   private readonly db: MysqlDb;
   private readonly health: StoreHealth;
@@ -57,6 +63,9 @@ export class MysqlStore implements Store {
     this.locks = new MysqlLockStore(this.db, this.tables);
     this.kv = new MysqlKvStore(this.db, this.tables);
     this.callLogs = new MysqlCallLogStore(this.db, this.tables);
+    this.keys = new MysqlClientKeyStore(this.db, this.tables);
+    this.videoJobs = new MysqlVideoJobStore(this.db, this.tables);
+    this.mediaIndex = new MysqlMediaIndexStore(this.db, this.tables);
     // Like the Redis client, connect (and create the tables) in the background so healthy()
     // soon tells the truth; failures are logged and recorded, and the next call retries.
     this.ping().catch(() => undefined);

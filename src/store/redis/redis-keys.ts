@@ -16,6 +16,18 @@ export interface RedisKeys {
   kv: string;
   /** Sorted set of call-log entries: score = start time (epoch ms), member = the entry's JSON. */
   callLog: string;
+  /** Hash: client key id → its record's JSON. */
+  clientKeys: string;
+  /** Hash of one client key's limit counters. */
+  keyCounters(id: string): string;
+  /** Hash of one client key's usage: field `day|metric|model` → count. */
+  keyUsage(id: string): string;
+  /** Hash of video jobs: field = job id, value = the record's JSON (without its callback state). */
+  videoJobs: string;
+  /** Hash of the video jobs' callback states (moved by compare-and-swap only). */
+  videoJobCallbacks: string;
+  /** Hash of the media index: field = file name, value = the entry's JSON. */
+  mediaIndex: string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -28,5 +40,11 @@ export function redisKeys(prefix: string): RedisKeys {
     lock: (name) => `${prefix}:lock:${name}`,
     kv: `${prefix}:kv`,
     callLog: `${prefix}:calllog`,
+    clientKeys: `${prefix}:keys:records`,
+    keyCounters: (id) => `${prefix}:keys:counters:${id}`,
+    keyUsage: (id) => `${prefix}:keys:usage:${id}`,
+    videoJobs: `${prefix}:videojobs`,
+    videoJobCallbacks: `${prefix}:videojobs:callback`,
+    mediaIndex: `${prefix}:media`,
   };
 }

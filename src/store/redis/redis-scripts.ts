@@ -95,3 +95,18 @@ export const unlockScript = new LuaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `);
+
+/** KEYS: jobs hash; ARGV: id, json. Replaces the job only if it still exists (a deleted job stays deleted). */
+export const updateVideoJobScript = new LuaScript(`
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`);
+
+/** KEYS: jobs hash, callback hash; ARGV: id, from, to. Compare-and-swap of a job's callback state. */
+export const swapCallbackScript = new LuaScript(`
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+return 1
+`);

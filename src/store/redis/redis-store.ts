@@ -1,6 +1,7 @@
 // The Redis store: shared by several gateway instances. The client reconnects by itself with a
 // capped backoff; while the server is down, calls fail at once (callers keep a backlog) instead of
 // queueing. The URL's password never reaches a log line or an error message.
+import { RedisClientKeyStore } from './redis-client-key-store.js';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactUrl, urlSecrets } from '../redact-url.js';
@@ -13,6 +14,8 @@ import { RedisInflightCounter } from './redis-inflight-counter.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisKvStore } from './redis-kv-store.js';
 import { RedisLockStore } from './redis-lock-store.js';
+import { RedisMediaIndexStore } from './redis-media-index-store.js';
+import { RedisVideoJobStore } from './redis-video-job-store.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -37,7 +40,10 @@ export class RedisStore implements Store {
   readonly inflight: RedisInflightCounter;
   readonly locks: RedisLockStore;
   readonly kv: RedisKvStore;
+  readonly keys: RedisClientKeyStore;
   readonly callLogs: RedisCallLogStore;
+  readonly videoJobs: RedisVideoJobStore;
+  readonly mediaIndex: RedisMediaIndexStore;
   private readonly client: Redis;
   private readonly health: StoreHealth;
   private closed = false;
@@ -78,6 +84,9 @@ export class RedisStore implements Store {
     this.locks = new RedisLockStore(this.client, keys, run);
     this.kv = new RedisKvStore(this.client, keys, run);
     this.callLogs = new RedisCallLogStore(this.client, keys, run);
+    this.keys = new RedisClientKeyStore(this.client, keys, run);
+    this.videoJobs = new RedisVideoJobStore(this.client, keys, run);
+    this.mediaIndex = new RedisMediaIndexStore(this.client, keys, run);
   }
 
   ping(): Promise<void> {
