@@ -3,6 +3,7 @@
 // item → response.create, then the events until response.done, an error event, the socket's end
 // or the time limit. The frames are the gateway's own (docs/grok-protocol.md "chat over the mgw
 // WebSocket"); only the bookkeeping differs from the real client.
+import { checkMgwFrame, redactSample, type DriftMonitor } from '../grok/drift/index.js';
 import type { Agent } from 'node:http';
 import WebSocket from 'ws';
 import { itemCreate, mgwHandshakeHeaders, mgwUrl, newInitEventId, responseCreate, sessionCreate, type GrokHeaders } from '../grok/index.js';
@@ -36,6 +37,8 @@ export interface MgwProbeOptions {
   prompt: string;
   timeoutMs: number;
   agent?: Agent | undefined;
+  /** Every server frame is checked for protocol drift here (src/grok/drift). */
+  drift?: DriftMonitor | undefined;
 }
 
 function rec(v: unknown): Record<string, unknown> | undefined {
@@ -109,6 +112,7 @@ export function probeMgwTurn(o: MgwProbeOptions): Promise<MgwProbeResult> {
         return;
       }
       const frame = rec(msg);
+      if (frame && o.drift) o.drift.report(checkMgwFrame(frame), { source: 'mgw', model: o.mode }, () => redactSample(frame));
       const ev = rec(frame?.event);
       const name = typeof ev?.type === 'string' ? ev.type : '(no event type)';
       out.events.push({ name, atMs: since() });

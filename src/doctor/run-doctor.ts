@@ -4,6 +4,7 @@
 // returned: status, event names with timings, bounded excerpts. Never a whole secret: the token is
 // masked, and any echo of it in an answer is replaced before printing. Returns whether every step
 // passed (the script exits non-zero otherwise).
+import { DriftMonitor } from '../grok/drift/index.js';
 import { maskSecret, type AppConfig } from '../config/index.js';
 import {
   GrokClient, GrokHeaders, GrokUpstreamError, StatsigProvider, createStatsigSigner, createTransport, fetchSessionIdentity,
@@ -71,7 +72,10 @@ export async function runDoctor(o: DoctorOptions): Promise<boolean> {
     () => ({ mode: c.grok.statsig_mode, manualValue: c.grok.statsig_id, signerUrl: c.grok.statsig_signer_url }),
     c.grok.statsig_mode === 'signer' ? createStatsigSigner({ baseUrl: c.grok.base_url, signerUrl: () => c.grok.statsig_signer_url, headers, token: () => token }) : undefined,
   );
+  // Every upstream message of the doctor's calls is checked for protocol drift (rate 1).
+  const drift = new DriftMonitor({ sampleRate: 1 });
   const client = new GrokClient({
+    drift,
     endpoints: { baseUrl: c.grok.base_url, assetsUrl: c.grok.assets_url, wsUrl: c.grok.ws_url },
     userAgent: c.grok.user_agent,
     acceptLanguage: c.grok.accept_language,
@@ -93,7 +97,7 @@ export async function runDoctor(o: DoctorOptions): Promise<boolean> {
     let userId: string | undefined;
     let t = Date.now();
     try {
-      const id = await fetchSessionIdentity(token, { baseUrl: c.grok.base_url, transport, headers, timeoutMs: 15_000 });
+      const id = await fetchSessionIdentity(token, { baseUrl: c.grok.base_url, transport, headers, timeoutMs: 15_000, drift });
       userId = id.userId;
       print(`[1/4] session lookup GET /api/auth/session: ok 200 in ${Date.now() - t} ms, userId ${userId.slice(0, 8)}…`);
       ok++;
@@ -109,7 +113,7 @@ export async function runDoctor(o: DoctorOptions): Promise<boolean> {
       print(`[2/4] mgw turn (mode ${mode}, prompt "${(o.prompt ?? PROMPT).slice(0, 60)}"):`);
       const r = await probeMgwTurn({
         baseUrl: c.grok.base_url, headers, token, userId, mode, prompt: o.prompt ?? PROMPT,
-        timeoutMs: o.turnTimeoutMs ?? 60_000, agent: transport.webSocketAgent(),
+        timeoutMs: o.turnTimeoutMs ?? 60_000, agent: transport.webSocketAgent(), drift,
       });
       print(`      handshake: ${r.handshakeStatus === 0 ? 'no answer' : `HTTP ${r.handshakeStatus}`}${r.handshakeMs === undefined ? '' : ` in ${r.handshakeMs} ms`}${r.refusal ? `, body: ${r.refusal}` : ''}`);
       let lines = 0;
@@ -152,6 +156,12 @@ export async function runDoctor(o: DoctorOptions): Promise<boolean> {
     }
   } finally {
     await transport.close();
+  }
+  const sigs = drift.list();
+  if (sigs.length === 0) print('protocol drift: none (every message matched what the gateway expects)');
+  else {
+    print(`protocol drift: ${sigs.length} signature(s) (grok.com sent something the gateway does not expect):`);
+    for (const s of sigs) print(`  ${s.signature} ×${s.count}`);
   }
   print(`result: ${ok}/${total} steps ok`);
   return ok === total;
