@@ -89,4 +89,18 @@ void describe('client keys on /mcp', () => {
       await client.close();
     }
   });
+
+  void it('the default model a tool resolves must be on the list too', async () => {
+    const { key } = await createKey(admin, { name: 'mcp expert only', models: ['grok-chat-expert'] });
+    const client = await connect(admin, key);
+    try {
+      const refused = await call(client, 'ask_grok', { prompt: 'no model named' });
+      assert.equal(text(refused), "The model 'grok-chat-fast' is not allowed for this API key [model_not_allowed]");
+      // The named model passes the allow-list (the harness's accounts lack its tier: that refusal is the pool's).
+      const named = await call(client, 'ask_grok', { prompt: 'named', model: 'grok-chat-expert' });
+      assert.doesNotMatch(text(named), /model_not_allowed/);
+    } finally {
+      await client.close();
+    }
+  });
 });
