@@ -3,7 +3,7 @@
 // the body). Both are callback hooks that finish synchronously on the file store (no promise, no
 // microtask: the per-request cost is a Map lookup and a few counter updates), and wait for the
 // store's atomic admission on Redis/MySQL.
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { OpenAIHttpError } from '../openai/errors.js';
 import { checkApiKey } from '../server/api-key-auth.js';
 import type { AdmitSpec, AdmitVerdict, ClientKeyRecord } from '../store/client-key-types.js';
@@ -172,37 +172,71 @@ export class ClientKeyGate {
   }
 
   private decide(request: FastifyRequest, reply: FastifyReply, rec: ClientKeyRecord, spec: AdmitSpec, v: AdmitVerdict, done: HookHandlerDoneFunction): void {
-    if (!v.ok && v.reason === 'invalid') {
-      done(invalidKey(`This API key is disabled, expired or deleted: ${rec.masked}`));
+    const refused = this.refusalOf(rec, spec, v);
+    if (refused) {
+      done(refused);
       return;
     }
-    const headers = rateLimitHeaders(rec.limits, v.counts, spec);
-    for (const name in headers) void reply.header(name, headers[name]);
-    if (!v.ok) {
-      const retryAfter = String(Math.max(1, Math.ceil(v.retryAfterMs / 1000)));
-      done(
-        new OpenAIHttpError(429, `Rate limit reached for this API key: ${v.limit} (${String(rec.limits[v.limit])}); retry after ${retryAfter} s`, {
-          type: 'rate_limit_error',
-          code: 'rate_limit_exceeded',
-          headers: { ...headers, 'retry-after': retryAfter },
-        }),
-      );
-      return;
+    if (v.ok) {
+      const headers = rateLimitHeaders(rec.limits, v.counts, spec);
+      for (const name in headers) void reply.header(name, headers[name]);
     }
     const started = spec.now;
     reply.raw.once('close', () => {
-      this.keys.release(rec);
       const c = request.call;
       const status = c.status ?? (reply.raw.writableFinished ? reply.raw.statusCode : 499);
-      this.keys.record(rec.id, {
-        day: utcWindows(started).day,
-        model: c.model ?? '',
-        errors: status >= 400 ? 1 : 0,
-        tokensIn: c.promptTokens ?? 0,
-        tokensOut: c.completionTokens ?? 0,
-      });
+      this.finish(rec, started, c.model ?? '', status >= 400, c.promptTokens ?? 0, c.completionTokens ?? 0);
     });
     done();
+  }
+
+  /** The 401 (key gone meanwhile) or 429 a refused verdict amounts to; undefined when admitted. */
+  private refusalOf(rec: ClientKeyRecord, spec: AdmitSpec, v: AdmitVerdict): OpenAIHttpError | undefined {
+    if (v.ok) return undefined;
+    if (v.reason === 'invalid') return invalidKey(`This API key is disabled, expired or deleted: ${rec.masked}`);
+    const headers = rateLimitHeaders(rec.limits, v.counts, spec);
+    const retryAfter = String(Math.max(1, Math.ceil(v.retryAfterMs / 1000)));
+    return new OpenAIHttpError(429, `Rate limit reached for this API key: ${v.limit} (${String(rec.limits[v.limit])}); retry after ${retryAfter} s`, {
+      type: 'rate_limit_error',
+      code: 'rate_limit_exceeded',
+      headers: { ...headers, 'retry-after': retryAfter },
+    });
+  }
+
+  /** An admitted request ended: its concurrency slot back, its usage (tokens, errors) recorded. */
+  private finish(rec: ClientKeyRecord, started: number, model: string, failed: boolean, tokensIn: number, tokensOut: number): void {
+    this.keys.release(rec);
+    this.keys.record(rec.id, { day: utcWindows(started).day, model, errors: failed ? 1 : 0, tokensIn, tokensOut });
+  }
+
+  /** Whether `rec` may use `model` (for callers outside the /v1 hooks, which hold the record, not the request). */
+  keyAllowsModel(rec: ClientKeyRecord, model: string): boolean {
+    return this.keys.allowsModel(rec, model);
+  }
+
+  /**
+   * The limits for one counted request made outside the /v1 preHandler (an MCP tool call): the
+   * same admission, refusals and usage as a /v1 POST. Throws /v1's 401/429; on admission resolves
+   * to the function the caller must call once when the work ends (slot back, usage recorded).
+   * An unreachable shared store serves unmetered, as on /v1.
+   */
+  async admitOne(rec: ClientKeyRecord, log: FastifyBaseLogger): Promise<(end: { model: string; failed: boolean; tokensIn: number; tokensOut: number }) => void> {
+    const spec = this.keys.admissionSpec(rec);
+    let v: AdmitVerdict;
+    try {
+      v = await this.keys.admit(rec, spec);
+    } catch (err) {
+      log.warn({ err }, 'client key limits unavailable (store down): request served unmetered');
+      return () => undefined;
+    }
+    const refused = this.refusalOf(rec, spec, v);
+    if (refused) throw refused;
+    let ended = false;
+    return (end) => {
+      if (ended) return;
+      ended = true;
+      this.finish(rec, spec.now, end.model, end.failed, end.tokensIn, end.tokensOut);
+    };
   }
 
   /**

@@ -34,6 +34,6 @@ export function buildMcpServer(deps: McpDeps): McpServer {
     tools.set('generate_video', registerGenerateVideo(server, deps, deps.media));
   }
   tools.set('list_models', registerListModels(server, deps));
-  dispatchToolCalls(server, tools);
+  dispatchToolCalls(server, tools, deps);
   return server;
 }

@@ -19,7 +19,7 @@ import { McpSessions, type McpSession } from './sessions.js';
 export const MCP_PATH = '/mcp';
 
 export interface McpScopeOptions {
-  /** Client API keys: also accepted on /mcp (authentication only). */
+  /** Client API keys: also accepted on /mcp; their allow-list and limits apply per tool call. */
   clientKeys?: ClientKeyGate | undefined;
   config: () => AppConfig;
   deps: McpDeps;
@@ -38,6 +38,7 @@ export async function registerMcpScope(app: FastifyInstance, opts: McpScopeOptio
   app.addHook('onClose', async () => sessions.close());
   await app.register(
     async (scope) => {
+      scope.decorateRequest('clientKey', undefined);
       scope.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
         const cfg = opts.config();
         // Switched off live: /mcp is then an unknown route, as if it had never been registered.
@@ -46,7 +47,7 @@ export async function registerMcpScope(app: FastifyInstance, opts: McpScopeOptio
           return;
         }
         // Client keys (src/keys) are accepted here too, and once one exists /mcp is never open.
-        // Their limits and allow-lists are enforced on /v1 only (tool calls are not counted).
+        // Their allow-list and limits apply per tool call (key-limits.ts), not per HTTP request.
         if (opts.clientKeys) {
           opts.clientKeys.authenticate(request, cfg.app.api_keys, done);
           return;
@@ -102,6 +103,7 @@ async function handleMcp(request: FastifyRequest, reply: FastifyReply, sessions:
     mediaBaseUrl: mediaBaseUrl(opts.config().app.app_url, request),
     clientGone: clientGone.signal,
     log: request.log,
+    clientKey: opts.clientKeys && request.clientKey ? { gate: opts.clientKeys, key: request.clientKey } : undefined,
   };
   const raw = request.raw as typeof request.raw & { auth?: ReturnType<typeof authInfoFor> };
   raw.auth = authInfoFor(request.call.apiKey ?? 'anonymous', ctx);

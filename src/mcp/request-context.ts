@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { CallContext } from '../server/call-context.js';
 import type { ResourceOwner } from '../gateway/resource-owner.js';
+import type { McpClientKey } from './key-limits.js';
 
 export interface McpRequestContext {
   call: CallContext;
@@ -17,6 +18,8 @@ export interface McpRequestContext {
   /** Aborts when the client's HTTP request goes away before its answer was written. */
   clientGone: AbortSignal;
   log: FastifyBaseLogger;
+  /** The client key the request authenticated with (absent: a static key or the open gateway, unlimited). */
+  clientKey?: McpClientKey | undefined;
 }
 
 const KEY = 'grok2apiRequest';

@@ -1,8 +1,9 @@
-// list_models: the enabled models, with the kind that says which tool takes them.
+// list_models: the enabled models (those the client key may use), with the kind that says which tool takes them.
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { MODEL_KINDS } from '../../config/schema.js';
 import type { McpDeps } from '../deps.js';
+import { keyAllowsModel } from '../key-limits.js';
 import { guarded } from './guarded.js';
 
 const TOOL_FOR_KIND = { chat: 'ask_grok, search_web', image: 'generate_image', 'image-edit': 'edit_image', video: 'generate_video' } as const;
@@ -21,8 +22,9 @@ export function registerListModels(server: McpServer, deps: McpDeps): Registered
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    guarded(async () => {
-      const models = deps.models().list().map((m) => ({ id: m.id, kind: m.kind, aliases: [...m.aliases], min_tier: m.tier, tools: TOOL_FOR_KIND[m.kind] }));
+    guarded(async (_args, { ctx }) => {
+      // A client key limited to some models sees only those (as on /v1/models).
+      const models = deps.models().list().filter((m) => keyAllowsModel(ctx, m.id)).map((m) => ({ id: m.id, kind: m.kind, aliases: [...m.aliases], min_tier: m.tier, tools: TOOL_FOR_KIND[m.kind] }));
       const text = models.map((m) => `${m.id} (${m.kind}${m.aliases.length > 0 ? `; aliases ${m.aliases.join(', ')}` : ''}) → ${m.tools}`).join('\n');
       return { content: [{ type: 'text', text }], structuredContent: { models } };
     }),
