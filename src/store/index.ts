@@ -1,5 +1,5 @@
 // Public surface of the store layer: the interfaces, the persisted records, and createStore().
-export type { AccountChanges, AccountStore, CallLogRecord, CallLogStore, InflightCounter, KvStore, LockStore, StorageMode, Store } from './types.js';
+export type { AccountChanges, AccountStore, CallLogRecord, CallLogStore, DocumentStore, InflightCounter, KvStore, LockStore, StorageMode, Store } from './types.js';
 export {
   accountRecordSchema,
   accountStatusSchema,

@@ -14,6 +14,7 @@ import { CoalescingWriter } from './coalescing-writer.js';
 import { CALL_LOG_FILE, FileCallLogStore } from './file-call-log-store.js';
 import { FileAccountStore } from './file-account-store.js';
 import { FileKvStore } from './file-kv-store.js';
+import { FileDocumentStore } from './file-document-store.js';
 import { MemoryInflightCounter } from './memory-inflight-counter.js';
 import { MemoryLockStore } from './memory-lock-store.js';
 import { parseAccountsText } from './parse-accounts-text.js';
@@ -36,6 +37,7 @@ export class FileStore implements Store {
   readonly locks: MemoryLockStore;
   readonly kv: FileKvStore;
   readonly callLogs: FileCallLogStore;
+  readonly documents: FileDocumentStore;
   readonly accountsPath: string;
   readonly kvPath: string;
   private readonly health: StoreHealth;
@@ -64,6 +66,7 @@ export class FileStore implements Store {
       onOk: () => this.health.ok(),
       onError: (err, context) => this.health.fail(err, context),
     });
+    this.documents = new FileDocumentStore(opts.dataDir, assertOpen);
     this.inflight = new MemoryInflightCounter(assertOpen);
     this.locks = new MemoryLockStore(assertOpen);
     this.accountsWriter = this.writerFor(this.accountsPath, () => this.accounts.serialize());
@@ -76,6 +79,8 @@ export class FileStore implements Store {
     const store = new FileStore(opts);
     await store.loadAccounts();
     await store.loadKv();
+    // Expired stored documents go at start-up, in the background (there may be many).
+    void store.documents.sweep(true).catch((err: unknown) => opts.logger.warn({ err }, 'sweeping expired documents failed'));
     return store;
   }
 
@@ -104,6 +109,7 @@ export class FileStore implements Store {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.closed = true;
+      this.documents.close();
       const results = await Promise.allSettled([this.accountsWriter.close(), this.kvWriter.close(), this.callLogs.drain()]);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw this.health.fail(failed.reason, 'final write on close failed');

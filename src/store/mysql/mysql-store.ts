@@ -9,6 +9,7 @@ import { MysqlCallLogStore } from './mysql-call-log-store.js';
 import { MysqlDb } from './mysql-db.js';
 import { MysqlInflightCounter } from './mysql-inflight-counter.js';
 import { MysqlKvStore } from './mysql-kv-store.js';
+import { MysqlDocumentStore } from './mysql-document-store.js';
 import { MysqlLockStore } from './mysql-lock-store.js';
 import { mysqlTables, type MysqlTables } from './mysql-schema.js';
 
@@ -29,6 +30,7 @@ export class MysqlStore implements Store {
   readonly locks: MysqlLockStore;
   readonly kv: MysqlKvStore;
   readonly callLogs: MysqlCallLogStore;
+  readonly documents: MysqlDocumentStore;
   private readonly tables: MysqlTables;
   private readonly db: MysqlDb;
   private readonly health: StoreHealth;
@@ -56,6 +58,7 @@ export class MysqlStore implements Store {
     this.locks = new MysqlLockStore(this.db, this.tables);
     this.kv = new MysqlKvStore(this.db, this.tables);
     this.callLogs = new MysqlCallLogStore(this.db, this.tables);
+    this.documents = new MysqlDocumentStore(this.db, this.tables);
     // Like the Redis client, connect (and create the tables) in the background so healthy()
     // soon tells the truth; failures are logged and recorded, and the next call retries.
     this.ping().catch(() => undefined);

@@ -16,6 +16,8 @@ export interface RedisKeys {
   kv: string;
   /** Sorted set of call-log entries: score = start time (epoch ms), member = the entry's JSON. */
   callLog: string;
+  /** One expiring document (a string with a TTL). */
+  document(key: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -28,5 +30,6 @@ export function redisKeys(prefix: string): RedisKeys {
     lock: (name) => `${prefix}:lock:${name}`,
     kv: `${prefix}:kv`,
     callLog: `${prefix}:calllog`,
+    document: (key) => `${prefix}:doc:${key}`,
   };
 }

@@ -12,6 +12,7 @@ import { RedisCallLogStore } from './redis-call-log-store.js';
 import { RedisInflightCounter } from './redis-inflight-counter.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisKvStore } from './redis-kv-store.js';
+import { RedisDocumentStore } from './redis-document-store.js';
 import { RedisLockStore } from './redis-lock-store.js';
 
 export interface RedisStoreOptions {
@@ -38,6 +39,7 @@ export class RedisStore implements Store {
   readonly locks: RedisLockStore;
   readonly kv: RedisKvStore;
   readonly callLogs: RedisCallLogStore;
+  readonly documents: RedisDocumentStore;
   private readonly client: Redis;
   private readonly health: StoreHealth;
   private closed = false;
@@ -78,6 +80,7 @@ export class RedisStore implements Store {
     this.locks = new RedisLockStore(this.client, keys, run);
     this.kv = new RedisKvStore(this.client, keys, run);
     this.callLogs = new RedisCallLogStore(this.client, keys, run);
+    this.documents = new RedisDocumentStore(this.client, keys, run);
   }
 
   ping(): Promise<void> {
