@@ -231,6 +231,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     callListeners: [metrics.onCall, callLog.listener],
     streams,
     media,
+    documents: store.documents,
   };
   const app = await buildServer(services);
   // Before Fastify's own listener: a request may be answered synchronously within it.

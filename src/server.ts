@@ -3,9 +3,12 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { AccountSource } from './accounts/index.js';
+import type { DocumentStore } from './store/index.js';
 import { trustProxyOption, type AppConfig, type ModelRegistry } from './config/index.js';
 import type { ChatService } from './gateway/chat-service.js';
 import { registerChatCompletions } from './openai/chat-completions-route.js';
+import { registerResponses } from './openai/responses/route.js';
+import { ResponseStore } from './openai/responses/response-store.js';
 import { handleMediaChat } from './openai/media-chat.js';
 import { mediaApiDeps, registerMediaApi, type MediaServices } from './openai/media-api.js';
 import { registerModels } from './openai/models-route.js';
@@ -41,6 +44,8 @@ export interface AppServices {
   streams?: Inflight;
   /** Images, edits, videos and the media cache (absent = those routes are not served). */
   media?: MediaServices;
+  /** Where stored Responses API objects live (absent = POST /v1/responses and friends are not served). */
+  documents?: DocumentStore;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -179,6 +184,16 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       },
       ...(services.streams ? { onStream: services.streams.enter.bind(services.streams) } : {}),
     });
+    const documents = services.documents;
+    if (documents) {
+      registerResponses(v1, {
+        chat: services.chat,
+        models: services.models,
+        responses: new ResponseStore(() => documents, () => services.config().responses.ttl * 1000),
+        settings: () => ({ heartbeatMs: services.config().chat.heartbeat_interval * 1000, showSearchSources: services.config().chat.show_search_sources }),
+        onStream,
+      });
+    }
   });
   return app;
 }

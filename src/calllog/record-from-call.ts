@@ -7,6 +7,7 @@ import type { CallLogRecord } from '../store/index.js';
 const MAX_MODEL = 200;
 const MAX_ERROR = 300;
 const MAX_UPSTREAM = 10;
+const MAX_TOOL_CALLS = 32;
 
 /** Per-process random part of entry ids, so two instances never mint the same id. */
 const INSTANCE = randomBytes(4).toString('hex');
@@ -52,5 +53,6 @@ export function recordFromCall(c: FinishedCall): CallLogRecord {
   if (c.promptTokens !== undefined) r.promptTokens = c.promptTokens;
   if (c.completionTokens !== undefined) r.completionTokens = c.completionTokens;
   if (c.bytes !== undefined) r.bytes = c.bytes;
+  if (c.toolCalls !== undefined && c.toolCalls.length > 0) r.toolCalls = c.toolCalls.slice(0, MAX_TOOL_CALLS).map((n) => cut(n, 64));
   return r;
 }

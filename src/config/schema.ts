@@ -175,6 +175,10 @@ export const adminSchema = z.object({
   session_ttl: numberAtLeast(60, ' (seconds)'),
 });
 
+export const responsesSchema = z.object({
+  ttl: positiveNumber(' (seconds)'),
+});
+
 export const calllogSchema = z.object({
   flush_interval: numberAtLeast(0.05, ' (seconds)'),
   max_entries: intIn(100, 1_000_000),
@@ -327,6 +331,7 @@ export const configSchema = z.object({
   metrics: metricsSchema,
   admin: adminSchema,
   calllog: calllogSchema,
+  responses: responsesSchema,
   accounts: accountsSchema,
   retry: retrySchema,
   network: networkSchema,

@@ -85,6 +85,8 @@ export interface CallLogRecord {
   promptTokens?: number | undefined;
   completionTokens?: number | undefined;
   bytes?: number | undefined;
+  /** Names of the tool calls the answer made (at most 32 kept), in order. */
+  toolCalls?: string[] | undefined;
 }
 
 /**
