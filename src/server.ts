@@ -21,7 +21,7 @@ import { lazyChildLoggerFactory } from './server/lazy-child-logger.js';
 import type { Inflight } from './server/inflight.js';
 import { applySecurityHeaders } from './server/security-headers.js';
 import { registerHealth, type ReadinessReport } from './server/health-routes.js';
-import { registerV1Scope } from './server/v1-scope.js';
+import { registerRootAliasScope, registerV1Scope } from './server/v1-scope.js';
 import { registerMediaRoutes } from './media/index.js';
 
 export interface AppServices {
@@ -171,10 +171,11 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   const media = services.media ? mediaApiDeps(services.media, services.config, services.models, onStream) : undefined;
   // The cached media files (/images/<name>, /videos/<name>) are public links: outside the /v1 scope.
   if (media) registerMediaRoutes(app, media.cache);
-  await registerV1Scope(app, services.config, async (v1) => {
-    registerModels(v1, services.models);
-    if (media) await registerMediaApi(v1, media);
-    registerChatCompletions(v1, {
+  // The text API (models, chat completions, responses): the same in /v1 and, for base URLs without
+  // /v1, in the unprefixed alias scope (ROOT_ALIAS_PATHS).
+  const registerTextApi = (scope: FastifyInstance): void => {
+    registerModels(scope, services.models);
+    registerChatCompletions(scope, {
       ...(media ? { media: (request, reply, body, spec) => handleMediaChat(media, request, reply, body, spec) } : {}),
       chat: services.chat,
       models: services.models,
@@ -186,7 +187,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     });
     const documents = services.documents;
     if (documents) {
-      registerResponses(v1, {
+      registerResponses(scope, {
         chat: services.chat,
         models: services.models,
         responses: new ResponseStore(() => documents, () => services.config().responses.ttl * 1000),
@@ -194,6 +195,11 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
         onStream,
       });
     }
+  };
+  await registerV1Scope(app, services.config, async (v1) => {
+    registerTextApi(v1);
+    if (media) await registerMediaApi(v1, media);
   });
+  await registerRootAliasScope(app, services.config, registerTextApi);
   return app;
 }

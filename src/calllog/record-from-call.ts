@@ -2,6 +2,7 @@
 // arrive masked already; long client-chosen strings (model names, error texts) are cut short.
 import { randomBytes } from 'node:crypto';
 import type { FinishedCall } from '../server/call-context.js';
+import { isRootAliasRoute } from '../server/v1-scope.js';
 import type { CallLogRecord } from '../store/index.js';
 
 const MAX_MODEL = 200;
@@ -21,11 +22,13 @@ export function newEntryId(time: number): string {
 const cut = (s: string, max: number): string => (s.length > max ? s.slice(0, max) : s);
 
 /**
- * Only API traffic is logged: /v1/* (the admin API and the console's own requests are not). The
- * matched route decides (`/%761/models` is routed to /v1/models); the path text only for 404s.
+ * Only API traffic is logged: /v1/* and its unprefixed aliases (/chat/completions, ...); the admin
+ * API and the console's own requests are not. The matched route decides (`/%761/models` is routed
+ * to /v1/models); the path text only for 404s.
  */
 export function isApiCall(call: FinishedCall): boolean {
-  return (call.route ?? call.endpoint).startsWith('/v1/');
+  const path = call.route ?? call.endpoint;
+  return path.startsWith('/v1/') || (call.route !== undefined && isRootAliasRoute(call.route));
 }
 
 export function recordFromCall(c: FinishedCall): CallLogRecord {

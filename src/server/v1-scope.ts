@@ -11,31 +11,25 @@ import { notFound } from './error-handler.js';
 export const V1_PREFIX = '/v1';
 
 /**
+ * The API routes also served without the /v1 prefix, for clients configured with a base URL that
+ * lacks it (`http://host:8000`): they live in a second scope with the same key check
+ * (registerRootAliasScope). Paths are relative to the scope.
+ */
+export const ROOT_ALIAS_PATHS: readonly string[] = ['/chat/completions', '/responses', '/models'];
+
+/** True for a matched route of an unprefixed API alias (`/responses/:id` included). */
+export function isRootAliasRoute(route: string): boolean {
+  return ROOT_ALIAS_PATHS.some((p) => route === p || route.startsWith(`${p}/`));
+}
+
+/**
  * Registers `routes` inside the /v1 scope. Synchronous hook on purpose: it runs on every API call
  * and an async one costs a promise and a microtask turn each time.
  */
 export async function registerV1Scope(app: FastifyInstance, config: () => AppConfig, routes: (v1: FastifyInstance) => Promise<void> | void): Promise<void> {
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-        const cfg = config();
-        // A preflight is answered here, before the key: browsers send no credentials with it.
-        if (applyCors(request, reply, cfg.server.cors_origins)) return;
-        // Checked before the body is even parsed. With no key configured everyone is "anonymous".
-        const xKey = request.headers['x-api-key'];
-        try {
-          const match = checkApiKey(request.headers.authorization, typeof xKey === 'string' ? xKey : undefined, cfg.app.api_keys);
-          if (match) {
-            request.call.apiKey = match.name;
-            // Whose video jobs (and other stored objects) this request may see.
-            request.keyOwner = match.owner;
-          }
-        } catch (err) {
-          done(err as Error);
-          return;
-        }
-        done();
-      });
+      v1.addHook('onRequest', apiKeyHook(config));
       // Unknown /v1 paths (and preflights, which have no route) pass the hook above first: without
       // a key they get 401, as known ones do, so the key also hides which routes exist.
       v1.setNotFoundHandler(notFound);
@@ -43,4 +37,37 @@ export async function registerV1Scope(app: FastifyInstance, config: () => AppCon
     },
     { prefix: V1_PREFIX },
   );
+}
+
+/**
+ * The unprefixed aliases (ROOT_ALIAS_PATHS) in their own encapsulated scope with the SAME key
+ * check as /v1. `routes` must register only those paths; unknown root paths keep the app's 404.
+ */
+export async function registerRootAliasScope(app: FastifyInstance, config: () => AppConfig, routes: (scope: FastifyInstance) => Promise<void> | void): Promise<void> {
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', apiKeyHook(config));
+    await routes(scope);
+  });
+}
+
+function apiKeyHook(config: () => AppConfig) {
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const cfg = config();
+    // A preflight is answered here, before the key: browsers send no credentials with it.
+    if (applyCors(request, reply, cfg.server.cors_origins)) return;
+    // Checked before the body is even parsed. With no key configured everyone is "anonymous".
+    const xKey = request.headers['x-api-key'];
+    try {
+      const match = checkApiKey(request.headers.authorization, typeof xKey === 'string' ? xKey : undefined, cfg.app.api_keys);
+      if (match) {
+        request.call.apiKey = match.name;
+        // Whose video jobs (and other stored objects) this request may see.
+        request.keyOwner = match.owner;
+      }
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
+  };
 }
