@@ -22,6 +22,7 @@ import type { Inflight } from './server/inflight.js';
 import { applySecurityHeaders } from './server/security-headers.js';
 import { registerHealth, type ReadinessReport } from './server/health-routes.js';
 import { registerRootAliasScope, registerV1Scope } from './server/v1-scope.js';
+import { installOversizeBodyDrain } from './server/oversize-body-drain.js';
 import { registerMediaRoutes } from './media/index.js';
 
 export interface AppServices {
@@ -98,6 +99,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     closing = true;
   });
   installErrorHandlers(app);
+  installOversizeBodyDrain(app, () => Math.round(services.config().server.body_drain_limit_mb * 1024 * 1024));
 
   // One synchronous onRequest hook for everything every request needs: each async hook costs a
   // promise and a microtask turn per request, and this runs on every call. Access decisions are

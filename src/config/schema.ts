@@ -78,6 +78,7 @@ export const serverSchema = z.object({
   host: text().min(1, { error: 'expected a non-empty host name or address' }),
   port: intIn(1, 65535),
   body_limit_mb: positiveNumber(' (megabytes)'),
+  body_drain_limit_mb: numberAtLeast(0, ' (megabytes)'),
   shutdown_timeout: numberAtLeast(0, ' (seconds)'),
   trust_proxy: z.preprocess(trustProxyInput, z.string({ error: TRUST_PROXY_EXPECTED }).refine(isValidTrustProxy, { error: TRUST_PROXY_EXPECTED })),
   cors_origins: stringList(),
