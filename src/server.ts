@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { AccountSource } from './accounts/index.js';
+import { tiersCanServe, type AccountSource } from './accounts/index.js';
 import type { DocumentStore } from './store/index.js';
 import { trustProxyOption, type AppConfig, type ModelRegistry } from './config/index.js';
 import type { ChatService } from './gateway/chat-service.js';
@@ -176,7 +176,10 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   // The text API (models, chat completions, responses): the same in /v1 and, for base URLs without
   // /v1, in the unprefixed alias scope (ROOT_ALIAS_PATHS).
   const registerTextApi = (scope: FastifyInstance): void => {
-    registerModels(scope, services.models);
+    registerModels(scope, services.models, (spec) => {
+      const tiers = services.accounts.servingTiers?.();
+      return tiers === undefined || tiersCanServe(tiers, spec.tier, spec.bucket);
+    });
     registerChatCompletions(scope, {
       ...(media ? { media: (request, reply, body, spec) => handleMediaChat(media, request, reply, body, spec) } : {}),
       chat: services.chat,

@@ -5,6 +5,7 @@ import { addConsoleCsp } from '../server/security-headers.js';
 import type { AdminDeps } from './admin-deps.js';
 import { installAdminAuth, registerAuthRoutes } from './auth-routes.js';
 import { registerLogRoutes } from './log-routes.js';
+import { registerModelRoutes } from './model-routes.js';
 import { installOriginCheck } from './origin-check.js';
 import { registerProxyRoutes } from './proxy-routes.js';
 import { registerSettingsRoutes } from './settings-routes.js';
@@ -42,6 +43,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       registerSettingsRoutes(api, deps);
       registerStatsRoutes(api, deps);
       registerLogRoutes(api, deps);
+      registerModelRoutes(api, deps);
       if (deps.proxies) registerProxyRoutes(api, deps, deps.proxies);
     },
     { prefix: '/api' },

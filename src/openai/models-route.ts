@@ -1,4 +1,6 @@
-// GET /v1/models and /v1/models/{id} in OpenAI's list/object shapes.
+// GET /v1/models and /v1/models/{id} in OpenAI's list/object shapes. The list offers only the
+// models some usable account can serve (tier and quota bucket); /v1/models/{id} still describes
+// any enabled model, and the admin API's GET /api/models shows every model with that flag.
 import type { FastifyInstance } from 'fastify';
 import type { ModelRegistry, ModelSpec } from '../config/index.js';
 import { OpenAIHttpError } from './errors.js';
@@ -11,11 +13,12 @@ function modelObject(id: string, spec: ModelSpec): Record<string, unknown> {
 }
 
 /** `app` is the /v1 scope: the paths below are relative to it. */
-export function registerModels(app: FastifyInstance, models: () => ModelRegistry): void {
+export function registerModels(app: FastifyInstance, models: () => ModelRegistry, servable: (spec: ModelSpec) => boolean = () => true): void {
   app.get('/models', async () => ({
     object: 'list',
     data: models()
       .list()
+      .filter(servable)
       .map((spec) => modelObject(spec.id, spec)),
   }));
 
