@@ -255,6 +255,37 @@ void describe('Responses API (openai SDK, AI SDK → gateway → simulator)', ()
     assert.equal(await s.finishReason, 'stop');
   });
 
+  void it('input_items: every item with an id, newest first by default; order, limit and after page them', async () => {
+    const r = await h.openai.responses.create({
+      model: 'grok-chat-fast',
+      input: [
+        { role: 'user', content: 'first' },
+        { role: 'assistant', content: 'second' },
+        { role: 'user', content: [{ type: 'input_text', text: 'third' }] },
+      ],
+    });
+    const texts = (list: OpenAI.Responses.ResponseItem[]) => list.map((i) => (i.type === 'message' ? (i.content[0] as { text: string }).text : i.type));
+    const desc = await h.openai.responses.inputItems.list(r.id);
+    assert.deepEqual(texts(desc.data), ['third', 'second', 'first']);
+    assert.ok(desc.data.every((i) => typeof i.id === 'string' && i.id.length > 0));
+    const page1 = await h.openai.responses.inputItems.list(r.id, { order: 'asc', limit: 2 });
+    assert.deepEqual(texts(page1.data), ['first', 'second']);
+    assert.equal(page1.has_more, true);
+    const page2 = await h.openai.responses.inputItems.list(r.id, { order: 'asc', limit: 2, after: page1.data[1]?.id });
+    assert.deepEqual(texts(page2.data), ['third']);
+    assert.equal(page2.has_more, false);
+  });
+
+  void it('the call log records the tool calls made on chat completions too', async () => {
+    await h.openai.chat.completions.create({
+      model: 'grok-chat-fast', messages: [{ role: 'user', content: 'Weather? [sim:tool-parallel=2]' }],
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: weather.parameters } }, { type: 'function', function: { name: 'get_time', parameters: { type: 'object', properties: {} } } }],
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const hit = h.gw.callLog.query({}, 1, 10).items.find((e) => e.endpoint === '/v1/chat/completions' && e.toolCalls !== undefined);
+    assert.deepEqual(hit?.toolCalls, ['get_weather', 'get_time']);
+  });
+
   void it('the call log records the endpoint and the tool calls made', async () => {
     await h.openai.responses.create({ model: 'grok-chat-fast', input: 'Weather in Paris? [sim:tool-parallel=2]', tools: [weather, { ...weather, name: 'get_time' }] });
     await new Promise((r) => setTimeout(r, 50));
