@@ -286,6 +286,34 @@ void describe('Responses API (openai SDK, AI SDK → gateway → simulator)', ()
     assert.deepEqual(hit?.toolCalls, ['get_weather', 'get_time']);
   });
 
+  void it('a client that leaves mid-stream ends the call (499 in the call log), and nothing is stored', async () => {
+    const ac = new AbortController();
+    const stream = await h.openai.responses.create(
+      { model: 'grok-chat-fast', stream: true, input: 'A long story [sim:tokens=400] [sim:slow=20]' },
+      { signal: ac.signal },
+    );
+    let id = '';
+    let completed = false;
+    try {
+      for await (const ev of stream) {
+        if (ev.type === 'response.created') id = ev.response.id;
+        if (ev.type === 'response.output_text.delta') ac.abort();
+        if (ev.type === 'response.completed') completed = true;
+      }
+    } catch {
+      // The SDK may end the iteration quietly or raise the abort: either way the client is gone.
+    }
+    assert.equal(completed, false);
+    assert.match(id, /^resp_/);
+    let entry;
+    for (let i = 0; i < 100 && !entry; i++) {
+      entry = h.gw.callLog.query({}, 1, 20).items.find((e) => e.endpoint === '/v1/responses' && e.status === 499);
+      if (!entry) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(entry, 'the call is logged as 499');
+    await assert.rejects(h.openai.responses.retrieve(id), (e: unknown) => e instanceof OpenAI.NotFoundError);
+  });
+
   void it('the call log records the endpoint and the tool calls made', async () => {
     await h.openai.responses.create({ model: 'grok-chat-fast', input: 'Weather in Paris? [sim:tool-parallel=2]', tools: [weather, { ...weather, name: 'get_time' }] });
     await new Promise((r) => setTimeout(r, 50));

@@ -160,7 +160,11 @@ async function run(request: FastifyRequest, reply: FastifyReply, deps: Responses
       await builder.push(o);
       if (client.aborted) break;
     }
-    if (client.aborted) return;
+    if (client.aborted) {
+      // Nobody to answer, and a cut answer is not stored as if it were complete.
+      if (writer) return undefined;
+      throw new OpenAIHttpError(499, 'The client closed the request', { code: 'client_closed_request' });
+    }
     const incomplete = t.finishReason === 'length';
     await builder.finish(flatAnnotations(annotationsFor(t)), incomplete);
     let content = estimateTokens(t.content);
@@ -185,7 +189,8 @@ async function run(request: FastifyRequest, reply: FastifyReply, deps: Responses
   } catch (err) {
     note();
     if (client.aborted) {
-      writer?.dispose();
+      if (!writer) throw err;
+      writer.dispose();
       return undefined;
     }
     const clientErr = clientError(request, err);
