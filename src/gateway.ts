@@ -8,15 +8,20 @@ import { CallLog } from './calllog/index.js';
 import { importLegacyTokenFile } from './accounts/legacy-import.js';
 import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from './config/index.js';
 import { EgressService, egressMediaTransport, egressSettingsFrom, routedRateLimits } from './egress/index.js';
-import { ChatService, type ChatSettings } from './gateway/chat-service.js';
+import { ChatService, mgwMode, type ChatSettings } from './gateway/chat-service.js';
+import { messagesToGrokPrompt } from './gateway/messages-to-grok-prompt.js';
+import { messagesToMgwPrompt } from './gateway/messages-to-mgw-prompt.js';
 import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
-import { GrokClient, GrokHeaders, GrokUpstreamError, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
-import { Metrics, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
+import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
+import { Metrics, registerAdmissionGauges, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
+import { limitConnectionsPerAddress, throttledRefusalLog } from './server/connection-limits.js';
 import { findConsoleDir, registerConsole } from './server/console-routes.js';
+import { assertWritableDataDir } from './server/data-dir-check.js';
 import { Inflight } from './server/inflight.js';
 import { batchedLogDestination } from './server/log-destination.js';
-import { createStore, type Store } from './store/index.js';
+import { createStore, permissionsOf, type Store } from './store/index.js';
+import { ClientKeyGate, ClientKeyService, keyStats } from './keys/index.js';
 
 export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
@@ -39,8 +44,15 @@ export interface Gateway {
   callLog: CallLog;
   /** Images, videos, video jobs and the media cache (`media.cache.size()` / `clear()`). */
   media: MediaRuntime;
+  /** Client API keys with limits and usage (src/keys). */
+  keys: ClientKeyService;
   /** Re-reads the configuration (after a settings save) and makes it the live one. */
   reloadConfig(): void;
+  /**
+   * Call once the server listens: start-up is over, so messages held until then are printed (the
+   * generated admin password). A gateway closed without it drops a password generated and never shown.
+   */
+  started(): void;
   /**
    * Stops accepting connections, lets in-flight requests and SSE streams finish for up to
    * `drainMs` (default server.shutdown_timeout), cuts what is left, then flushes and closes storage.
@@ -56,6 +68,7 @@ export function chatSettingsFrom(c: AppConfig): ChatSettings {
     disableMemory: c.grok.disable_memory,
     customPersonality: c.grok.custom_personality,
     showSearchSources: c.chat.show_search_sources,
+    transport: c.grok.chat_transport,
     retry: {
       maxAttempts: c.retry.max_attempts,
       statuses: c.retry.statuses,
@@ -71,6 +84,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   const env = opts.env ?? process.env;
   const loaded = loadConfig({ env, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.overrides ? { overrides: opts.overrides } : {}) });
   const config = loaded.config;
+  // Before anything writes there: one clear error instead of a stack trace from the first writer.
+  await assertWritableDataDir(loaded.dataDir);
   // Batched: lines go out together at most 50 ms after the first (see log-destination.ts);
   // pino writes what is left synchronously when the process exits.
   const destination = opts.logger ? undefined : batchedLogDestination(1);
@@ -125,6 +140,19 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     transport: direct,
     statsig,
   });
+  // Chat over the mgw WebSocket: direct egress by default, each call's route (proxy + clearance) otherwise.
+  const mgw = new MgwChatClient({
+    baseUrl: config.grok.base_url,
+    headers: new GrokHeaders({
+      baseUrl: config.grok.base_url,
+      userAgent: config.grok.user_agent,
+      acceptLanguage: config.grok.accept_language,
+      ...(config.grok.cf_clearance ? { cfClearance: config.grok.cf_clearance } : {}),
+    }),
+    transport: direct,
+    handshakeTimeoutMs: config.chat.connect_timeout * 1000,
+  });
+  const chatTurns = new ChatTurnRouter({ rest: client, mgw });
   const store = await createStore({ mode: config.storage.mode, url: config.storage.url, keyPrefix: config.storage.key_prefix, dataDir: loaded.dataDir, logger });
   // Quota syncs leave through the account's proxy too, once the egress service exists (below).
   const egressRef: { current?: EgressService } = {};
@@ -147,6 +175,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
         pollMs: a.poll_interval * 1000,
       };
     },
+    admission: () => ({ timeoutMs: loaded.config.accounts.queue_timeout * 1000, max: loaded.config.accounts.queue_max }),
   });
   accountsRef.current = accounts;
   const egressService = await EgressService.create({
@@ -194,6 +223,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     models: () => services.models(),
     dataDir: loaded.dataDir,
     client,
+    turns: chatTurns,
+    userIds: accounts,
     accounts,
     logger,
     chatSettings: () => chatSettingsFrom(current()),
@@ -202,6 +233,19 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     // through the account's proxy, with that proxy's clearance, like its chat calls.
     transport: egressMediaTransport(egressService, direct, accountIdFor),
   });
+  const clientKeys = await ClientKeyService.create({
+    store: store.keys,
+    logger,
+    models: () => services.models(),
+    // Other instances' key changes (the file store has a single instance).
+    pollMs: store.mode === 'file' ? 0 : config.accounts.poll_interval * 1000,
+  });
+  // Created 0700 by the store or the media cache; one made earlier (or by hand) keeps its mode.
+  // (Windows has no such permission bits.)
+  const dataDirMode = await permissionsOf(loaded.dataDir);
+  if (process.platform !== 'win32' && dataDirMode !== undefined && (dataDirMode & 0o077) !== 0) {
+    logger.warn({ dataDir: loaded.dataDir, mode: dataDirMode.toString(8).padStart(4, '0') }, 'DATA_DIR is accessible to other users (it holds tokens and secrets): chmod 700 it');
+  }
   const services: AppServices = {
     config: current,
     models: () => {
@@ -214,8 +258,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     },
     accounts,
     chat: new ChatService({
-      client,
+      client: chatTurns,
       accounts,
+      userIds: accounts,
       egress: egressService,
       attachments: media.chatAttachments,
       settings: () => chatSettingsFrom(current()),
@@ -232,12 +277,19 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     streams,
     media,
     documents: store.documents,
+    clientKeys: new ClientKeyGate(clientKeys),
   };
   const app = await buildServer(services);
+  limitConnectionsPerAddress(
+    app.server,
+    () => current().server.max_connections_per_ip,
+    throttledRefusalLog((f) => logger.warn(f, 'connections refused: too many open from one address (server.max_connections_per_ip)')),
+  );
   // Before Fastify's own listener: a request may be answered synchronously within it.
   app.server.prependListener('request', (_req, res) => res.once('close', requests.enter()));
   registerMetricsRoute(app, metrics, () => current().metrics);
   registerPoolGauges(metrics, accounts, store);
+  registerAdmissionGauges(metrics, accounts.admission);
   registerProxyGauges(metrics, egressService);
   registerCallLogGauges(metrics, callLog);
   metrics.registerGauge('grok2api_active_streams', 'SSE streams open to clients right now', () => streams.size);
@@ -251,10 +303,20 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     limiter: new LoginLimiter(),
     // The token test's tiny chat leaves through the account's proxy, like a real call.
     chatProbe: {
-      openChat: async (token, body, o) => {
+      openChat: async (token, chat, o) => {
         const route = egressService.routeFor(o.accountId);
+        const transport = current().grok.chat_transport;
+        const message = { role: 'user' as const, text: chat.text, attachments: [] };
         try {
-          const res = await client.openChat(token, body, { signal: o.signal, route });
+          const res = await chatTurns.openTurn(token, {
+            transport,
+            prompt: transport === 'mgw' ? messagesToMgwPrompt([message]) : messagesToGrokPrompt([message]),
+            mode: transport === 'mgw' ? mgwMode(chat.mode) : chat.mode,
+            fileIds: [],
+            temporary: chat.temporary,
+            disableMemory: chat.disableMemory,
+            userId: accounts.userIdOf(o.accountId),
+          }, { signal: o.signal, route, onUserId: (uid) => accounts.setUserId(o.accountId, uid) });
           egressService.report(route);
           return res;
         } catch (err) {
@@ -268,8 +330,27 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     startedAt: Date.now(),
     proxies: egressService,
     media: media.cache,
+    clientKeys,
+    extraStats: async () => ({
+      keys: await keyStats(clientKeys),
+      queue: {
+        depth: accounts.admission.depth,
+        oldestWaitSeconds: accounts.admission.oldestWaitSeconds(),
+        ...accounts.admission.stats,
+        timeoutSeconds: current().accounts.queue_timeout,
+        max: current().accounts.queue_max,
+      },
+    }),
+    // Proxy changes first (binding accounts to proxies changes account records), then accounts,
+    // then the file store's own write-behind.
+    persistNow: async () => {
+      await egressService.flushNow();
+      await accounts.persistence.flushNow();
+      await store.flush();
+    },
   });
   await registerConsole(app, opts.consoleDir ?? findConsoleDir());
+  let isStarted = false;
   return {
     app,
     loaded,
@@ -280,7 +361,12 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     metrics,
     callLog,
     media,
+    keys: clientKeys,
     reloadConfig,
+    started: () => {
+      isStarted = true;
+      credentials.announce();
+    },
     close: async (drainMs = current().server.shutdown_timeout * 1000) => {
       const deadline = Date.now() + drainMs;
       const closed = app.close(); // stops accepting at once; kept-alive connections get 503 shutting_down
@@ -298,8 +384,10 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       await closed;
       await media.close(); // cancels video jobs still running
       await callLog.close(); // the calls that just finished are written too
+      if (!isStarted) await credentials.discardUnannounced().catch(() => undefined);
       await egressService.close(); // before the accounts: its last binding changes are flushed with them
       await accounts.close();
+      clientKeys.close();
       await store.close();
       await client.close();
       await direct.close();

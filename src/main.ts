@@ -1,38 +1,27 @@
 // Process entry: load config, build, listen, shut down gracefully on SIGTERM/SIGINT.
 import type { Logger } from 'pino';
-import { ConfigError } from './config/index.js';
 import { createGateway } from './gateway.js';
-import { StoreError } from './store/index.js';
+import { listenFailureLine, startupFailureLines } from './server/startup-failure.js';
 
 async function main(): Promise<void> {
   let gw;
   try {
     gw = await createGateway();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      for (const p of err.problems) console.error(`config error: ${p}`);
-      console.error('grok2api-ts did not start: fix the configuration above (config.defaults.toml lists every key).');
-      process.exit(1);
-    }
-    if (err instanceof StoreError) {
-      // Without the stored accounts there is nothing to serve: let the supervisor restart us.
-      console.error(`storage error: ${err.message}`);
-      console.error('grok2api-ts did not start: the store is unreachable (check storage.mode / STORAGE_URL and that the server is up).');
-      process.exit(1);
-    }
-    throw err;
+    // One actionable line (one per problem for a bad configuration), exit 1, no stack trace.
+    for (const line of startupFailureLines(err)) console.error(line);
+    process.exit(1);
   }
   const { host, port } = gw.loaded.config.server;
   try {
     await gw.app.listen({ host, port });
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    console.error(`listen error: cannot listen on ${host}:${port}: ${typeof code === 'string' ? code : String(err)}`);
-    console.error('grok2api-ts did not start: choose another server.port / server.host (or stop what uses this port).');
-    await gw.close(0).catch(() => undefined); // seeded accounts are still written
+    console.error(listenFailureLine(host, port, err));
+    await gw.close(0).catch(() => undefined); // seeded accounts are still written; a generated password is dropped
     process.exit(1);
   }
   gw.services.logger.info({ host, port, accounts: gw.services.accounts.summary() }, 'grok2api-ts listening');
+  gw.started(); // only now: the generated admin password is printed once the gateway is reachable
 
   // Graceful shutdown (README "Operations"): stop accepting, let in-flight requests and streams
   // finish for up to server.shutdown_timeout, flush pending account writes, exit 0. A second
@@ -79,6 +68,6 @@ function flushThenExit(logger: Logger, code: number): void {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  for (const line of startupFailureLines(err)) console.error(line);
   process.exit(1);
 });

@@ -9,12 +9,14 @@ import type { ChatService } from './gateway/chat-service.js';
 import { registerChatCompletions } from './openai/chat-completions-route.js';
 import { registerResponses } from './openai/responses/route.js';
 import { ResponseStore } from './openai/responses/response-store.js';
+import { registerAnthropicMessages } from './anthropic/messages-route.js';
 import { handleMediaChat } from './openai/media-chat.js';
 import { mediaApiDeps, registerMediaApi, type MediaServices } from './openai/media-api.js';
 import { registerModels } from './openai/models-route.js';
 import { OpenAIHttpError } from './openai/errors.js';
 import { finishedCall, newCallContext, type CallContext, type CallListener } from './server/call-context.js';
 import { clip, MAX_ECHOED_PATH } from './server/clip.js';
+import { httpTimeoutOptions } from './server/connection-limits.js';
 import { decorateKeyOwner } from './server/request-owner.js';
 import { frameworkErrorHandler, installErrorHandlers } from './server/error-handler.js';
 import { lazyChildLoggerFactory } from './server/lazy-child-logger.js';
@@ -24,6 +26,8 @@ import { registerHealth, type ReadinessReport } from './server/health-routes.js'
 import { registerRootAliasScope, registerV1Scope } from './server/v1-scope.js';
 import { installOversizeBodyDrain } from './server/oversize-body-drain.js';
 import { registerMediaRoutes } from './media/index.js';
+import { modelNotAllowed, type ClientKeyGate } from './keys/key-gate.js';
+import { registerMcpScope } from './mcp/index.js';
 
 export interface AppServices {
   /** Live configuration (settings changed at run time apply to the next request). */
@@ -47,6 +51,8 @@ export interface AppServices {
   media?: MediaServices;
   /** Where stored Responses API objects live (absent = POST /v1/responses and friends are not served). */
   documents?: DocumentStore;
+  /** Client API keys with limits (src/keys); absent = only app.api_keys guard /v1. */
+  clientKeys?: ClientKeyGate;
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -85,8 +91,9 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
-    // Streams can be long; the gateway's own watchdogs bound them instead.
-    requestTimeout: 0,
+    // Bounds on receiving a request (headers, whole body) and on idle keep-alive; responses (long
+    // streams) are bounded by the gateway's own watchdogs instead. See connection-limits.ts.
+    ...httpTimeoutOptions(cfg.server),
     // While closing, requests on kept-alive connections get the 503 below (OpenAI's envelope).
     return503OnClosing: false,
     frameworkErrors: frameworkErrorHandler,
@@ -174,12 +181,18 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   // The cached media files (/images/<name>, /videos/<name>) are public links: outside the /v1 scope.
   if (media) registerMediaRoutes(app, media.cache);
   // The text API (models, chat completions, responses): the same in /v1 and, for base URLs without
-  // /v1, in the unprefixed alias scope (ROOT_ALIAS_PATHS).
+  // /v1, in the unprefixed alias scope (ROOT_ALIAS_PATHS), behind the same key check.
   const registerTextApi = (scope: FastifyInstance): void => {
-    registerModels(scope, services.models, (spec) => {
-      const tiers = services.accounts.servingTiers?.();
-      return tiers === undefined || tiersCanServe(tiers, spec.tier, spec.bucket);
-    });
+    const keys = services.clientKeys;
+    registerModels(
+      scope,
+      services.models,
+      keys ? { allowed: (request, id) => keys.allowsModel(request, id), refusal: modelNotAllowed } : undefined,
+      (spec) => {
+        const tiers = services.accounts.servingTiers?.();
+        return tiers === undefined || tiersCanServe(tiers, spec.tier, spec.bucket);
+      },
+    );
     registerChatCompletions(scope, {
       ...(media ? { media: (request, reply, body, spec) => handleMediaChat(media, request, reply, body, spec) } : {}),
       chat: services.chat,
@@ -204,7 +217,22 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   await registerV1Scope(app, services.config, async (v1) => {
     registerTextApi(v1);
     if (media) await registerMediaApi(v1, media);
+    registerAnthropicMessages(v1, {
+      chat: services.chat,
+      models: services.models,
+      settings: () => {
+        const c = services.config();
+        return { modelAliases: c.anthropic.model_aliases, heartbeatMs: c.chat.heartbeat_interval * 1000 };
+      },
+      ...(onStream ? { onStream } : {}),
+    });
+  }, services.clientKeys);
+  // /mcp: the same tools over MCP (its own scope and key check, like /v1).
+  await registerMcpScope(app, {
+    config: services.config,
+    clientKeys: services.clientKeys,
+    deps: { chat: services.chat, models: services.models, media, onStream },
   });
-  await registerRootAliasScope(app, services.config, registerTextApi);
+  await registerRootAliasScope(app, services.config, registerTextApi, services.clientKeys);
   return app;
 }

@@ -21,6 +21,8 @@ export interface PoolHooks {
   onChange?: (acc: PoolAccount) => void;
   /** A bucket hit a rate limit: a quota sync for the account is worth doing. */
   onRateLimited?: (acc: PoolAccount, bucket: string) => void;
+  /** A lease was released: a slot is free (the admission queue serves its waiters). */
+  onRelease?: () => void;
 }
 
 const KNOWN_BUCKETS = new Set(Object.values(DEFAULT_QUOTAS).flatMap((q) => Object.keys(q)));
@@ -222,16 +224,21 @@ export class AccountPool implements AccountSource {
   private whyNone(req: LeaseRequest, now: number): LeaseResult {
     let earliest = Infinity;
     let any = false;
+    // An account able to serve now that pick() passed over is at its in-flight cap (here or on
+    // another instance): the request is worth queueing for, not a configuration problem.
+    let busy = false;
     for (const tier of this.tiersFor(req.tier)) {
       for (const acc of this.accounts.values()) {
         if (acc.rec.tier !== tier) continue;
         any = true;
         if (req.exclude.has(acc.rec.id)) continue;
         const at = this.availableAt(acc, req.bucket, now);
-        if (at > now && at < earliest) earliest = at;
+        if (at === 0) busy = true;
+        else if (at > now && at < earliest) earliest = at;
       }
     }
     if (!any) return { ok: false, reason: 'exhausted' };
+    if (busy) return { ok: false, reason: 'busy' };
     if (earliest !== Infinity) return { ok: false, reason: 'cooling', retryAfterSeconds: Math.max(1, Math.ceil((earliest - now) / 1000)) };
     return { ok: false, reason: 'exhausted' };
   }
@@ -246,10 +253,17 @@ export class AccountPool implements AccountSource {
         if (released) return;
         released = true;
         acc.inflight = Math.max(0, acc.inflight - 1);
-        if (this.sharedInflight) this.sharedInflight.release(acc.rec.id).catch(() => undefined);
-        if (this.accounts.get(acc.rec.id) !== acc) return;
-        if (outcome.ok) this.recordSuccess(acc, bucket);
-        else this.recordFailure(acc, bucket, outcome.error);
+        const shared = this.sharedInflight ? this.sharedInflight.release(acc.rec.id).catch(() => undefined) : undefined;
+        if (this.accounts.get(acc.rec.id) === acc) {
+          if (outcome.ok) this.recordSuccess(acc, bucket);
+          else this.recordFailure(acc, bucket, outcome.error);
+        }
+        // After the outcome is recorded (a failure may have parked the account), and once the
+        // shared slot is really given back, so a waiter's lease finds it free.
+        if (this.hooks.onRelease) {
+          if (shared) void shared.then(this.hooks.onRelease);
+          else this.hooks.onRelease();
+        }
       },
     };
   }

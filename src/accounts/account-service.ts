@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/index.js';
 import type { AccountSummary, AccountTier, LeaseRequest, LeaseResult, AccountSource } from './account-source.js';
 import { AccountPool, type PoolSettings } from './account-pool.js';
+import { AdmissionQueue, type AdmissionSettings } from './admission-queue.js';
 import { accountIdFor } from './account-id.js';
 import { defaultQuotas, newAccountRecord, type PoolAccount } from './pool-account.js';
 import { PoolPersistence } from './pool-persistence.js';
@@ -25,6 +26,8 @@ export interface AccountServiceOptions {
     pollMs: number;
   };
   now?: () => number;
+  /** Admission control when every account is busy (absent = never wait: answer `busy` at once). */
+  admission?: () => AdmissionSettings;
 }
 
 export interface ImportResult {
@@ -37,6 +40,8 @@ export class AccountService implements AccountSource {
   readonly pool: AccountPool;
   readonly persistence: PoolPersistence;
   readonly syncer: QuotaSyncer;
+  /** Requests waiting for a free account (accounts.queue_timeout / queue_max). */
+  readonly admission: AdmissionQueue;
   readonly instanceId = randomUUID();
   private readonly now: () => number;
   /** Set by the egress service: pins `proxyURL@token` imports to their proxy. */
@@ -51,10 +56,12 @@ export class AccountService implements AccountSource {
       {
         onChange: (acc) => this.persistence.markDirty(acc.rec.id),
         onRateLimited: (acc) => this.syncer.request(acc),
+        onRelease: () => this.admission.wake(),
       },
       opts.store.mode === 'file' ? undefined : opts.store.inflight,
       this.now,
     );
+    this.admission = new AdmissionQueue((req) => this.pool.lease(req), opts.admission ?? (() => ({ timeoutMs: 0, max: 0 })), this.now);
     this.persistence = new PoolPersistence(this.pool, opts.store, { flushMs: s.flushMs, pollMs: s.pollMs, logger: opts.logger });
     this.syncer = new QuotaSyncer(this.pool, opts.client, opts.store.locks, {
       concurrency: s.syncConcurrency,
@@ -76,7 +83,7 @@ export class AccountService implements AccountSource {
   }
 
   lease(req: LeaseRequest): Promise<LeaseResult> {
-    return this.pool.lease(req);
+    return this.admission.lease(req);
   }
 
   summary(): AccountSummary {
@@ -154,6 +161,19 @@ export class AccountService implements AccountSource {
     return true;
   }
 
+  /** The account's cached Grok user id (mgw socket address), if known. */
+  userIdOf(id: string): string | undefined {
+    return this.pool.get(id)?.rec.userId;
+  }
+
+  /** Caches the account's Grok user id (persisted like every account change; a no-op when unchanged). */
+  setUserId(id: string, userId: string): void {
+    const acc = this.pool.get(id);
+    if (!acc || acc.rec.userId === userId) return;
+    acc.rec.userId = userId;
+    this.pool.changed(acc);
+  }
+
   *proxyBindings(): Generator<readonly [string, string | undefined]> {
     for (const acc of this.pool.all()) yield [acc.rec.id, acc.rec.proxyId];
   }
@@ -223,6 +243,7 @@ export class AccountService implements AccountSource {
   }
 
   async close(): Promise<void> {
+    this.admission.close();
     this.syncer.close();
     await this.persistence.close();
   }

@@ -1,5 +1,6 @@
 // The interface the gateway leases accounts through. The seeded round-robin source below is the
 // minimal implementation; the account-pool issue replaces it with quotas, tiers and persistence.
+import type { AbortLike } from '../grok/cancellation.js';
 import type { GrokUpstreamError } from '../grok/errors.js';
 
 export type AccountTier = 'basic' | 'super' | 'heavy';
@@ -11,6 +12,8 @@ export interface LeaseRequest {
   bucket: string;
   /** Accounts already tried for this request: never leased again for it. */
   exclude: ReadonlySet<string>;
+  /** The request's cancellation: a request waiting for a free account stops waiting when it fires. */
+  signal?: AbortLike | undefined;
 }
 
 export type LeaseOutcome = { ok: true } | { ok: false; error: GrokUpstreamError };
@@ -29,9 +32,12 @@ export type LeaseResult =
   | { ok: true; lease: AccountLease }
   | {
       ok: false;
-      /** empty: no accounts at all; cooling: all rate limited; exhausted: none usable or all tried. */
-      reason: 'empty' | 'cooling' | 'exhausted';
-      /** For `cooling`: seconds until the earliest account comes back. */
+      /**
+       * empty: no accounts at all; cooling: all rate limited; exhausted: none usable or all tried;
+       * busy: usable accounts exist but all are at accounts.max_inflight (after the admission wait).
+       */
+      reason: 'empty' | 'cooling' | 'exhausted' | 'busy';
+      /** For `cooling` and `busy`: seconds worth waiting before trying again. */
       retryAfterSeconds?: number;
     };
 

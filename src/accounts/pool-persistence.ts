@@ -101,6 +101,18 @@ export class PoolPersistence {
     }
   }
 
+  /**
+   * Writes every change made so far and resolves once the store has it (admin writes await this
+   * before answering); rejects when the store refuses it (the change stays queued and is retried).
+   */
+  async flushNow(): Promise<void> {
+    // A flush already running took its snapshot before the caller's change: let it end first.
+    if (this.flushing) await this.flushing;
+    if (this.backlog() === 0) return;
+    await this.flush();
+    if (this.failing) throw new Error(this.lastProblem ?? 'storage write failed');
+  }
+
   async poll(): Promise<void> {
     try {
       const changes = await this.store.accounts.changesSince(this.cursor);

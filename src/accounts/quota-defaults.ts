@@ -1,4 +1,4 @@
-// Assumed quota windows per tier until /rest/rate-limits says otherwise (protocol 2.3, A column).
+// Assumed quota windows per tier until /rest/rate-limits says otherwise (docs/grok-protocol.md §11.4).
 // Buckets are upstream modes; a bucket a tier lacks means that tier cannot serve it.
 import type { AccountTier } from './account-source.js';
 

@@ -6,6 +6,7 @@ import type { CallLog } from '../calllog/index.js';
 import type { AppConfig, ConfigSource } from '../config/index.js';
 import type { EgressService } from '../egress/index.js';
 import type { ChatStreamResult } from '../grok/index.js';
+import type { ClientKeyService } from '../keys/key-service.js';
 import type { Store } from '../store/index.js';
 import type { AdminCredentials, LoginLimiter, SessionStore } from './auth/index.js';
 
@@ -18,9 +19,16 @@ export interface SettingsController {
   reload(): void;
 }
 
-/** The one upstream call the token test makes besides the quota sync (through the account's egress). */
+/**
+ * The one upstream call the token test makes besides the quota sync (through the account's egress,
+ * over the configured chat transport): one user message in the given mode.
+ */
 export interface ChatProbe {
-  openChat(token: string, body: Record<string, unknown>, opts: { signal?: AbortSignal | undefined; accountId: string }): Promise<ChatStreamResult>;
+  openChat(
+    token: string,
+    chat: { text: string; mode: string; temporary: boolean; disableMemory: boolean },
+    opts: { signal?: AbortSignal | undefined; accountId: string },
+  ): Promise<ChatStreamResult>;
 }
 
 /** What the proxies routes use of the egress service. */
@@ -47,5 +55,14 @@ export interface AdminDeps {
   media?: MediaCacheView | undefined;
   /** The egress proxy pool; without it the /api/proxies routes are not registered. */
   proxies?: ProxyAdmin | undefined;
+  /**
+   * Resolves once every change made so far is durable in the store; rejects when the store cannot
+   * take it. Admin writes await it before answering (absent = nothing to wait for).
+   */
+  persistNow?: (() => Promise<void>) | undefined;
   now?: () => number;
+  /** Client API keys (src/keys): the /api/keys routes and the `keys` section of /api/stats. */
+  clientKeys?: ClientKeyService | undefined;
+  /** More sections for /api/stats (the admission queue, ...), computed when it is asked for. */
+  extraStats?: (() => Promise<Record<string, unknown>>) | undefined;
 }

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { addConsoleCsp } from '../server/security-headers.js';
 import type { AdminDeps } from './admin-deps.js';
+import { adminError } from './admin-errors.js';
 import { installAdminAuth, registerAuthRoutes } from './auth-routes.js';
 import { registerLogRoutes } from './log-routes.js';
 import { registerModelRoutes } from './model-routes.js';
@@ -11,6 +12,9 @@ import { registerProxyRoutes } from './proxy-routes.js';
 import { registerSettingsRoutes } from './settings-routes.js';
 import { registerStatsRoutes } from './stats-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
+import { registerKeyRoutes } from '../keys/key-routes.js';
+
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   await app.register(
@@ -19,6 +23,23 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       // Admin answers are private and never cached by a proxy or the browser.
       api.addHook('onSend', async (_request, reply, payload) => {
         if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+        return payload;
+      });
+      // A write is answered only once it is in the store: a crash right after the answer must not
+      // lose an added token or bring back a deleted one. (The hot path, counters and quota, stays
+      // written behind.) Runs for every successful state-changing request, so no route can forget it.
+      api.addHook('preSerialization', async (request, reply, payload) => {
+        if (SAFE_METHODS.has(request.method) || reply.statusCode >= 400 || !deps.persistNow) return payload;
+        try {
+          await deps.persistNow();
+        } catch (err) {
+          deps.logger.error({ err: err instanceof Error ? err.message : String(err), route: request.routeOptions.url }, 'admin: change not saved to the store');
+          throw adminError(
+            503,
+            'The change is applied but could not be saved to the store (it is unreachable or failing): it is kept in memory and retried, and is lost if the gateway stops before then',
+            'storage_unavailable',
+          );
+        }
         return payload;
       });
       // Bodies may be omitted on POSTs that take none (logout, refresh-all, cache clear).
@@ -45,6 +66,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       registerLogRoutes(api, deps);
       registerModelRoutes(api, deps);
       if (deps.proxies) registerProxyRoutes(api, deps, deps.proxies);
+      if (deps.clientKeys) registerKeyRoutes(api, { keys: deps.clientKeys, staticKeys: () => deps.settings.config().app.api_keys });
     },
     { prefix: '/api' },
   );

@@ -4,7 +4,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { adminError, badRequest, parseWith } from './admin-errors.js';
 import type { AdminDeps } from './admin-deps.js';
-import { clearedSessionCookie, MIN_PASSWORD_LENGTH, readCookie, SESSION_COOKIE, sessionCookie, type AdminSession } from './auth/index.js';
+import {
+  clearedSessionCookie,
+  loginUserHint,
+  MIN_PASSWORD_LENGTH,
+  readCookie,
+  SESSION_COOKIE,
+  sessionCookie,
+  type AdminSession,
+  type LoginAttempt,
+  type LoginLimiter,
+  type LoginRefusal,
+} from './auth/index.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -37,10 +48,19 @@ export function sessionTokenOf(request: FastifyRequest): string | undefined {
 
 const isHttps = (request: FastifyRequest): boolean => request.protocol === 'https';
 
-function tooManyAttempts(retryAfterSeconds: number): Error {
-  return adminError(429, `Too many failed logins from this address: try again in ${retryAfterSeconds} s`, 'too_many_attempts', {
-    headers: { 'retry-after': String(retryAfterSeconds) },
+function tooManyAttempts(r: LoginRefusal): Error {
+  const whose = r.scope === 'address' ? 'from this address' : 'for this user';
+  const what = r.reason === 'locked' ? `Too many failed logins ${whose}` : `Too many login attempts in progress ${whose}`;
+  return adminError(429, `${what}: try again in ${r.retryAfterSeconds} s`, 'too_many_attempts', {
+    headers: { 'retry-after': String(r.retryAfterSeconds) },
   });
+}
+
+/** Reserves a password check before hashing (see login-limiter.ts), or throws the 429. */
+function reserveAttempt(limiter: LoginLimiter, ip: string, user: string): LoginAttempt {
+  const r = limiter.reserve(ip, user);
+  if (!r.allowed) throw tooManyAttempts(r);
+  return r.attempt;
 }
 
 const unavailable = (): Error => adminError(503, 'Admin login is unavailable while the store is unreachable', 'admin_unavailable');
@@ -64,21 +84,21 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AdminDeps): void 
 
   app.post('/login', { config: { adminPublic: true } }, async (request: FastifyRequest, reply: FastifyReply) => {
     const ip = request.ip;
-    const check = limiter.check(ip);
-    if (!check.allowed) throw tooManyAttempts(check.retryAfterSeconds);
     const body = parseWith(loginSchema, request.body, 'login');
+    const attempt = reserveAttempt(limiter, ip, body.username);
     let ok: boolean;
     try {
       ok = await credentials.verify(body.username, body.password);
     } catch {
+      attempt.cancel();
       throw unavailable();
     }
     if (!ok) {
-      const after = limiter.fail(ip);
-      logger.warn({ ip, user: body.username.slice(0, 64), lockedForSeconds: after.allowed ? undefined : after.retryAfterSeconds }, 'admin: failed login');
+      const { lockedForSeconds } = attempt.fail();
+      logger.warn({ ip, ...loginUserHint(body.username, config().admin.username), lockedForSeconds }, 'admin: failed login');
       throw adminError(401, 'Wrong user name or password', 'invalid_credentials');
     }
-    limiter.succeed(ip);
+    attempt.succeed();
     const ttlSeconds = config().admin.session_ttl;
     let created;
     try {
@@ -112,20 +132,22 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AdminDeps): void 
 
   app.post('/password', async (request: FastifyRequest) => {
     const ip = request.ip;
-    const check = limiter.check(ip);
-    if (!check.allowed) throw tooManyAttempts(check.retryAfterSeconds);
     const body = parseWith(passwordSchema, request.body, 'password change');
     const auth = request.adminAuth as { token: string; session: AdminSession };
+    const user = config().admin.username;
+    const attempt = reserveAttempt(limiter, ip, user);
     let ok: boolean;
     try {
-      ok = await credentials.verify(config().admin.username, body.current);
+      ok = await credentials.verify(user, body.current);
     } catch {
+      attempt.cancel();
       throw unavailable();
     }
     if (!ok) {
-      limiter.fail(ip);
+      attempt.fail();
       throw adminError(403, 'The current password is wrong', 'wrong_password', { param: 'current' });
     }
+    attempt.succeed();
     if (body.next === body.current) throw badRequest('The new password must differ from the current one', 'next');
     try {
       await credentials.change(body.next);

@@ -19,11 +19,13 @@ import type { AdminDeps } from './admin-deps.js';
 export const LIVE_KEYS: ReadonlySet<string> = new Set([
   'server.shutdown_timeout',
   'server.cors_origins',
+  'server.max_connections_per_ip',
   'app.app_url',
   'app.api_keys',
   'grok.temporary',
   'grok.disable_memory',
   'grok.custom_personality',
+  'grok.chat_transport',
   'chat.stream_idle_timeout',
   'chat.request_timeout',
   'chat.heartbeat_interval',

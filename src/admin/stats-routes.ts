@@ -58,6 +58,7 @@ export function registerStatsRoutes(app: FastifyInstance, deps: AdminDeps): void
       storage: { mode: deps.store.mode, healthy: deps.store.healthy(), lastError: deps.store.lastError() ?? null },
       uptimeSeconds: Math.round((now - deps.startedAt) / 1000),
       time: now,
+      ...(deps.extraStats ? await deps.extraStats() : {}),
     };
   });
 

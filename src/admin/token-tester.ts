@@ -2,7 +2,7 @@
 // /rest/rate-limits calls, which also say whether the session is alive and its tier), then,
 // when asked, a tiny chat ("Reply with OK") on the fast mode. Results are masked.
 import type { AccountService } from '../accounts/index.js';
-import { buildChatBody, classifyTransportError, GrokUpstreamError } from '../grok/index.js';
+import { classifyTransportError, GrokUpstreamError } from '../grok/index.js';
 import type { ChatProbe } from './admin-deps.js';
 import { scrubToken } from './token-listing.js';
 
@@ -69,8 +69,7 @@ async function tinyChat(probe: ChatProbe, token: string, accountId: string, opts
   const timer = setTimeout(() => ctl.abort(new Error('timeout')), opts.timeoutMs);
   let reply = '';
   try {
-    const body = buildChatBody({ message: CHAT_PROMPT, modeId: 'fast', temporary: opts.temporary, disableMemory: opts.disableMemory });
-    const res = await probe.openChat(token, body, { signal: ctl.signal, accountId });
+    const res = await probe.openChat(token, { text: CHAT_PROMPT, mode: 'fast', temporary: opts.temporary, disableMemory: opts.disableMemory }, { signal: ctl.signal, accountId });
     for await (const ev of res.events) {
       if (ev.type === 'token' && !ev.thinking) reply += ev.text;
       if (ev.type === 'end' || reply.length >= REPLY_CHARS) break;

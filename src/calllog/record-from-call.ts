@@ -22,13 +22,13 @@ export function newEntryId(time: number): string {
 const cut = (s: string, max: number): string => (s.length > max ? s.slice(0, max) : s);
 
 /**
- * Only API traffic is logged: /v1/* and its unprefixed aliases (/chat/completions, ...); the admin
- * API and the console's own requests are not. The matched route decides (`/%761/models` is routed
- * to /v1/models); the path text only for 404s.
+ * Only API traffic is logged: /v1/*, its unprefixed aliases (/chat/completions, ...) and the MCP
+ * endpoint /mcp; the admin API and the console's own requests are not. The matched route decides
+ * (`/%761/models` is routed to /v1/models); the path text only for 404s.
  */
 export function isApiCall(call: FinishedCall): boolean {
   const path = call.route ?? call.endpoint;
-  return path.startsWith('/v1/') || (call.route !== undefined && isRootAliasRoute(call.route));
+  return path.startsWith('/v1/') || path === '/mcp' || (call.route !== undefined && isRootAliasRoute(call.route));
 }
 
 export function recordFromCall(c: FinishedCall): CallLogRecord {

@@ -180,6 +180,7 @@ export function saveOperatorConfig(dataDir: string, patch: Record<string, unknow
   } catch (err) {
     throw new ConfigError([`${file}: cannot write the settings as TOML (${err instanceof Error ? err.message : String(err)})`]);
   }
-  mkdirSync(dataDir, { recursive: true });
+  // Owner only, like everything else in the data directory (it holds secrets).
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeFileAtomic(file, dataDir, text);
 }

@@ -58,7 +58,10 @@ export const REASONING_MODES = ['reasoning_content', 'think_tags', 'hidden'] as 
 export const STORAGE_MODES = ['file', 'redis', 'mysql'] as const;
 export const MODEL_KINDS = ['chat', 'image', 'image-edit', 'video'] as const;
 export const ACCOUNT_TIERS = ['basic', 'super', 'heavy'] as const;
-/** Chat `modeId` values (protocol 2.3); also the /rest/rate-limits windows (quota buckets). */
+/** grok.chat_transport: the mgw WebSocket gateway (Aug 2026 web app) or the legacy REST NDJSON path. */
+export const CHAT_TRANSPORT_NAMES = ['mgw', 'rest'] as const;
+
+/** Chat `modeId` values (docs/grok-protocol.md §4.1; legacy modeId §21.1); also the /rest/rate-limits windows (quota buckets). */
 export const CHAT_MODES = ['auto', 'fast', 'expert', 'heavy', 'grok-420-computer-use-sa'] as const;
 export const QUOTA_BUCKETS = CHAT_MODES;
 /** Image modes: "fast" = drawn through a fast chat; "speed"/"quality" = imagine WebSocket (enable_pro). */
@@ -82,6 +85,10 @@ export const serverSchema = z.object({
   shutdown_timeout: numberAtLeast(0, ' (seconds)'),
   trust_proxy: z.preprocess(trustProxyInput, z.string({ error: TRUST_PROXY_EXPECTED }).refine(isValidTrustProxy, { error: TRUST_PROXY_EXPECTED })),
   cors_origins: stringList(),
+  headers_timeout: positiveNumber(' (seconds)'),
+  body_timeout: numberAtLeast(0, ' (seconds; 0 disables)'),
+  keep_alive_timeout: positiveNumber(' (seconds)'),
+  max_connections_per_ip: intIn(0, 1_000_000),
 });
 
 export const appSchema = z.object({
@@ -112,6 +119,7 @@ export const grokSchema = z
     statsig_mode: oneOf(STATSIG_MODES),
     statsig_id: text(),
     statsig_signer_url: urlOrEmpty(['http', 'https']),
+    chat_transport: oneOf(CHAT_TRANSPORT_NAMES),
   })
   .superRefine((g, ctx) => {
     if (g.statsig_mode === 'manual' && !isBase64(g.statsig_id)) {
@@ -129,6 +137,14 @@ export const chatSchema = z.object({
   heartbeat_interval: numberAtLeast(0, ' (seconds; 0 disables)'),
   reasoning: oneOf(REASONING_MODES),
   show_search_sources: bool(),
+});
+
+/** "NAME=MODEL" entries (src/anthropic/model-aliases.ts reads them). */
+const ALIAS_ENTRY = /^[^=\s]+=[^=\s]+$/;
+export const anthropicSchema = z.object({
+  model_aliases: stringList().refine((list) => list.every((e) => ALIAS_ENTRY.test(e)), {
+    error: 'expected "NAME=MODEL" entries (no spaces), e.g. "opus=grok-chat-expert"',
+  }),
 });
 
 /** How generated media reaches clients: our cached link, inline base64, or Grok's own asset URL. */
@@ -170,6 +186,10 @@ export const metricsSchema = z.object({
   token: text(),
 });
 
+export const mcpSchema = z.object({
+  enabled: bool(),
+});
+
 export const adminSchema = z.object({
   username: text().min(1, { error: 'expected a non-empty user name' }),
   password: text(),
@@ -196,6 +216,8 @@ export const accountsSchema = z.object({
   sync_concurrency: intIn(1, 100),
   flush_interval: numberAtLeast(0.05, ' (seconds)'),
   poll_interval: numberAtLeast(0.1, ' (seconds)'),
+  queue_timeout: numberAtLeast(0, ' (seconds)'),
+  queue_max: intIn(0, 1_000_000),
 });
 
 export const retrySchema = z.object({
@@ -325,11 +347,13 @@ export const configSchema = z.object({
   app: appSchema,
   grok: grokSchema,
   chat: chatSchema,
+  anthropic: anthropicSchema,
   image: imageSchema,
   video: videoSchema,
   media: mediaSchema,
   log: logSchema,
   metrics: metricsSchema,
+  mcp: mcpSchema,
   admin: adminSchema,
   calllog: calllogSchema,
   responses: responsesSchema,

@@ -802,6 +802,15 @@ export class EgressService implements EgressSelector {
     return this.flushing;
   }
 
+  /**
+   * Resolves once every change made so far is written to the store (admin writes await this before
+   * answering); rejects when the write failed (the changes stay queued and are retried).
+   */
+  async flushNow(): Promise<void> {
+    // A running flush also takes the changes queued while it runs (its loop drains `ops`).
+    if (!(await this.flush()) || this.ops.length > 0) throw new Error('could not write the proxy list to the store');
+  }
+
   private async doFlush(): Promise<boolean> {
     while (this.ops.length > 0) {
       const batch = this.ops.splice(0);

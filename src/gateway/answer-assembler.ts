@@ -2,7 +2,7 @@
 // reasoning, in the shape the request's reasoning mode asks for. Used by the streaming path (each
 // push's delta becomes a chunk) and the non-streaming path (the accumulated texts become the message).
 //
-// Rules (grok-protocol.md 3.6.3, shape A):
+// Rules (docs/grok-protocol.md §21.5.1, §21.5.2; mgw output §5.6):
 // - Answer text is only `token` events with thinking=false and tag "final" (or no tag), filtered by
 //   AnswerMarkupFilter. Other tags without thinking (header/summary/raw_function_result) are dropped.
 // - Thinking tokens, tool cards and search results become reasoning through ReasoningFormatter, until
@@ -14,6 +14,8 @@
 // - Search sources are always collected; with showSearchSources a "## Sources" block ends the answer
 //   (messages-to-grok-prompt strips it from the history again).
 // - Media (image/video progress) is not rendered here; final image URLs are collected for the caller.
+// - `citation` events (mgw render_citation) become `[[n]](url)` markers at that point of the answer,
+//   numbered with (and annotated like) the REST path's citation tags.
 
 import type { GrokEvent, GrokModelResponseEvent, GrokTokenEvent } from '../grok/events.js';
 import { AnswerMarkupFilter, CardRegistry, escapeLinkText, escapeLinkUrl, type UrlCitation } from './markup-filter.js';
@@ -135,6 +137,9 @@ export class AnswerAssembler {
       case 'model-response':
         this.onModelResponse(event);
         break;
+      case 'citation':
+        this.onCitation(event.url);
+        break;
       default:
         // video-progress: handled by the media path; end: the caller calls finish().
         return undefined;
@@ -252,6 +257,25 @@ export class AnswerAssembler {
       this.finalSeen = true;
       this.answerIn(e.message);
     }
+  }
+
+  /** mgw `render_citation`: a `[[n]](url)` marker at this point of the answer (protocol "turning events into output"). */
+  private onCitation(url: string): void {
+    if (!this.answerStarted) {
+      this.answerStarted = true;
+      this.endReasoning();
+    }
+    if (this.guard !== G_OFF && this.guardBuf !== '') {
+      // Text held by the role-label guard comes before the marker.
+      const held = this.guardBuf;
+      this.guardBuf = '';
+      this.guard = G_OFF;
+      this.filterText(held);
+    }
+    this.guard = G_OFF;
+    if (this.contentBase < 0) this.contentBase = this.content.length;
+    const marker = this.filter.cite(url);
+    if (marker !== '') this.addAnswer(marker);
   }
 
   /** Raw answer text from Grok. */

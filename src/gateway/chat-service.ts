@@ -4,16 +4,17 @@
 import type { AccountLease, AccountSource, AccountTier } from '../accounts/index.js';
 import type { ModelSpec } from '../config/index.js';
 import type { EgressSelector } from '../egress/index.js';
-import { buildChatBody, type AbortLike, type GrokRoute } from '../grok/index.js';
+import type { AbortLike, ChatTransport, ChatTurnInput, ChatTurnOpener, GrokRoute } from '../grok/index.js';
 import { classifyInBandError } from '../grok/errors.js';
 import type { GrokEvent } from '../grok/events.js';
 import { AnswerAssembler } from './answer-assembler.js';
 import type { AttachmentUploader, PreparedFile } from './attachments.js';
 import { EgressAttempts } from './egress-attempts.js';
 import { messagesToGrokPrompt } from './messages-to-grok-prompt.js';
+import { messagesToMgwPrompt } from './messages-to-mgw-prompt.js';
 import { RetriesExhaustedError, runWithAccountRetries, type AttemptRecord, type RetryPolicy } from './retry.js';
 import type { ChatTurnRequest } from './types.js';
-import { UpstreamChat, type UpstreamChatOpener } from './upstream-chat.js';
+import { UpstreamChat } from './upstream-chat.js';
 
 export interface ChatSettings {
   idleTimeoutMs: number;
@@ -23,10 +24,21 @@ export interface ChatSettings {
   customPersonality: string;
   showSearchSources: boolean;
   retry: RetryPolicy;
+  /** grok.chat_transport: the mgw WebSocket (default) or the legacy REST NDJSON path. */
+  transport: ChatTransport;
+}
+
+/** Where the account's user id (mgw socket address) is cached: the account record. */
+export interface AccountUserIds {
+  userIdOf(accountId: string): string | undefined;
+  setUserId(accountId: string, userId: string): void;
 }
 
 export interface ChatServiceDeps {
-  client: UpstreamChatOpener;
+  /** Opens a turn over the transport the turn names (ChatTurnRouter in production). */
+  client: ChatTurnOpener;
+  /** The accounts' cached user ids (absent: looked up per turn by the mgw client). */
+  userIds?: AccountUserIds | undefined;
   accounts: AccountSource;
   /** Read on every call so settings changed live apply to the next request. */
   settings: () => ChatSettings;
@@ -67,24 +79,36 @@ async function withEgress<T extends { attempts: AttemptRecord[] }>(egress: Egres
   }
 }
 
+/** The mgw `model`: one of fast/auto/expert/heavy (other registry modes map to the nearest one). */
+export function mgwMode(mode: string | undefined): string {
+  if (mode === 'fast' || mode === 'auto' || mode === 'expert' || mode === 'heavy') return mode;
+  if (mode === 'grok-420-computer-use-sa') return 'expert';
+  return 'auto';
+}
+
 export class ChatService {
   constructor(private readonly deps: ChatServiceDeps) {}
 
-  private grokBody(turn: ChatTurnRequest, spec: ModelSpec, s: ChatSettings): Record<string, unknown> {
-    return buildChatBody({
-      message: messagesToGrokPrompt(turn.messages),
-      modeId: spec.mode ?? 'auto',
+  /** The neutral turn; each transport flattens the conversation its own way. */
+  private turnInput(turn: ChatTurnRequest, spec: ModelSpec, s: ChatSettings): ChatTurnInput {
+    const mgw = s.transport === 'mgw';
+    return {
+      transport: s.transport,
+      prompt: mgw ? messagesToMgwPrompt(turn.messages) : messagesToGrokPrompt(turn.messages),
+      mode: mgw ? mgwMode(spec.mode) : (spec.mode ?? 'auto'),
+      fileIds: [],
       temporary: s.temporary,
       disableMemory: s.disableMemory,
       customPersonality: s.customPersonality,
-    });
+    };
   }
 
-  /** The body with this account's uploads of the request's attachments (an upload belongs to one account). */
-  private async withFiles(body: Record<string, unknown>, files: PreparedFile[] | undefined, token: string, signal: AbortLike, route: GrokRoute | undefined): Promise<Record<string, unknown>> {
-    if (!files || !this.deps.attachments) return body;
+  /** The turn with this account's uploads and user id (an upload belongs to one account). */
+  private async forAccount(base: ChatTurnInput, files: PreparedFile[] | undefined, accountId: string, token: string, signal: AbortLike, route: GrokRoute | undefined): Promise<ChatTurnInput> {
+    const userId = base.transport === 'mgw' ? this.deps.userIds?.userIdOf(accountId) : undefined;
+    if (!files || !this.deps.attachments) return userId === undefined ? base : { ...base, userId };
     // Through the attempt's egress: a retry that avoided a failed proxy uploads around it too.
-    return { ...body, fileAttachments: await this.deps.attachments.upload(token, files, signal, route) };
+    return { ...base, userId, fileIds: await this.deps.attachments.upload(token, files, signal, route) };
   }
 
   /**
@@ -99,7 +123,7 @@ export class ChatService {
     run: (upstream: UpstreamChat, s: ChatSettings) => Promise<T>,
   ): Promise<{ value: T; lease: AccountLease; attempts: AttemptRecord[]; proxy: string | undefined }> {
     const s = this.deps.settings();
-    const body = this.grokBody(turn, spec, s);
+    const input = this.turnInput(turn, spec, s);
     const files = await this.deps.attachments?.prepare(turn.messages, signal);
     const egress = new EgressAttempts(this.deps.egress);
     const result = await withEgress(egress, () => runWithAccountRetries({
@@ -113,7 +137,11 @@ export class ChatService {
         const route = egress.route(lease.accountId);
         const upstream = new UpstreamChat({ idleTimeoutMs: s.idleTimeoutMs, requestTimeoutMs: s.requestTimeoutMs }, signal);
         try {
-          await upstream.open(this.deps.client, lease.token, await this.withFiles(body, files, lease.token, signal, route), undefined, route);
+          const ids = this.deps.userIds;
+          await upstream.openTurn(this.deps.client, lease.token, await this.forAccount(input, files, lease.accountId, lease.token, signal, route), {
+            route,
+            onUserId: ids ? (uid) => ids.setUserId(lease.accountId, uid) : undefined,
+          });
           const value = await run(upstream, s);
           egress.succeeded(route);
           return value;

@@ -100,6 +100,11 @@ export class EmulatedTurn {
     return this.pipeline?.content ?? '';
   }
 
+  /** The stop sequence that ended the last answer, when one did (finishReason is then 'stop'). */
+  get stopSequence(): string | undefined {
+    return this.pipeline?.stopSequence;
+  }
+
   get calls(): readonly EmittedToolCall[] {
     return this.pipeline?.calls ?? [];
   }

@@ -16,6 +16,9 @@ import {
   buildImageEditBody,
   classifyInBandError,
   GrokUpstreamError,
+  type ChatTransport,
+  type ChatTurnInput,
+  type ChatTurnOpener,
   MAX_EDIT_INPUTS,
   type GrokMediaClient,
   type ImagineClient,
@@ -25,6 +28,7 @@ import { uploadAll, type PreparedFile } from './attachments.js';
 import { runMediaAttempts } from './media-attempts.js';
 import type { AttemptRecord, RetryPolicy } from './retry.js';
 import { UpstreamChat, type UpstreamChatOpener } from './upstream-chat.js';
+import type { AccountUserIds } from './chat-service.js';
 
 export type ImagePath = 'imagine-ws' | 'chat-image' | 'image-edit';
 
@@ -39,12 +43,18 @@ export interface ImageSettings {
   retry: RetryPolicy;
   /** Upstream modelName of the edit flow (from the image-edit model, else imagine-image-edit). */
   editUpstreamModel: string;
+  /** grok.chat_transport: drawing chats go over mgw (with `turns`) or the legacy REST chat. */
+  chatTransport?: ChatTransport | undefined;
   /** `enable_nsfw` of imagine WebSocket requests (image.nsfw). */
   nsfw: boolean;
 }
 
 export interface ImageServiceDeps {
   client: UpstreamChatOpener;
+  /** Chat turns over the configured transport (drawing chats on mgw); absent = REST bodies only. */
+  turns?: ChatTurnOpener | undefined;
+  /** The accounts' cached user ids (mgw socket address). */
+  userIds?: AccountUserIds | undefined;
   media: GrokMediaClient;
   imagine: ImagineClient;
   publisher: MediaPublisher;
@@ -128,9 +138,9 @@ export class ImageService {
 
   async run(spec: ModelSpec, path: ImagePath, job: ImageJob): Promise<ImageResult> {
     const s = this.deps.settings();
-    const r = await runMediaAttempts(this.deps, spec, job, s.retry, (token, route): Promise<Drawn> => {
+    const r = await runMediaAttempts(this.deps, spec, job, s.retry, (token, route, accountId): Promise<Drawn> => {
       if (path === 'imagine-ws') return this.viaImagine(token, spec, job, s, route);
-      return path === 'chat-image' ? this.viaChat(token, job, s, route) : this.viaEdit(token, spec, job, s, route);
+      return path === 'chat-image' ? this.viaChat(token, job, s, route, accountId) : this.viaEdit(token, spec, job, s, route);
     });
     return { images: r.value.images, path, account: r.account, attempts: r.attempts, revisedPrompt: undefined };
   }
@@ -175,6 +185,8 @@ export class ImageService {
     indexBase: number,
     route: EgressRoute | undefined,
     media = false,
+    /** Open this neutral turn (mgw drawing chat) instead of posting `body`. */
+    turn?: { input: ChatTurnInput; accountId: string },
   ): Promise<ChatFinals> {
     const up = new UpstreamChat({ idleTimeoutMs: s.chatIdleTimeoutMs, requestTimeoutMs: s.chatRequestTimeoutMs }, job.signal);
     const urls: string[] = [];
@@ -188,7 +200,14 @@ export class ImageService {
       urls.push(u);
     };
     try {
-      await up.open(this.deps.client, token, body, referer, route);
+      const turns = this.deps.turns;
+      if (turn && turns) {
+        const ids = this.deps.userIds;
+        await up.openTurn(turns, token, { ...turn.input, userId: ids?.userIdOf(turn.accountId) }, {
+          route,
+          onUserId: ids ? (uid) => ids.setUserId(turn.accountId, uid) : undefined,
+        });
+      } else await up.open(this.deps.client, token, body, referer, route);
       for (let ev = await up.next(); ev; ev = await up.next()) {
         // An edit uses its first final image: stop reading there.
         if (media && urls.length > 0) break;
@@ -225,8 +244,9 @@ export class ImageService {
     return new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: `${what} returned no images` });
   }
 
-  private async viaChat(token: string, job: ImageJob, s: ImageSettings, route: EgressRoute | undefined): Promise<Drawn> {
+  private async viaChat(token: string, job: ImageJob, s: ImageSettings, route: EgressRoute | undefined, accountId: string): Promise<Drawn> {
     const fileIds = job.references.length > 0 ? (await uploadAll(this.deps.media, token, job.references, job.signal, route)).map((u) => u.chatId) : [];
+    const mgw = s.chatTransport === 'mgw' && this.deps.turns !== undefined;
     const { urls, moderated, modelError } = await gatherImageUrls(job.n, (want, have) => {
       const body = buildChatBody({
         message: `Drawing: ${job.prompt}`,
@@ -236,7 +256,12 @@ export class ImageService {
         imageGenerationCount: want,
         fileAttachments: fileIds,
       });
-      return this.readImageStream(token, body, undefined, job, s, have, route);
+      // On mgw: a fast-mode turn whose text chunk is the plain drawing prompt (no history, no role label).
+      const turn: ChatTurnInput = {
+        transport: 'mgw', prompt: `Drawing: ${job.prompt}`, mode: 'fast', fileIds,
+        temporary: s.temporary, disableMemory: s.disableMemory, imageGenerationCount: want,
+      };
+      return this.readImageStream(token, body, undefined, job, s, have, route, false, mgw ? { input: turn, accountId } : undefined);
     });
     if (urls.length === 0) throw this.noImages(moderated, modelError, 'The drawing chat');
     return { images: await this.publishAll(token, urls.map((u) => ({ upstream: u })), job, route) };

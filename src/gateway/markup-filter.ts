@@ -1,4 +1,4 @@
-// Streaming removal of Grok's in-band markup from answer text (grok-protocol.md 3.6.2 and 3.6.4).
+// Streaming removal of Grok's in-band markup from answer text (docs/grok-protocol.md §21.5.3).
 //
 // Grok's answer tokens may contain three kinds of markup that must never reach a client:
 //   <xaiArtifact ...> ... </xaiArtifact>              an "artifact" panel in the Grok web UI
@@ -165,6 +165,19 @@ export class AnswerMarkupFilter {
     this.skipMatched = 0;
     this.skipAwaitGt = false;
     this.noteEmitted(result);
+    return result;
+  }
+
+  /**
+   * An inline citation of `url` at this point of the answer (mgw `render_citation`): returns the
+   * `[[n]](url)` marker to show now, numbered like the tag citations, written right after the cited
+   * text (the mgw shape, no space), or "" when it repeats the citation just made.
+   */
+  cite(url: string): string {
+    this.out = '';
+    this.citation({ url }, false);
+    const result = this.out;
+    this.out = '';
     return result;
   }
 
@@ -364,7 +377,7 @@ export class AnswerMarkupFilter {
     // render_generated_image: the image itself comes from the image card; unknown types: removed.
   }
 
-  private citation(card: Record<string, unknown>): void {
+  private citation(card: Record<string, unknown>, spaced = true): void {
     const url = stringField(card, 'url');
     if (!url) return;
     // The same source cited twice in a row (nothing but whitespace between) adds nothing.
@@ -376,7 +389,7 @@ export class AnswerMarkupFilter {
     }
     const marker = `[[${n}]](${escapeLinkUrl(url)})`;
     // Grok writes the tag right after the cited word; the space keeps the marker readable.
-    if (!this.lastWs) this.write(' ');
+    if (spaced && !this.lastWs) this.write(' ');
     const start = this.emitted;
     this.write(marker);
     const title = stringField(card, 'title') || this.cards.titleFor(url) || url;

@@ -33,7 +33,7 @@ export async function runMediaAttempts<T>(
   spec: ModelSpec,
   job: { requestId: string; signal: AbortSignal },
   policy: RetryPolicy,
-  attempt: (token: string, route: EgressRoute | undefined) => Promise<T>,
+  attempt: (token: string, route: EgressRoute | undefined, accountId: string) => Promise<T>,
 ): Promise<MediaAttemptResult<T>> {
   const egress = new EgressAttempts(deps.egress);
   try {
@@ -47,7 +47,7 @@ export async function runMediaAttempts<T>(
       attempt: async (lease) => {
         const route = egress.route(lease.accountId);
         try {
-          const value = await attempt(lease.token, route);
+          const value = await attempt(lease.token, route, lease.accountId);
           egress.succeeded(route);
           return value;
         } catch (err) {

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import type { AccountSource } from '../accounts/index.js';
 import type { AppConfig, ModelRegistry } from '../config/index.js';
 import type { EgressSelector } from '../egress/index.js';
-import { DirectMediaTransport, GrokHeaders, GrokMediaClient, ImagineClient, type MediaTransport } from '../grok/index.js';
+import { DirectMediaTransport, GrokHeaders, GrokMediaClient, ImagineClient, type ChatTurnOpener, type MediaTransport } from '../grok/index.js';
 import { MediaCache, MediaPublisher } from '../media/index.js';
 import { AttachmentLoader, ChatAttachments } from './attachments.js';
-import type { ChatSettings } from './chat-service.js';
+import type { AccountUserIds, ChatSettings } from './chat-service.js';
 import { ImageService } from './image-service.js';
 import type { UpstreamChatOpener } from './upstream-chat.js';
 import type { AbortLike, GrokRoute, ChatStreamResult } from '../grok/index.js';
@@ -31,6 +31,10 @@ export interface MediaRuntimeOptions {
   dataDir: string;
   /** REST `conversations/new` calls (drawing chats, image edits, videos). */
   client: MediaChatOpener;
+  /** Chat turns over grok.chat_transport (drawing chats on mgw). */
+  turns?: ChatTurnOpener | undefined;
+  /** The accounts' cached user ids (mgw socket address). */
+  userIds?: AccountUserIds | undefined;
   accounts: AccountSource;
   logger: Logger;
   /** Chat settings (timeouts, retry policy) as the chat path reads them. */
@@ -99,6 +103,8 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
   });
   const images = new ImageService({
     client: mediaCalls,
+    turns: opts.turns,
+    userIds: opts.userIds,
     media: grok,
     imagine,
     publisher,
@@ -119,6 +125,7 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
         disableMemory: chat.disableMemory,
         retry: chat.retry,
         editUpstreamModel: edit?.upstream_model ?? 'imagine-image-edit',
+        chatTransport: chat.transport,
         nsfw: cfg.image.nsfw,
       };
     },

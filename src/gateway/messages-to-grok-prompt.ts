@@ -1,5 +1,5 @@
 // Flattens an OpenAI-style conversation into the single `message` string Grok web takes
-// (grok-protocol.md 3.2). Every request starts a new (temporary) Grok conversation, so the whole
+// (docs/grok-protocol.md §21.2). Every request starts a new (temporary) Grok conversation, so the whole
 // history has to travel in that one string, in order.
 //
 // Shape (as A): role-labelled blocks joined by blank lines, e.g.

@@ -15,6 +15,7 @@ export class OutputLimiter {
   private approx = 0;
   private readonly maxHold: number;
   private _reached: 'stop' | 'length' | undefined;
+  private _stopSequence: string | undefined;
 
   constructor(
     private readonly stops: readonly string[],
@@ -25,6 +26,11 @@ export class OutputLimiter {
 
   get reached(): 'stop' | 'length' | undefined {
     return this._reached;
+  }
+
+  /** The stop sequence that ended the answer (APIs such as Anthropic's report which one). */
+  get stopSequence(): string | undefined {
+    return this._stopSequence;
   }
 
   /** True when there is anything to enforce. */
@@ -38,14 +44,21 @@ export class OutputLimiter {
     if (this.stops.length === 0) return this.budget(text);
     const s = this.held + text;
     let cut = -1;
+    let matched: string | undefined;
     for (const stop of this.stops) {
       const i = s.indexOf(stop);
-      if (i !== -1 && (cut === -1 || i < cut)) cut = i;
+      if (i !== -1 && (cut === -1 || i < cut)) {
+        cut = i;
+        matched = stop;
+      }
     }
     if (cut !== -1) {
       this.held = '';
       const out = this.budget(s.slice(0, cut));
-      this._reached ??= 'stop';
+      if (!this._reached) {
+        this._reached = 'stop';
+        this._stopSequence = matched;
+      }
       return out;
     }
     const keep = this.holdLength(s);

@@ -67,6 +67,11 @@ export class OutputPipeline {
     return this.limiter.reached !== undefined;
   }
 
+  /** The stop sequence that ended the answer, when one did. */
+  get stopSequence(): string | undefined {
+    return this.limiter.stopSequence;
+  }
+
   /** Everything sent as content (including a <think> block in think_tags mode). */
   get content(): string {
     return this.sentContent;

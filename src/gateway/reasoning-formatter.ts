@@ -1,4 +1,4 @@
-// Turns Grok's thinking events into readable reasoning text (grok-protocol.md 3.6.3, shape A).
+// Turns Grok's thinking events into readable reasoning text (docs/grok-protocol.md §21.5.2).
 //
 // Grok sends reasoning in two styles and this formatter must read well for both:
 // - summary lines, one per token ("- Searching the web for ...", tagged `header`/`summary`), often

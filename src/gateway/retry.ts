@@ -60,6 +60,14 @@ function withAttempts(err: OpenAIHttpError, attempts: AttemptRecord[]): RetriesE
   return out;
 }
 
+export function allAccountsBusy(retryAfterSeconds = 1): OpenAIHttpError {
+  return new OpenAIHttpError(429, 'Every Grok account is busy (accounts.max_inflight) and the wait for a free one ran out; retry shortly', {
+    type: 'rate_limit_error',
+    code: 'all_accounts_busy',
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  });
+}
+
 export async function runWithAccountRetries<T>(opts: {
   accounts: AccountSource;
   tier: AccountTier;
@@ -76,8 +84,11 @@ export async function runWithAccountRetries<T>(opts: {
   let lastError: GrokUpstreamError | undefined;
 
   for (let i = 0; i < Math.max(1, policy.maxAttempts); i++) {
-    const leased = await accounts.lease({ tier: opts.tier, bucket: opts.bucket, exclude });
+    const leased = await accounts.lease({ tier: opts.tier, bucket: opts.bucket, exclude, signal });
     if (!leased.ok) {
+      // Healthy accounts, all at accounts.max_inflight for the whole admission wait: a 429 the
+      // client may retry, never a 503 (which load balancers read as "this instance is broken").
+      if (leased.reason === 'busy') throw withAttempts(allAccountsBusy(leased.retryAfterSeconds), attempts);
       if (leased.reason === 'cooling') {
         throw withAttempts(
           clientErrorForKind('rate-limited', 'every eligible account is cooling down', leased.retryAfterSeconds),

@@ -3,8 +3,9 @@
 // layer and the client see one classified error instead of a hang.
 import type { GrokEvent } from '../grok/events.js';
 import { GrokUpstreamError, classifyTransportError } from '../grok/errors.js';
-import { Cancellation, type AbortLike, type ChatStreamResult, type GrokRoute } from '../grok/index.js';
+import { Cancellation, type AbortLike, type ChatStreamResult, type ChatTurnInput, type ChatTurnOpener, type GrokRoute, type TurnOpenOptions } from '../grok/index.js';
 
+/** A raw REST body posted to conversations/new (the media paths: image edit, video, drawing chats). */
 export interface UpstreamChatOpener {
   openChat(
     token: string,
@@ -84,8 +85,18 @@ export class UpstreamChat {
   }
 
   async open(opener: UpstreamChatOpener, token: string, body: Record<string, unknown>, referer?: string, route?: GrokRoute): Promise<void> {
+    await this.start((signal) => opener.openChat(token, body, { signal, referer, route }));
+  }
+
+  /** Opens one chat turn over whichever transport the turn names (ChatService's path). */
+  async openTurn(opener: ChatTurnOpener, token: string, turn: ChatTurnInput, opts: Omit<TurnOpenOptions, 'signal'> = {}): Promise<void> {
+    await this.start((signal) => opener.openTurn(token, turn, { ...opts, signal }));
+  }
+
+  /** Runs `open` under this call's signal and watchdogs. */
+  private async start(open: (signal: AbortLike) => Promise<ChatStreamResult>): Promise<void> {
     try {
-      this.stream = await opener.openChat(token, body, { signal: this.controller, referer, route });
+      this.stream = await open(this.controller);
       this.touch();
     } catch (err) {
       throw this.mapError(err);

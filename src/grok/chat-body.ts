@@ -1,4 +1,4 @@
-// The A-shape (April 2026) body of POST /rest/app-chat/conversations/new (grok-protocol.md 3.3).
+// The April 2026 (legacy REST) body of POST /rest/app-chat/conversations/new (docs/grok-protocol.md §21.1).
 
 export interface ChatBodyInput {
   /** The flattened prompt. */

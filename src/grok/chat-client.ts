@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { finished, type Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { AbortLike } from './cancellation.js';
+import { buildChatBody } from './chat-body.js';
+import type { ChatTurnInput, ChatTurnOpener, TurnOpenOptions } from './chat-turn.js';
 import { decodeContent } from './content-encoding.js';
 import { classifyHttpFailure, classifyTransportError, GrokUpstreamError } from './errors.js';
 import type { GrokEvent } from './events.js';
@@ -88,7 +90,7 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 
 function noop(): void {}
 
-export class GrokClient {
+export class GrokClient implements ChatTurnOpener {
   private readonly transport: Transport;
   private readonly ownsTransport: boolean;
   private readonly headers: GrokHeaders;
@@ -171,6 +173,20 @@ export class GrokClient {
       const events = new ChatEvents(stream, res.body, signal, stats);
       return { events, abort: () => events.abort(), status: res.status, requestId, stats };
     }
+  }
+
+  /** One chat turn over the legacy REST path: the A-shape body built from the neutral input. */
+  openTurn(token: string, turn: ChatTurnInput, opts: TurnOpenOptions = {}): Promise<ChatStreamResult> {
+    const body = buildChatBody({
+      message: turn.prompt,
+      modeId: turn.mode,
+      temporary: turn.temporary,
+      disableMemory: turn.disableMemory,
+      customPersonality: turn.customPersonality,
+      fileAttachments: turn.fileIds,
+      imageGenerationCount: turn.imageGenerationCount,
+    });
+    return this.openChat(token, body, { signal: opts.signal, referer: opts.referer, route: opts.route });
   }
 
   /**

@@ -14,7 +14,10 @@ export const FAILURE_KINDS = [
 ] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
-/** Body markers that mean the SSO session is dead (protocol 8.4), checked case-insensitively. */
+/**
+ * Body markers that mean the SSO session is dead, checked case-insensitively: the April protocol's
+ * list plus the August classifier's credential markers (docs/grok-protocol.md "error markers").
+ */
 const INVALID_CREDENTIAL_MARKERS = [
   'invalid-credentials',
   'bad-credentials',
@@ -22,12 +25,32 @@ const INVALID_CREDENTIAL_MARKERS = [
   'session not found',
   'token revoked',
   'token expired',
+  'invalid token',
+  'unauthenticated',
 ];
+/** Markers of a credential problem only trusted on 401/403 (too generic for other statuses). */
+const AUTH_WORD_MARKERS = ['authentication', 'unauthorized'];
 /** Markers that mean the account itself is blocked (never usable again). */
-const BLOCKED_MARKERS = ['blocked-user', 'email-domain-rejected', 'account suspended', 'suspended'];
+const BLOCKED_MARKERS = ['blocked-user', 'user is blocked', 'email-domain-rejected', 'account suspended', 'suspended'];
+/** The chat endpoint refuses this account for good. */
+const PERMANENT_DENIAL_MARKERS = ['access to the chat endpoint is denied'];
 /** Cloudflare's interstitial and anti-bot answers: an egress/clearance problem, not the account's. */
-const ANTI_BOT_MARKERS = ['just a moment', 'cf-chl', 'challenge-platform', 'attention required', 'anti-bot'];
-const SAFETY_MARKERS = ['content moderated', 'safety', 'content_policy', 'moderation'];
+const ANTI_BOT_MARKERS = ['just a moment', 'cf-chl', 'cf_chl', 'challenge-platform', 'attention required', 'anti-bot'];
+/** A request-level refusal of the content (returned to the caller; no account or egress effect). */
+const SAFETY_MARKERS = ['content violates usage guidelines', 'safety_check_type_', 'content moderated', 'safety', 'content_policy', 'moderation'];
+/** Quota exhaustion: paid spending limit, free usage used up, credits gone, usage limits (402/403/in-band). */
+const QUOTA_MARKERS = [
+  'personal-team-blocked:spending-limit',
+  'subscription:free-usage-exhausted',
+  'used all the included free usage for model',
+  'run out of credits',
+  'out of credits',
+  'usage balance exhausted',
+  'usage limit',
+  'usage quota',
+];
+/** In-band rate-limit markers (code 8 = RESOURCE_EXHAUSTED is checked separately). */
+const RATE_LIMIT_MARKERS = ['too many requests', 'rate limit', 'resource_exhausted', 'usage limit', 'usage quota'];
 
 /** The longest slice of an upstream body kept in errors and logs. */
 const BODY_EXCERPT_CHARS = 300;
@@ -67,48 +90,91 @@ function includesAny(haystack: string, needles: readonly string[]): boolean {
   return needles.some((n) => haystack.includes(n));
 }
 
-/** Classify a non-200 HTTP answer from any grok.com REST endpoint. */
-export function classifyHttpFailure(status: number, body: string, retryAfterHeader?: string | null): GrokUpstreamError {
-  const lower = body.toLowerCase();
-  const ex = excerpt(body);
-  const credentialStatus = status === 400 || status === 401 || status === 403;
-  let kind: FailureKind;
-  if (credentialStatus && includesAny(lower, BLOCKED_MARKERS)) kind = 'blocked-account';
-  else if (credentialStatus && includesAny(lower, INVALID_CREDENTIAL_MARKERS)) kind = 'invalid-credential';
-  else if (status === 401) kind = 'invalid-credential';
-  else if (status === 429) kind = 'rate-limited';
-  else if (status === 403) kind = 'anti-bot';
-  else if (status >= 500) kind = 'upstream-5xx';
-  else if (status === 408) kind = 'timeout';
-  else if (status >= 400 && includesAny(lower, SAFETY_MARKERS)) kind = 'safety-refusal';
-  else kind = 'bad-request';
-  if (kind === 'anti-bot' && !includesAny(lower, ANTI_BOT_MARKERS) && lower.trim().startsWith('{')) {
-    // A JSON 403 without a known marker: still treated as anti-bot (protocol 9.1), the account is untouched.
-    kind = 'anti-bot';
+/** The kind of a non-2xx HTTP answer (docs/grok-protocol.md "HTTP statuses"): status first, then markers. */
+function httpKind(status: number, lower: string): FailureKind {
+  const trimmed = lower.trim();
+  if (status === 401) return includesAny(lower, BLOCKED_MARKERS) ? 'blocked-account' : 'invalid-credential';
+  if (status === 402) return 'rate-limited'; // spending limit, free usage or credits: quota exhausted
+  if (status === 403) {
+    // Safety first: a refusal of this request's content is the caller's answer, not an egress fault.
+    if (includesAny(lower, SAFETY_MARKERS)) return 'safety-refusal';
+    if (includesAny(lower, BLOCKED_MARKERS)) return 'blocked-account';
+    if (includesAny(lower, PERMANENT_DENIAL_MARKERS) || trimmed === 'access denied') return 'blocked-account';
+    if (includesAny(lower, ANTI_BOT_MARKERS)) return 'anti-bot';
+    if (includesAny(lower, QUOTA_MARKERS)) return 'rate-limited';
+    if (includesAny(lower, INVALID_CREDENTIAL_MARKERS) || includesAny(lower, AUTH_WORD_MARKERS)) return 'invalid-credential';
+    // Cloudflare HTML, an empty body, an unknown JSON refusal: the egress, never the account.
+    return 'anti-bot';
   }
+  if (status === 400 && includesAny(lower, BLOCKED_MARKERS)) return 'blocked-account';
+  if (status === 400 && includesAny(lower, INVALID_CREDENTIAL_MARKERS)) return 'invalid-credential';
+  if (status === 429) return 'rate-limited';
+  if (status >= 500) return 'upstream-5xx';
+  if (status === 408) return 'timeout';
+  if (status >= 400 && includesAny(lower, SAFETY_MARKERS)) return 'safety-refusal';
+  return 'bad-request';
+}
+
+/** Classify a non-2xx HTTP answer from any grok.com endpoint (REST, or a refused WebSocket handshake). */
+export function classifyHttpFailure(status: number, body: string, retryAfterHeader?: string | null): GrokUpstreamError {
+  const ex = excerpt(body);
+  const kind = httpKind(status, body.toLowerCase());
   const retryAfter = parseRetryAfter(retryAfterHeader);
   return new GrokUpstreamError({
     kind,
-    status,
+    // The retry layer keys on the status: a 403 safety refusal must not be retried elsewhere
+    // (same content, same answer), a 402 quota exhaustion must (another account has quota).
+    status: kind === 'safety-refusal' ? 400 : status === 402 ? 429 : status,
     message: `Grok answered HTTP ${status} (${kind})${ex ? `: ${ex}` : ''}`,
     bodyExcerpt: ex,
     retryAfterSeconds: retryAfter,
   });
 }
 
-/** Classify an in-band `{"error":{...}}` stream line (protocol 3.5.12). */
+/** The kind of an in-band error (NDJSON `{"error":…}`, mgw `error` / `stream_error` events). */
+function inBandKind(code: unknown, lower: string): FailureKind {
+  const n = typeof code === 'number' ? code : typeof code === 'string' && /^\d+$/.test(code) ? Number(code) : undefined;
+  // The account itself is blocked: more specific than the status code it comes with.
+  if (includesAny(lower, BLOCKED_MARKERS)) return 'blocked-account';
+  // Anti-bot (gRPC PERMISSION_DENIED 7 on mgw, or the marker): the egress's fault, not the account's.
+  if (n === 7 || lower.includes('anti-bot')) return 'anti-bot';
+  // RESOURCE_EXHAUSTED, "too many requests", usage limits and quota markers: cool that mode.
+  if (n === 8 || includesAny(lower, RATE_LIMIT_MARKERS) || includesAny(lower, QUOTA_MARKERS)) return 'rate-limited';
+  if (n === 16 || includesAny(lower, INVALID_CREDENTIAL_MARKERS)) return 'invalid-credential';
+  if (includesAny(lower, SAFETY_MARKERS)) return 'safety-refusal';
+  if (n === 3) return 'bad-request'; // INVALID_ARGUMENT: the same request fails on every account
+  return 'upstream-5xx';
+}
+
+const IN_BAND_STATUS: Partial<Record<FailureKind, number>> = {
+  'rate-limited': 429,
+  'anti-bot': 403,
+  'blocked-account': 403,
+  'invalid-credential': 401,
+  'safety-refusal': 400,
+  'bad-request': 400,
+};
+
+/** Classify an in-band stream error: NDJSON `{"error":{...}}` (docs/grok-protocol.md §21.4.11) or an mgw error event. */
 export function classifyInBandError(code: unknown, message: string): GrokUpstreamError {
-  const lower = message.toLowerCase();
-  const rateLimited = code === 8 || lower.includes('too many requests') || lower.includes('rate limit');
-  let kind: FailureKind = rateLimited ? 'rate-limited' : 'upstream-5xx';
-  if (!rateLimited && includesAny(lower, BLOCKED_MARKERS)) kind = 'blocked-account';
-  else if (!rateLimited && includesAny(lower, INVALID_CREDENTIAL_MARKERS)) kind = 'invalid-credential';
+  const kind = inBandKind(code, `${typeof code === 'string' ? code : ''} ${message}`.toLowerCase());
   return new GrokUpstreamError({
     kind,
-    status: rateLimited ? 429 : 502,
+    status: IN_BAND_STATUS[kind] ?? 502,
     message: `Grok stream error${code === undefined ? '' : ` (code ${String(code)})`}: ${excerpt(message)}`,
     bodyExcerpt: excerpt(message),
   });
+}
+
+/**
+ * The `status` of GET /api/auth/session (docs/grok-protocol.md "session identity"): unauthenticated
+ * = the credential is dead, blocked = the account is blocked; undefined for anything else.
+ */
+export function classifySessionStatus(status: string): GrokUpstreamError | undefined {
+  const s = status.trim().toLowerCase();
+  if (s !== 'unauthenticated' && s !== 'blocked') return undefined;
+  const kind: FailureKind = s === 'blocked' ? 'blocked-account' : 'invalid-credential';
+  return new GrokUpstreamError({ kind, status: s === 'blocked' ? 403 : 401, message: `Grok session status is "${s}" (${kind})`, bodyExcerpt: s });
 }
 
 /** Classify a thrown network error (undici / ws / Node socket errors). */

@@ -1,4 +1,4 @@
-// Typed events parsed out of Grok's chat NDJSON stream (grok-protocol.md section 3.5).
+// Typed events parsed out of Grok's chat NDJSON stream (docs/grok-protocol.md §21.4 legacy frames, §5.5 mgw server events).
 // The parser emits these; the gateway turns them into OpenAI chunks. Nothing here knows OpenAI.
 
 /** A text fragment: reasoning (`thinking`) or answer text. */
@@ -77,10 +77,24 @@ export interface GrokModelResponseEvent {
   error: string | undefined;
 }
 
-/** End of answer: `isSoftStop`, `finalMetadata`, `[DONE]`, or the body closed. */
+/**
+ * An inline citation (mgw `render_citation`, docs/grok-protocol.md "mgw server events"): the
+ * answer cites this source at the current point of the text. The URL is already normalised
+ * (absolute http/https, no user-info, lower-case host).
+ */
+export interface GrokCitationEvent {
+  type: 'citation';
+  url: string;
+}
+
+/** End of answer: `isSoftStop`, `finalMetadata`, `[DONE]`, the body closed, or mgw `response.done`. */
 export interface GrokEndEvent {
   type: 'end';
   reason: 'soft-stop' | 'final-metadata' | 'done' | 'eof';
+  /** mgw: the upstream response id of `response.done` (the next turn's `parent_response_id`). */
+  responseId?: string | undefined;
+  /** mgw: the conversation id of `conversation.attached` (continue it with `load_existing`). */
+  conversationId?: string | undefined;
 }
 
 export type GrokEvent =
@@ -92,4 +106,5 @@ export type GrokEvent =
   | GrokImageProgressEvent
   | GrokVideoProgressEvent
   | GrokModelResponseEvent
+  | GrokCitationEvent
   | GrokEndEvent;

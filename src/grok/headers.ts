@@ -88,7 +88,7 @@ export function buildCfCookieSuffix(cfClearance: string | undefined, cfCookies: 
   return pairs.join('; ');
 }
 
-/** `sso=<t>; sso-rw=<t>` then `; <cloudflare cookies>` when configured (protocol 1.2, A). */
+/** `sso=<t>; sso-rw=<t>` then `; <cloudflare cookies>` when configured (docs/grok-protocol.md §2.2, §20.3). */
 export function buildCookieHeader(token: string, cf: { cfClearance?: string | undefined; cfCookies?: string | undefined } = {}): string {
   const t = normalizeSsoToken(token);
   const suffix = buildCfCookieSuffix(cf.cfClearance, cf.cfCookies);

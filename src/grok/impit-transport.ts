@@ -1,6 +1,6 @@
 // Optional browser-impersonating transport (network.transport = "impit"): the `impit` package
 // (Rust, prebuilt native binaries) speaks TLS and HTTP/2 with a real browser's fingerprint, which
-// is what Cloudflare checks on grok.com (grok-protocol.md 1.1). Loaded only when selected.
+// is what Cloudflare checks on grok.com (docs/grok-protocol.md §2.1). Loaded only when selected.
 import { createRequire } from 'node:module';
 import type { Agent as HttpAgent } from 'node:http';
 import { Readable } from 'node:stream';

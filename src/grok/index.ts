@@ -10,12 +10,14 @@ export type {
   GrokVideoProgressEvent,
   GrokModelResponseEvent,
   GrokEndEvent,
+  GrokCitationEvent,
 } from './events.js';
 export {
   FAILURE_KINDS,
   GrokUpstreamError,
   classifyHttpFailure,
   classifyInBandError,
+  classifySessionStatus,
   classifyTransportError,
   excerpt,
   parseRetryAfter,
@@ -91,3 +93,13 @@ export {
   videoModeFlag,
 } from './media-bodies.js';
 export type { ImageEditBodyInput, VideoBodyInput, VideoPreset, VideoResolution } from './media-bodies.js';
+export { CHAT_TRANSPORTS } from './chat-turn.js';
+export type { ChatTransport, ChatTurnInput, ChatTurnOpener, ChatContinuation, TurnOpenOptions } from './chat-turn.js';
+export { ChatTurnRouter } from './chat-turn-router.js';
+export { MgwChatClient } from './mgw/mgw-chat-client.js';
+export type { MgwChatClientOptions } from './mgw/mgw-chat-client.js';
+export { MgwEventParser, normalizeCitationUrl } from './mgw/mgw-events.js';
+export { canonicalUserId, fetchSessionIdentity, parseSession, SESSION_PATH } from './mgw/session-identity.js';
+export type { SessionIdentity, SessionLookupOptions } from './mgw/session-identity.js';
+export { mgwCookie, mgwHandshakeHeaders, sessionLookupHeaders } from './mgw/mgw-headers.js';
+export { itemCreate, mgwUrl, responseCreate, sessionCreate } from './mgw/mgw-frames.js';

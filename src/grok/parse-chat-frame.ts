@@ -1,4 +1,4 @@
-// One decoded NDJSON line of the chat stream → typed events (grok-protocol.md 3.5).
+// One decoded NDJSON line of the chat stream → typed events (docs/grok-protocol.md §21.4).
 // Hot path: plain typeof checks, no zod, no regexes. Stateful only for the card image index.
 import { classifyInBandError } from './errors.js';
 import type {

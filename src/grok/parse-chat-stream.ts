@@ -1,4 +1,4 @@
-// Grok's chat NDJSON byte stream → typed events (grok-protocol.md 3.4, 3.5).
+// Grok's chat NDJSON byte stream → typed events (docs/grok-protocol.md §21.3 framing, §21.4 frames).
 // Lines and UTF-8 characters may be split anywhere across network chunks. Each byte is decoded
 // once and each line searched once; JSON.parse is the only per-line cost.
 import { StringDecoder } from 'node:string_decoder';

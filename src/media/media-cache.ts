@@ -5,9 +5,10 @@
 // files are deleted beyond it (the newest file is always kept). The index lives in memory and is
 // rebuilt from the directory at start (then ordered by modification time).
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../store/index.js';
 import { MIME_BY_EXT, type MediaKind } from './sniff.js';
 
 /** The only names the cache creates and serves: 32 lowercase hex digits and a known extension. */
@@ -67,6 +68,8 @@ export class MediaCache {
   /** Creates the directories and indexes what an earlier run left there. */
   static async open(root: string, limits: () => MediaCacheLimits, logger?: Logger): Promise<MediaCache> {
     const cache = new MediaCache(root, limits, logger);
+    // The cache directories are the gateway's alone: 0700 even when an earlier version made them 0755.
+    await makePrivateDir(root, { tighten: true });
     for (const kind of KINDS) await cache.scan(kind);
     return cache;
   }
@@ -77,7 +80,7 @@ export class MediaCache {
 
   private async scan(kind: MediaKind): Promise<void> {
     const dir = this.dir(kind);
-    await mkdir(dir, { recursive: true });
+    await makePrivateDir(dir, { tighten: true });
     const found: CachedFile[] = [];
     for (const name of await readdir(dir)) {
       const path = join(dir, name);
@@ -88,6 +91,8 @@ export class MediaCache {
       if (!isMediaName(name)) continue;
       try {
         const st = await stat(path);
+        // Files an earlier version stored 0644: owner only, like every other data file.
+        if (st.isFile() && (st.mode & 0o077) !== 0) await chmod(path, PRIVATE_FILE_MODE);
         if (st.isFile()) found.push({ name, kind, path, size: st.size, mtimeMs: st.mtimeMs, mimeType: mimeOf(name) });
       } catch {
         // vanished meanwhile
@@ -134,13 +139,13 @@ export class MediaCache {
     const path = join(dir, name);
     const tmp = join(dir, `.tmp-${name}`);
     try {
-      await writeFile(tmp, bytes);
+      await writeFile(tmp, bytes, { mode: PRIVATE_FILE_MODE });
       await rename(tmp, path);
     } catch (err) {
       if ((err as { code?: string }).code === 'ENOENT') {
         // The directory was removed under us (an operator cleaned up): recreate once.
-        await mkdir(dir, { recursive: true });
-        await writeFile(tmp, bytes);
+        await makePrivateDir(dir);
+        await writeFile(tmp, bytes, { mode: PRIVATE_FILE_MODE });
         await rename(tmp, path);
       } else {
         await unlink(tmp).catch(() => undefined);

@@ -69,7 +69,7 @@ export class InvalidMediaError extends Error {
 }
 
 /**
- * Checks downloaded bytes (protocol 7.3 step 6): non-empty, not an HTML/JSON body; images must carry
+ * Checks downloaded bytes (docs/grok-protocol.md §10): non-empty, not an HTML/JSON body; images must carry
  * a JPEG/PNG/WebP/GIF signature. Videos of an unknown container are accepted as the declared type
  * (or mp4). Returns the type to store and serve them as; throws InvalidMediaError otherwise.
  */

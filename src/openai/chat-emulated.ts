@@ -86,7 +86,14 @@ export async function collectEmulated(request: FastifyRequest, reply: FastifyRep
   try {
     for await (const o of t.outputs()) reasoning += o.reasoning;
   } catch (err) {
-    const mapped = err instanceof ModelOutputError ? invalidModelOutput(err.message) : err;
+    // Grok failing after the turn opened (in-band error, cut, timeout) is an upstream failure the
+    // client must see as its OpenAI error, not a 500.
+    const mapped =
+      err instanceof ModelOutputError
+        ? invalidModelOutput(err.message)
+        : err instanceof GrokUpstreamError
+          ? clientErrorForKind(err.kind, err.message, err.retryAfterSeconds)
+          : err;
     noteAttempts(request, t);
     recordCallFailure(request.call, mapped);
     throw mapped;

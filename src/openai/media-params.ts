@@ -1,5 +1,5 @@
 // OpenAI size / aspect parameters → the aspect ratios Grok's imagine and video generators take
-// (grok-protocol.md 5.2 and 7.3). Exact sizes of the reference clients map as they did; any other
+// (docs/grok-protocol.md §8.2 and §9). Exact sizes of the reference clients map as they did; any other
 // WxH goes to the nearest ratio; ratio strings pass through.
 import { invalidRequest } from './errors.js';
 

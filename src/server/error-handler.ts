@@ -4,7 +4,8 @@ import { clip, MAX_ECHOED_PATH } from './clip.js';
 import { OpenAIHttpError } from '../openai/errors.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
-function fromFastifyError(err: FastifyError): OpenAIHttpError | undefined {
+/** Fastify's own errors (body parsing, limits) as the gateway's error; undefined for anything else. */
+export function fromFastifyError(err: FastifyError): OpenAIHttpError | undefined {
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new OpenAIHttpError(413, 'Request body is too large (server.body_limit_mb)', { code: 'request_too_large' });

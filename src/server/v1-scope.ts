@@ -4,6 +4,7 @@
 // there (`/%761/models` is routed here like `/v1/models`). Nothing decides from the raw URL text.
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { AppConfig } from '../config/index.js';
+import type { ClientKeyGate } from '../keys/key-gate.js';
 import { checkApiKey } from './api-key-auth.js';
 import { applyCors } from './cors.js';
 import { notFound } from './error-handler.js';
@@ -26,10 +27,16 @@ export function isRootAliasRoute(route: string): boolean {
  * Registers `routes` inside the /v1 scope. Synchronous hook on purpose: it runs on every API call
  * and an async one costs a promise and a microtask turn each time.
  */
-export async function registerV1Scope(app: FastifyInstance, config: () => AppConfig, routes: (v1: FastifyInstance) => Promise<void> | void): Promise<void> {
+export async function registerV1Scope(
+  app: FastifyInstance,
+  config: () => AppConfig,
+  routes: (v1: FastifyInstance) => Promise<void> | void,
+  /** Client keys (src/keys): authentication, model allow-lists and limits. */
+  clientKeys?: ClientKeyGate,
+): Promise<void> {
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', apiKeyHook(config));
+      installKeyCheck(v1, config, clientKeys);
       // Unknown /v1 paths (and preflights, which have no route) pass the hook above first: without
       // a key they get 401, as known ones do, so the key also hides which routes exist.
       v1.setNotFoundHandler(notFound);
@@ -43,18 +50,30 @@ export async function registerV1Scope(app: FastifyInstance, config: () => AppCon
  * The unprefixed aliases (ROOT_ALIAS_PATHS) in their own encapsulated scope with the SAME key
  * check as /v1. `routes` must register only those paths; unknown root paths keep the app's 404.
  */
-export async function registerRootAliasScope(app: FastifyInstance, config: () => AppConfig, routes: (scope: FastifyInstance) => Promise<void> | void): Promise<void> {
+export async function registerRootAliasScope(
+  app: FastifyInstance,
+  config: () => AppConfig,
+  routes: (scope: FastifyInstance) => Promise<void> | void,
+  clientKeys?: ClientKeyGate,
+): Promise<void> {
   await app.register(async (scope) => {
-    scope.addHook('onRequest', apiKeyHook(config));
+    installKeyCheck(scope, config, clientKeys);
     await routes(scope);
   });
 }
 
-function apiKeyHook(config: () => AppConfig) {
-  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+/** CORS, the API key (client keys or app.api_keys) and, with client keys, their admission. */
+function installKeyCheck(scope: FastifyInstance, config: () => AppConfig, clientKeys: ClientKeyGate | undefined): void {
+  scope.decorateRequest('clientKey', undefined);
+  scope.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const cfg = config();
     // A preflight is answered here, before the key: browsers send no credentials with it.
     if (applyCors(request, reply, cfg.server.cors_origins)) return;
+    // Client keys and app.api_keys (src/keys/key-gate.ts); open only while neither exists.
+    if (clientKeys) {
+      clientKeys.authenticate(request, cfg.app.api_keys, done);
+      return;
+    }
     // Checked before the body is even parsed. With no key configured everyone is "anonymous".
     const xKey = request.headers['x-api-key'];
     try {
@@ -69,5 +88,7 @@ function apiKeyHook(config: () => AppConfig) {
       return;
     }
     done();
-  };
+  });
+  // After the body is parsed: a client key's model allow-list and limits (and its rate-limit headers).
+  if (clientKeys) scope.addHook('preHandler', (request, reply, done) => clientKeys.admit(request, reply, done));
 }

@@ -16,5 +16,6 @@ export { StoreClosedError, StoreError } from './store-error.js';
 export { checkAccountRecord, isCanonicalAccountRecord, type RecordCheck } from './validate-account-record.js';
 export { redactUrl } from './redact-url.js';
 export { FileStore } from './file/file-store.js';
+export { makePrivateDir, permissionsOf, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './file/private-dir.js';
 export { RedisStore } from './redis/redis-store.js';
 export { MysqlStore } from './mysql/mysql-store.js';

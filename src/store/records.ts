@@ -55,6 +55,11 @@ export const accountRecordSchema = z.object({
   note: z.string().default(''),
   /** Proxy this account is pinned/bound to (egress issue); undefined = none. */
   proxyId: z.string().optional(),
+  /**
+   * Grok user UUID of the session (GET /api/auth/session), the address of its mgw chat socket.
+   * Looked up on first use and refreshed when a handshake says it is wrong; undefined = not yet known.
+   */
+  userId: z.string().optional(),
   createdAt: z.number(),
   lastUsedAt: z.number().default(0),
   lastSuccessAt: z.number().default(0),

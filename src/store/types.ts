@@ -1,6 +1,7 @@
 // One interface per kind of data. Drivers: file (default), redis, mysql. Everything the gateway
 // serves comes from memory; these interfaces persist behind it and share state across instances.
 import type { AccountRecord } from './records.js';
+import type { ClientKeyStore } from './client-key-types.js';
 
 export type StorageMode = 'file' | 'redis' | 'mysql';
 
@@ -110,12 +111,20 @@ export interface Store {
   kv: KvStore;
   callLogs: CallLogStore;
   documents: DocumentStore;
+  /** Client API keys: records, their limit counters and usage (src/keys). */
+  keys: ClientKeyStore;
   /** Resolves when the backing server answers (no-op for file). */
   ping(): Promise<void>;
   /** True while the last operation against the backing server succeeded. */
   healthy(): boolean;
   /** Last connection/operation error, for /ready and logs (never includes credentials). */
   lastError(): string | undefined;
+  /**
+   * Resolves once every write made so far is durable: the file store writes its pending files
+   * (atomically, fsynced); Redis and MySQL write through, so there is nothing to wait for. Rejects
+   * when the write fails (the change stays pending and is retried).
+   */
+  flush(): Promise<void>;
   /** Writes anything pending (file write-behind) and closes connections. */
   close(): Promise<void>;
 }

@@ -17,7 +17,7 @@ const REQUIRED_NUMBERS = [
   'consecutiveFailures',
   'updatedAt',
 ] as const;
-const OPTIONAL_STRINGS = ['proxyId', 'lastErrorKind', 'lastErrorMessage'] as const;
+const OPTIONAL_STRINGS = ['proxyId', 'userId', 'lastErrorKind', 'lastErrorMessage'] as const;
 /** id, token, tier, tierPinned, status, quotas, tags, note + the required numbers. */
 const REQUIRED_KEY_COUNT = 8 + REQUIRED_NUMBERS.length;
 const QUOTA_NUMBERS = ['remaining', 'total', 'windowSeconds', 'resetAt', 'syncedAt', 'coolingUntil'] as const;

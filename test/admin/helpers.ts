@@ -16,7 +16,7 @@ export interface ApiResponse {
 export interface AdminClient {
   h: Harness;
   /** Calls /api with the session (when logged in). */
-  call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
   login(password?: string): Promise<ApiResponse>;
   cookie: string | undefined;
   /** Every answer so far (for secret-leak checks). */

@@ -192,7 +192,9 @@ void describe('admin tokens', () => {
     assert.equal(body.sync.windows.fast?.remaining, 9);
     assert.equal(body.chat.ok, true);
     assert.ok(body.chat.reply.length > 0);
-    assert.ok(c.h.sim.requests.some((r) => r.path.startsWith('/rest/app-chat/conversations/new') && r.token === T1));
+    // Over the default chat transport (mgw): the socket of the account, whose user id was cached.
+    assert.ok(c.h.sim.requests.some((r) => r.path.startsWith('/ws/mgw/') && r.token === T1));
+    assert.match(c.h.gw.accounts.pool.get(id)?.rec.userId ?? '', /^[0-9a-f-]{36}$/);
     // The sync read only the auto and fast windows, then the media buckets.
     const modes = c.h.sim.requests.filter((r) => r.path === '/rest/rate-limits' && r.token === T1).map((r) => (r.body as { modelName: string }).modelName);
     assert.deepEqual([...new Set(modes)].sort(), ['auto', 'fast']);

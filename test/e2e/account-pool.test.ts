@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accountIdFor } from '../../src/accounts/index.js';
-import { startFakeGrok } from '../fake-grok/index.js';
-import { startHarness } from './harness.js';
+import { startFakeGrok, userIdFor } from '../fake-grok/index.js';
+import { chatCalls, startHarness, type Harness } from './harness.js';
 
 const DEAD = 'sso-dead-0000000000001';
 const BLOCKED = 'sso-blocked-000000002';
@@ -35,8 +35,9 @@ for (const { mode, url } of MODES) {
         tokens: {
           [DEAD]: { status: 401 },
           [BLOCKED]: { status: 403, variant: 'blocked' },
-          // An empty window that refills 2 s after first use: the simulator answers 429 until then.
-          [LIMITED]: { quota: { fast: { remaining: 0, total: 5, windowSeconds: 2 } } },
+          // An empty window that refills 4 s after first use: the simulator answers 429 until then
+          // (long enough for the restart below to happen inside it on a busy machine).
+          [LIMITED]: { quota: { fast: { remaining: 0, total: 5, windowSeconds: 4 } } },
           [GOOD]: {},
         },
       });
@@ -45,8 +46,10 @@ for (const { mode, url } of MODES) {
         dataDir,
         overrides: { storage: { mode, url, key_prefix: prefix }, retry: { max_attempts: 4, backoff_base: 0.01, backoff_max: 0.02 } },
       };
+      let running: Harness | undefined;
       try {
         let h = await startHarness(opts, sim);
+        running = h;
         for (let i = 0; i < 8; i++) {
           const res = await h.openai.chat.completions.create({ model: 'grok-chat-fast', messages: [{ role: 'user', content: `q${i}` }] });
           assert.equal(res.choices[0]?.message.content, `Echo: q${i}`);
@@ -59,14 +62,18 @@ for (const { mode, url } of MODES) {
         assert.equal(status(BLOCKED), 'invalid');
         assert.equal(status(LIMITED), 'cooling');
         assert.equal(status(GOOD), 'active');
-        const chats = () => sim.requests.filter((r) => r.path === '/rest/app-chat/conversations/new');
-        assert.equal(chats().filter((r) => r.token === DEAD).length, 1);
-        assert.equal(chats().filter((r) => r.token === BLOCKED).length, 1);
-        assert.equal(chats().filter((r) => r.token === LIMITED).length, 1, 'a cooling account is not picked again');
+        const chats = () => chatCalls(h);
+        // Attempts per account: on mgw a dead or blocked session is met at the session lookup, before any chat call.
+        const attempts = (t: string) => Math.max(chats().filter((r) => r.token === t).length, sim.requests.filter((r) => r.path === '/api/auth/session' && r.token === t).length);
+        assert.equal(attempts(DEAD), 1);
+        assert.equal(attempts(BLOCKED), 1);
+        assert.equal(attempts(LIMITED), 1, 'a cooling account is not picked again');
         await h.close();
+        running = undefined;
 
         // Restart on the same store: the states survive, and seeding does not duplicate tokens.
         h = await startHarness(opts, sim);
+        running = h;
         const status2 = (t: string) => {
           h.gw.accounts.summary();
           return h.gw.accounts.pool.get(accountIdFor(t))?.rec.status;
@@ -76,19 +83,26 @@ for (const { mode, url } of MODES) {
         assert.equal(status2(BLOCKED), 'invalid');
         assert.equal(status2(LIMITED), 'cooling');
         assert.equal(h.gw.accounts.pool.get(accountIdFor(GOOD))?.rec.calls, 8, 'counters persisted');
+        // The mgw socket address looked up from /api/auth/session is cached on the account record.
+        assert.equal(h.gw.accounts.pool.get(accountIdFor(GOOD))?.rec.userId, userIdFor(GOOD), 'user id persisted');
+        const lookups = () => sim.requests.filter((r) => r.path === '/api/auth/session' && r.token === GOOD).length;
 
         // The window passes: the limited account comes back by itself and serves again.
-        await new Promise((r) => setTimeout(r, 2200));
+        await new Promise((r) => setTimeout(r, 4200));
         sim.clearRequests();
         for (let i = 0; i < 4; i++) {
           const res = await h.openai.chat.completions.create({ model: 'grok-chat-fast', messages: [{ role: 'user', content: `r${i}` }] });
           assert.equal(res.choices[0]?.message.content, `Echo: r${i}`);
         }
         assert.equal(status2(LIMITED), 'active');
+        assert.equal(lookups(), 0, 'no new session lookup for an account whose user id is cached');
         assert.ok(chats().some((r) => r.token === LIMITED));
         assert.ok(!chats().some((r) => r.token === DEAD || r.token === BLOCKED), 'invalid accounts never leased again');
         await h.close();
+        running = undefined;
       } finally {
+        // A failed assertion must not leave a gateway running (the test process would never exit).
+        await running?.close();
         await sim.close();
       }
     });

@@ -2,8 +2,8 @@
 // reasoning separately, in both modes, and what the gateway sent upstream follows the protocol.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectedAnswer, SIM_CITATION_URL, SIM_UNICODE_ANSWER } from '../fake-grok/index.js';
-import { startHarness, type Harness } from './harness.js';
+import { expectedAnswer, MGW_WS_PATH, SIM_CITATION_URL, SIM_UNICODE_ANSWER, userIdFor } from '../fake-grok/index.js';
+import { eventually, startHarness, transportOverrides, TRANSPORTS, type Harness } from './harness.js';
 
 const squash = (s: string): string => s.replace(/\s+/g, '');
 
@@ -27,10 +27,24 @@ async function streamText(h: Harness, content: string, extra: Record<string, unk
   return { text, reasoning, chunks };
 }
 
-void describe('chat completions end to end (OpenAI SDK → gateway → simulator)', () => {
+/** The flattened prompt of the last chat turn the simulator received, on either transport. */
+function lastPrompt(h: Harness): string | undefined {
+  for (let i = h.sim.requests.length - 1; i >= 0; i--) {
+    const r = h.sim.requests[i];
+    if (r?.path === '/rest/app-chat/conversations/new') return (r.body as { message: string }).message;
+    const ev = (r?.body as { event?: { type?: string; item?: { x_grok?: { input_chunks?: Array<{ text?: { text: string } }> } } } } | undefined)?.event;
+    if (r?.method === 'WS' && r.path === MGW_WS_PATH && ev?.type === 'conversation.item.create') {
+      const chunks = ev.item?.x_grok?.input_chunks ?? [];
+      return chunks[chunks.length - 1]?.text?.text;
+    }
+  }
+  return undefined;
+}
+
+for (const transport of TRANSPORTS) void describe(`chat completions end to end (OpenAI SDK → gateway → simulator, ${transport})`, () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness();
+    h = await startHarness({ overrides: transportOverrides(transport) });
   });
   after(async () => {
     await h.close();
@@ -116,15 +130,33 @@ void describe('chat completions end to end (OpenAI SDK → gateway → simulator
         { role: 'user', content: 'What is my name?' },
       ],
     });
-    const sent = h.sim.requests.find((r) => r.path === '/rest/app-chat/conversations/new');
-    const message = (sent?.body as { message: string }).message;
+    const message = lastPrompt(h) ?? '';
     const order = ['Be brief.', 'My name is Ada.', 'Nice to meet you, Ada.', 'What is my name?'].map((t) => message.indexOf(t));
     assert.ok(order.every((i) => i >= 0), message);
     assert.deepEqual([...order].sort((a, b) => a - b), order, 'turns in order');
     assert.equal(res.choices[0]?.message.content, expectedAnswer(message).answer);
   });
 
-  void it('sends the protocol headers, cookie and modeId upstream', async () => {
+  if (transport === 'mgw') void it('mgw: handshake with uid, cookie order and no statsig; session.create names the mode', async () => {
+    h.sim.clearRequests();
+    await h.openai.chat.completions.create({ model: 'grok-4-fast', messages: [{ role: 'user', content: 'alias' }] });
+    const uid = userIdFor('sso-token-alpha-0001');
+    const upgrade = h.sim.requests.find((r) => r.method === 'GET' && r.path.startsWith(MGW_WS_PATH));
+    assert.ok(upgrade, 'the WebSocket upgrade was recorded');
+    assert.equal(upgrade.path, `${MGW_WS_PATH}?uid=${uid}`);
+    assert.equal(upgrade.headers.cookie, `sso=sso-token-alpha-0001; sso-rw=sso-token-alpha-0001; x-userid=${uid}`);
+    assert.equal(upgrade.headers['x-statsig-id'], undefined);
+    assert.equal(upgrade.headers['sec-websocket-protocol'], undefined);
+    assert.equal(upgrade.headers.authorization, undefined);
+    assert.equal(upgrade.headers.origin, h.sim.baseUrl);
+    assert.equal(upgrade.headers['cache-control'], 'no-cache');
+    const frames = h.sim.requests.filter((r) => r.method === 'WS' && r.path === MGW_WS_PATH).map((r) => r.body as { event: { type: string; session?: { model: string } } });
+    assert.deepEqual(frames.map((f) => f.event.type).filter((t) => t !== 'ping'), ['session.create', 'conversation.item.create', 'response.create']);
+    assert.equal(frames[0]?.event.session?.model, 'fast');
+    await eventually(() => h.sim.openMgwSockets() === 0, 2000, 'the gateway to close its socket after the turn');
+  });
+
+  if (transport === 'rest') void it('sends the protocol headers, cookie and modeId upstream', async () => {
     h.sim.clearRequests();
     await h.openai.chat.completions.create({ model: 'grok-chat-expert', messages: [{ role: 'user', content: 'hi' }] }).catch(() => undefined);
     await h.openai.chat.completions.create({ model: 'grok-4-fast', messages: [{ role: 'user', content: 'alias' }] });

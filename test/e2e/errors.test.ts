@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { startHarness, type Harness } from './harness.js';
+import { startHarness, transportOverrides, TRANSPORTS, type Harness } from './harness.js';
 
 const KEY = 'sk-test-harness-key-000000';
 
@@ -20,10 +20,10 @@ async function post(h: Harness, body: string, headers: Record<string, string> = 
 const chat = (content: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ model: 'grok-chat-fast', messages: [{ role: 'user', content }], ...extra });
 
-void describe('OpenAI-conformant errors', () => {
+for (const transport of TRANSPORTS) void describe(`OpenAI-conformant errors (${transport})`, () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ overrides: { server: { body_limit_mb: 0.05 } } });
+    h = await startHarness({ overrides: { server: { body_limit_mb: 0.05 }, ...transportOverrides(transport) } });
   });
   after(async () => {
     await h.close();
@@ -112,9 +112,9 @@ void describe('OpenAI-conformant errors', () => {
   });
 });
 
-void describe('rate limits (each test cools its only account, so each gets its own gateway)', () => {
+for (const transport of TRANSPORTS) void describe(`rate limits (each test cools its only account, so each gets its own gateway; ${transport})`, () => {
   void it('upstream 429 with no other account → 429 rate_limit_exceeded with Retry-After', async () => {
-    const h = await startHarness();
+    const h = await startHarness({ overrides: transportOverrides(transport) });
     try {
     const r = await post(h, chat('limit me [sim:status=429]'));
     assert.equal(r.status, 429);
@@ -128,7 +128,7 @@ void describe('rate limits (each test cools its only account, so each gets its o
   });
 
   void it('in-band rate limit mid-stream ends the SSE stream with an error event the SDK raises', async () => {
-    const h = await startHarness();
+    const h = await startHarness({ overrides: transportOverrides(transport) });
     try {
     const stream = await h.openai.chat.completions.create({
       model: 'grok-chat-fast',

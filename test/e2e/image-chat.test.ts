@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { APIError } from 'openai';
-import type { Harness } from './harness.js';
+import { chatTurns, type Harness } from './harness.js';
 import { assertServesImage, chatBodies, markdownImages, startMediaHarness, uploadsV2, wsRequests } from './media-helpers.js';
 
 type Delta = { content?: string | null; reasoning_content?: string };
@@ -34,7 +34,7 @@ for (const useWs of [true, false]) {
       const reasoning = (res.choices[0]?.message as { reasoning_content?: string }).reasoning_content ?? '';
       assert.match(reasoning, /Image 1: \d+%/);
       if (useWs) assert.equal(wsRequests(h)[0]?.text, 'a castle on a hill');
-      else assert.equal(chatBodies(h)[0]?.message, 'Drawing: a castle on a hill');
+      else assert.equal(chatTurns(h)[0]?.prompt, 'Drawing: a castle on a hill');
     });
 
     void it('image_config.size picks the aspect ratio; n > 1 stays an error for chat models', async () => {
@@ -120,9 +120,10 @@ for (const useWs of [true, false]) {
         ],
       });
       assert.equal(markdownImages(res.choices[0]?.message.content ?? '').length, 1);
-      const body = chatBodies(h)[0] ?? {};
-      assert.match(String(body.message), /^Drawing: add a feather/);
-      assert.equal((body.fileAttachments as string[]).length, 1);
+      // Over the default transport (mgw): the drawing prompt as the text chunk, the image as a file mention.
+      const sent = chatTurns(h)[0];
+      assert.match(String(sent?.prompt), /^Drawing: add a feather/);
+      assert.equal(sent?.fileIds.length, 1);
     });
   });
 }

@@ -3,8 +3,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { APIError } from 'openai';
-import type { Harness } from './harness.js';
-import { assertServesImage, chatBodies, isJpeg, isPng, startMediaHarness, wsRequests } from './media-helpers.js';
+import { chatTurns, type Harness } from './harness.js';
+import { assertServesImage, isJpeg, isPng, startMediaHarness, wsRequests } from './media-helpers.js';
 
 void describe('images.generate through the imagine WebSocket (image.use_ws = true)', () => {
   let h: Harness;
@@ -138,11 +138,14 @@ void describe('images.generate through the drawing chat (image.use_ws = false, a
     const res = await h.openai.images.generate({ model: 'grok-imagine-image', prompt: 'a blue bird', n: 3 });
     assert.equal(res.data?.length, 3);
     for (const img of res.data ?? []) await assertServesImage(img.url ?? '');
-    const bodies = chatBodies(h);
-    assert.equal(bodies.length, 2, 'ceil(3 / 2) chat calls');
-    assert.equal(bodies[0]?.message, 'Drawing: a blue bird');
-    assert.equal(bodies[0]?.modeId, 'fast');
-    assert.equal(bodies[1]?.imageGenerationCount, 1);
+    // Over the default transport (mgw): one socket per drawing turn, the mode and count in session.create.
+    const turns = chatTurns(h);
+    assert.equal(turns.length, 2, 'ceil(3 / 2) chat calls');
+    assert.equal(turns[0]?.prompt, 'Drawing: a blue bird');
+    const sessions = h.sim.requests
+      .filter((r) => r.method === 'WS' && (r.body as { event?: { type?: string } }).event?.type === 'session.create')
+      .map((r) => (r.body as { event: { session: { model: string; x_grok: { image_generation_count: number } } } }).event.session);
+    assert.deepEqual(sessions.map((x) => [x.model, x.x_grok.image_generation_count]), [['fast', 2], ['fast', 1]]);
     assert.equal(wsRequests(h).length, 0);
     assert.ok(h.logs.some((l) => l.includes('"path":"chat-image"') && l.includes('"reason":"image.use_ws = false"')));
   });

@@ -75,7 +75,7 @@ void describe('no secret in logs, errors or headers', () => {
     await call('/api/accounts', { headers: { authorization: `Bearer ${KEY}` } });
     await new Promise((r) => setTimeout(r, 300)); // last log lines (written when sockets close)
     // The upstream really got the secrets (so the run exercised them), as cookies only.
-    const chats = sim.requests.filter((r) => r.path === '/rest/app-chat/conversations/new');
+    const chats = sim.requests.filter((r) => r.path === '/rest/app-chat/conversations/new' || r.path.startsWith('/ws/mgw/') || r.path === '/api/auth/session');
     assert.ok(chats.length >= 20, `${chats.length} upstream chat calls`);
     assert.ok(chats.every((r) => String(r.headers.cookie).includes(`cf_clearance=${CF_CLEARANCE}`)));
 

@@ -78,6 +78,18 @@ void describe('stop and max_tokens (OpenAI SDK → gateway → simulator)', () =
     assert.equal(h.sim.openStreams(), 0);
   });
 
+  void it('Grok failing after the turn opened is the OpenAI upstream error, not a 500 (non-stream)', async () => {
+    const res = await fetch(`${h.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer sk-test-harness-key-000000` },
+      body: JSON.stringify({ model: 'grok-chat-fast', max_tokens: 50, messages: [{ role: 'user', content: 'x [sim:inband-error=other] [sim:tokens=10]' }] }),
+    });
+    const body = (await res.json()) as { error: Record<string, unknown> };
+    assert.equal(res.status, 502, JSON.stringify(body));
+    assert.deepEqual(Object.keys(body.error).sort(), ['code', 'message', 'param', 'type']);
+    assert.equal(body.error.type, 'upstream_error');
+  });
+
   void it('a budget larger than the answer changes nothing', async () => {
     const res = await h.openai.chat.completions.create({
       model: 'grok-chat-fast', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 1000, stop: ['zzz'],

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { startHarness, type Harness } from './harness.js';
+import { chatCalls, startHarness, transportOverrides, TRANSPORTS, type Harness } from './harness.js';
 
 const KEY = 'sk-test-harness-key-000000';
 
@@ -25,11 +25,11 @@ async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
   return cond();
 }
 
-void describe('stream lifecycle', () => {
+for (const transport of TRANSPORTS) void describe(`stream lifecycle (${transport})`, () => {
   let h: Harness;
   before(async () => {
     // Heartbeat every 0.2 s; idle timeout 1 s (fractions of a second are valid config values).
-    h = await startHarness({ overrides: { chat: { heartbeat_interval: 0.2, stream_idle_timeout: 1 } } });
+    h = await startHarness({ overrides: { chat: { heartbeat_interval: 0.2, stream_idle_timeout: 1 }, ...transportOverrides(transport) } });
   });
   after(async () => {
     await h.close();
@@ -91,19 +91,19 @@ void describe('stream lifecycle', () => {
   });
 });
 
-void describe('retries on another account', () => {
+for (const transport of TRANSPORTS) void describe(`retries on another account (${transport})`, () => {
   void it('a 401 account and a blocked account are skipped; the request succeeds on a good one', async () => {
     const h = await startHarness({
       tokens: ['sso-dead-000000000001', 'sso-blocked-0000000002', 'sso-good-0000000000003'],
       sim: { tokens: { 'sso-dead-000000000001': { status: 401 }, 'sso-blocked-0000000002': { status: 403, variant: 'blocked' } } },
-      overrides: { retry: { max_attempts: 3, backoff_base: 0.01, backoff_max: 0.02 } },
+      overrides: { retry: { max_attempts: 3, backoff_base: 0.01, backoff_max: 0.02 }, ...transportOverrides(transport) },
     });
     try {
       for (let i = 0; i < 4; i++) {
         const res = await h.openai.chat.completions.create({ model: 'grok-chat-fast', messages: [{ role: 'user', content: `try ${i}` }] });
         assert.equal(res.choices[0]?.message.content, `Echo: try ${i}`);
       }
-      const used = h.sim.requests.filter((r) => r.path === '/rest/app-chat/conversations/new').map((r) => r.token);
+      const used = chatCalls(h).map((r) => r.token);
       // At most once: the quota sync at import may already have found them dead.
       assert.ok(used.filter((t) => t === 'sso-dead-000000000001').length <= 1, 'the 401 account was never leased again');
       assert.ok(used.filter((t) => t === 'sso-blocked-0000000002').length <= 1, 'the blocked account was never leased again');

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { APIError } from 'openai';
 import { makePng } from '../fake-grok/index.js';
 import type { Harness } from './harness.js';
-import { assertNoStatsigWhereNotSent, chatBodies, isJpeg, startMediaHarness, uploadsV2 } from './media-helpers.js';
+import { chatTurns } from './harness.js';
+import { assertNoStatsigWhereNotSent, isJpeg, startMediaHarness, uploadsV2 } from './media-helpers.js';
 
 function uploads(h: Harness): Array<{ fileName: string | undefined; fileMimeType: string | undefined; bytes: Buffer; fileSource: string | undefined; referer: unknown }> {
   return uploadsV2(h).map((u) => ({ fileName: u.filename, fileMimeType: u.contentType, bytes: u.bytes, fileSource: u.fileSource, referer: u.headers.referer }));
@@ -42,9 +43,9 @@ void describe('vision input in chat completions', () => {
     assert.equal(up[0]?.fileMimeType, 'image/jpeg');
     assert.equal(up[0]?.fileSource, undefined, 'a chat attachment has no file_source');
     assert.equal(up[0]?.referer, `${open.sim.baseUrl}/`);
-    const body = chatBodies(open)[0] ?? {};
-    assert.equal((body.fileAttachments as string[]).length, 1);
-    assert.equal(body.message, 'What is in this picture?');
+    const sent = chatTurns(open)[0];
+    assert.equal(sent?.fileIds.length, 1);
+    assert.equal(sent?.prompt, sent?.transport === 'mgw' ? '[user]\nWhat is in this picture?' : 'What is in this picture?');
     assertNoStatsigWhereNotSent(open);
   });
 
@@ -72,7 +73,7 @@ void describe('vision input in chat completions', () => {
     assert.deepEqual(up.map((u) => u.fileName), ['image.png', 'notes.txt']);
     assert.deepEqual(up[0]?.bytes, png);
     assert.equal(up[1]?.bytes.toString(), 'hello notes');
-    assert.equal((chatBodies(open)[0]?.fileAttachments as string[]).length, 2);
+    assert.equal(chatTurns(open)[0]?.fileIds.length, 2);
   });
 
   void it('a URL on a private address is refused with a 400 naming the field; nothing goes upstream', async () => {

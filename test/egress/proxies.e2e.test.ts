@@ -106,7 +106,10 @@ void describe('egress: accounts bound to real proxies', () => {
         total += n;
       }
     }
-    assert.equal(total, 16, 'every upstream call went through a proxy');
+    // 16 chat turns, plus (on mgw) each account's user-id lookup: every HTTP request or upgrade the simulator saw.
+    const upstream = h.sim.requests.filter((r) => r.method !== 'WS' && r.token !== undefined && tokens.includes(r.token)).length;
+    assert.ok(upstream >= 16, `${upstream} upstream calls`);
+    assert.equal(total, upstream, 'every upstream call went through a proxy');
     // Sticky: a second round changes nothing.
     const before = tokens.map((t) => boundTo(h, t));
     await ask(h, 8, 'sticky');
@@ -288,10 +291,11 @@ void describe('egress: proxyURL@token imports pin the account', () => {
       assert.ok((extra.tokenCounts().get(tokens[1] as string) ?? 0) > 0, 'the bound account now goes through the new proxy');
       for (const [token] of extra.tokenCounts()) assert.equal(token, tokens[1]);
       // The clearance profile goes with that proxy only.
-      const sent = h.sim.requests.filter((r) => r.token === tokens[1] && r.path.startsWith('/rest/app-chat'));
+      const isChat = (path: string): boolean => path.startsWith('/rest/app-chat') || path.startsWith('/ws/mgw/');
+      const sent = h.sim.requests.filter((r) => r.token === tokens[1] && r.method !== 'WS' && isChat(r.path));
       assert.ok(sent.at(-1)?.headers.cookie?.toString().includes('cf_clearance=abcdefghijklmnopqrstuvwxyz'));
       assert.equal(sent.at(-1)?.headers['user-agent'], 'Mozilla/5.0 Test UA');
-      const others = h.sim.requests.filter((r) => r.token === tokens[2] && r.path.startsWith('/rest/app-chat'));
+      const others = h.sim.requests.filter((r) => r.token === tokens[2] && r.method !== 'WS' && isChat(r.path));
       assert.ok(others.length > 0 && others.every((r) => !String(r.headers.cookie).includes('cf_clearance')));
 
       const config = view(h, http);

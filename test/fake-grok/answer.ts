@@ -10,7 +10,7 @@ export const SIM_UNICODE_ANSWER = 'Echo: héllo 世界 🌍🚀';
 export const SIM_CITATION_URL = 'https://example.org/a';
 export const SIM_CITATION_CARD_ID = 'card-1';
 
-/** The citation tag, exactly as Grok embeds it in answer text (protocol 3.6.4). */
+/** The citation tag, exactly as Grok embeds it in answer text (docs/grok-protocol.md §21.5.3). */
 export const SIM_CITATION_TAG =
   '<grok:render card_id="card-1" card_type="citation_card" type="render_inline_citation">' +
   '<argument name="citation_id">1</argument></grok:render>';
@@ -45,7 +45,7 @@ export interface AnswerPlan {
   line: string;
 }
 
-/** `[user]: `, `[system]: `, `[tool result for call_1]:` style role labels (protocol 3.2, A). */
+/** `[user]: `, `[system]: `, `[tool result for call_1]:` style role labels (docs/grok-protocol.md §21.2). */
 const ROLE_LABEL_RE = /^\[[^\]\n]{1,80}\]:\s*/;
 const IMAGE_PROMPT_RE = /^(?:Drawing:|Image Generation:)/i;
 
@@ -76,7 +76,7 @@ export function splitTokens(text: string): string[] {
   return out;
 }
 
-/** True when the cleaned prompt asks for chat-based image generation (protocol 5.1). */
+/** True when the cleaned prompt asks for chat-based image generation (docs/grok-protocol.md §21.7; mgw lite images §8.1). */
 export function isImagePrompt(text: string): boolean {
   return IMAGE_PROMPT_RE.test(text.trimStart()) || IMAGE_PROMPT_RE.test(echoLine(text));
 }

@@ -7,6 +7,7 @@ import { errorFor } from './auth.js';
 import { handleChat } from './chat-route.js';
 import { readBody, sendAnswer, sendJson } from './http-util.js';
 import { handleQuotaInfo, handleRateLimits, handleUploadV2 } from './rest-routes.js';
+import { handleSession, SESSION_PATH } from './session-route.js';
 import type { SimState } from './state.js';
 
 type RouteName = 'chat' | 'upload-v2' | 'rate-limits' | 'quota-info';
@@ -28,6 +29,7 @@ export async function handleAppRequest(state: SimState, req: IncomingMessage, re
   if (raw === null) return; // the client went away mid-body
 
   const path = (req.url ?? '/').split('?')[0] ?? '/';
+  if (path === SESSION_PATH) return handleSession(state, req, res);
   const route = ROUTES[path];
   if (route === undefined) return sendAnswer(res, errorFor(404));
   if (req.method !== 'POST') return sendJson(res, 405, { error: { code: 12, message: 'method not allowed', details: [] } }, { allow: 'POST' });

@@ -1,4 +1,4 @@
-// The assets origin (assets.grok.com stand-in, protocol 8.1, 12.9): GET/HEAD /<path> with the
+// The assets origin (assets.grok.com stand-in, docs/grok-protocol.md §10, §17.8): GET/HEAD /<path> with the
 // SSO cookie, single-range requests (video players and resumable downloads use them), 404
 // for unknown paths. Imagine's public images are served without a cookie.
 

@@ -1,4 +1,4 @@
-// The gate in front of every grok.com route (protocol 1.2, 1.4, 12.1): the SSO cookie,
+// The gate in front of every grok.com route (docs/grok-protocol.md §2.2, §12, §17.1): the SSO cookie,
 // the x-statsig-id anti-bot header, and the canned error bodies the real site answers with.
 
 import type { IncomingHttpHeaders } from 'node:http';

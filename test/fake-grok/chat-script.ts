@@ -1,4 +1,4 @@
-// The frames of a chat answer (protocol 12.2): opening frames, thinking (with optional tool
+// The frames of a chat answer (docs/grok-protocol.md §17.3): opening frames, thinking (with optional tool
 // card + search results), optional citation card, answer tokens, closing frames.
 // Chat image mode (prompt "Drawing: ..." / "Image Generation: ...") adds both image frame
 // families so D-, F- and A-style clients all find the images.

@@ -57,6 +57,8 @@ export interface SimDirectives {
   slowMs?: number;
   /** Imagine WS: number of image slots in the round (overrides the 4/6 default). */
   slots?: number;
+  /** mgw: the status response.done reports (e.g. `failed`); default completed. */
+  doneStatus?: string;
   /** Directives that were not understood (kept so tests can assert on typos). */
   unknown: string[];
 }
@@ -114,6 +116,7 @@ function apply(d: SimDirectives, key: string, value: string | undefined): boolea
     case 'ws-close': d.wsClose = true; return true;
     case 'slow': d.slowMs = intValue(value, 200); return true;
     case 'slots': d.slots = Math.max(1, intValue(value, 4)); return true;
+    case 'done-status': d.doneStatus = value !== undefined && value !== '' ? value : 'failed'; return true;
     default: return false;
   }
 }

@@ -1,4 +1,4 @@
-// Builders for the NDJSON frames of grok-protocol.md 3.5, and the `Step` list a script is
+// Builders for the NDJSON frames of docs/grok-protocol.md §21.4, and the `Step` list a script is
 // made of. Field names follow what the real web app sends; extra fields the clients never
 // read are included where cheap, so a parser that is too strict fails here, not in production.
 
@@ -15,7 +15,7 @@ export function frame(value: unknown, content = false): Step {
   return { kind: 'frame', value, content };
 }
 
-/** Every useful frame is `{"result":{"response":{...}}}` (protocol 3.4). */
+/** Every useful frame is `{"result":{"response":{...}}}` (docs/grok-protocol.md §21.3). */
 export function response(fields: Record<string, unknown>): { result: { response: Record<string, unknown> } } {
   return { result: { response: fields } };
 }
@@ -57,7 +57,7 @@ export function tokenFrame(t: AnswerToken, responseId: string): unknown {
   });
 }
 
-/** `cardAttachment.jsonData` is a JSON *string* (protocol 3.5.5). */
+/** `cardAttachment.jsonData` is a JSON *string* (docs/grok-protocol.md §21.4.5). */
 export function cardFrame(card: Record<string, unknown>, responseId: string): unknown {
   return response({ cardAttachment: { jsonData: JSON.stringify(card) }, isThinking: false, responseId });
 }
@@ -99,12 +99,12 @@ export function finalMetadataFrame(): unknown {
   return response({ finalMetadata: { followUpSuggestions: [] } });
 }
 
-/** In-band error (protocol 3.5.12). */
+/** In-band error (docs/grok-protocol.md §21.4.11). */
 export function errorFrame(code: number, message: string): unknown {
   return { error: { code, message, details: [] } };
 }
 
-/** The frames that close a normal answer: modelResponse, isSoftStop, finalMetadata (protocol 3.7). */
+/** The frames that close a normal answer: modelResponse, isSoftStop, finalMetadata (docs/grok-protocol.md §21.4.10). */
 export function closingFrames(o: ModelResponseInput): Step[] {
   return [frame(modelResponseFrame(o)), frame(softStopFrame(o.responseId)), frame(finalMetadataFrame())];
 }

@@ -2,6 +2,8 @@
 // and send canned answers safely (the client may already be gone).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ErrorAnswer } from './auth.js';
 
 /** Reads the whole request body; resolves null if the client aborts or it exceeds `limit` bytes. */
@@ -73,4 +75,12 @@ export function sendAnswer(res: ServerResponse, a: ErrorAnswer): void {
 /** Copies headers into a plain object (IncomingHttpHeaders has a null prototype quirk-free copy). */
 export function copyHeaders(req: IncomingMessage): Record<string, string | string[] | undefined> {
   return { ...req.headers };
+}
+
+/** Writes an HTTP error on a socket that asked for a WebSocket upgrade (before any upgrade), then closes it. */
+export function refuseUpgrade(socket: Duplex, a: ErrorAnswer): void {
+  const head = [`HTTP/1.1 ${a.status} ${STATUS_CODES[a.status] ?? 'Error'}`, 'Connection: close',
+    `Content-Length: ${Buffer.byteLength(a.body)}`, ...Object.entries(a.headers).map(([k, v]) => `${k}: ${v}`)];
+  socket.on('error', () => undefined);
+  socket.end(`${head.join('\r\n')}\r\n\r\n${a.body}`);
 }

@@ -1,4 +1,4 @@
-// The Imagine WebSocket (protocol 5.2, 12.7) at /ws/imagine/listen. Per request: for each
+// The Imagine WebSocket (docs/grok-protocol.md §8.2, §17.6) at /ws/imagine/listen. Per request: for each
 // slot a start_stage json frame, a small PNG preview, a JPEG final whose base64 blob exceeds
 // 100 000 chars (F classifies finals by that), then completed. The socket stays open after a
 // round (A probes for 2 s and may send another reset + request on the same socket).

@@ -9,7 +9,8 @@ import { WebSocketServer } from 'ws';
 import { handleAppRequest } from './app-routes.js';
 import { handleAssetsRequest } from './assets-routes.js';
 import { sendJson } from './http-util.js';
-import { handleUpgrade, IMAGINE_WS_PATH } from './imagine-ws.js';
+import { IMAGINE_WS_PATH } from './imagine-ws.js';
+import { routeUpgrade } from './upgrade.js';
 import { SimState } from './state.js';
 import type { FakeGrok, FakeGrokOptions } from './types.js';
 
@@ -52,7 +53,7 @@ export async function startFakeGrok(opts: FakeGrokOptions = {}): Promise<FakeGro
   const app = createServer((req, res) => guard(handleAppRequest(state, req, res), res));
   const assets = createServer((req, res) => guard(handleAssetsRequest(state, req, res), res));
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
-  app.on('upgrade', (req, socket, head) => handleUpgrade(state, wss, req, socket, head));
+  app.on('upgrade', (req, socket, head) => routeUpgrade(state, wss, req, socket, head));
   // A client that resets mid-request must not crash the process.
   for (const s of [app, assets]) s.on('clientError', (_err, socket) => socket.destroy());
   const sockets = [trackSockets(app), trackSockets(assets)];
@@ -88,7 +89,9 @@ export async function startFakeGrok(opts: FakeGrokOptions = {}): Promise<FakeGro
     clearRequests: () => {
       state.requests.length = 0;
     },
-    openStreams: () => state.streams.size,
+    openStreams: () => state.streams.size + state.mgwSockets.size,
+    openMgwSockets: () => state.mgwSockets.size,
+    mgwConversations: () => state.conversations,
     statsigViolations: () => [...state.statsigViolations],
     close,
   };

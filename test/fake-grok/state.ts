@@ -9,6 +9,9 @@ import { parseMultipart } from './multipart.js';
 import { TokenRegistry } from './token-registry.js';
 import type { FakeGrokOptions, FakeTokenBehavior, RecordedRequest } from './types.js';
 
+/** mgw conversations kept for load_existing (a real server keeps more; a simulator must not grow without bound). */
+const MAX_CONVERSATIONS = 1000;
+
 export type GateResult = { ok: true; token: string; behavior: FakeTokenBehavior } | { ok: false; answer: ErrorAnswer };
 
 export class SimState {
@@ -20,6 +23,20 @@ export class SimState {
   /** One controller per open stream; close() aborts them all. */
   readonly streams = new Set<AbortController>();
   readonly maxRecorded: number;
+  /** Open mgw chat sockets (the no-leak tests count them). */
+  readonly mgwSockets = new Set<{ terminate(): void }>();
+  /** mgw conversations: id → the account (token) that owns it and its last response id. */
+  readonly conversations = new Map<string, { token: string; lastResponseId: string | undefined }>();
+  /** Remembers a conversation; the oldest are forgotten past MAX_CONVERSATIONS (long benchmark runs). */
+  rememberConversation(id: string, c: { token: string; lastResponseId: string | undefined }): void {
+    this.conversations.delete(id);
+    this.conversations.set(id, c);
+    if (this.conversations.size > MAX_CONVERSATIONS) {
+      const oldest = this.conversations.keys().next();
+      if (oldest.done !== true) this.conversations.delete(oldest.value);
+    }
+  }
+
   /** Base URL of the assets origin, set once it listens (Imagine puts absolute image URLs in frames). */
   assetsUrl = '';
   /** Uploads v2 by fileMetadataId (and by uploadId): whose, and whether marked as an imagine input. */

@@ -1,4 +1,4 @@
-// Per-token state: the configured behaviour, the live quota windows (protocol 8.3/12.8) and
+// Per-token state: the configured behaviour, the live quota windows (docs/grok-protocol.md §11.1, §17.7) and
 // the remaining scripted upload failures. Mutable, reset whenever setToken is called.
 
 import { createHash } from 'node:crypto';

@@ -1,7 +1,7 @@
 // Public types of the Grok simulator. Other tests and the benchmarks code against these,
 // so changes here must stay backwards compatible (add optional fields only).
 
-/** One rate-limit window as /rest/rate-limits reports it (grok-protocol.md 8.3). */
+/** One rate-limit window as /rest/rate-limits reports it (docs/grok-protocol.md §11.1). */
 export interface FakeQuotaWindow {
   remaining: number;
   total: number;
@@ -29,6 +29,18 @@ export interface FakeTokenBehavior {
   uploadFailures?: number;
   /** How a failed upload fails: 'reset' destroys the socket, 502 answers HTTP 502. Default 502. */
   uploadFailMode?: 'reset' | 502;
+  /**
+   * The `status` GET /api/auth/session reports. Default: derived from `status` (401 → HTTP 401,
+   * 403 blocked → "blocked", other 403 → the 403 page, anything else → "authenticated").
+   */
+  sessionStatus?: 'authenticated' | 'unauthenticated' | 'blocked';
+  /**
+   * Where the mgw path meets the token's `status` fate: 'session' (default: 401/403 at the session
+   * lookup, every status at the handshake), 'handshake' (the lookup succeeds, the upgrade is
+   * refused with the HTTP answer), 'event' (lookup and upgrade succeed, an `error` event follows
+   * response.create).
+   */
+  fateAt?: 'session' | 'handshake' | 'event';
   /** Answer the first N uploads with HTTP 200 and a non-empty `terminalError` (the upload was rejected). */
   uploadTerminalErrors?: number;
   /** Answer uploads with `uploadId` only (no fileMetadata), as an upload completing asynchronously does. */
@@ -70,7 +82,7 @@ export interface FakeGrokOptions {
 }
 
 export interface RecordedRequest {
-  /** HTTP method; 'WS' for a text message received on the imagine WebSocket. */
+  /** HTTP method; 'WS' for a text message received on the imagine or mgw WebSocket. */
   method: string;
   /** Path including the query string. Assets-origin requests are recorded with their own path too. */
   path: string;
@@ -100,8 +112,12 @@ export interface FakeGrok {
   setToken(token: string, behavior: FakeTokenBehavior): void;
   removeToken(token: string): void;
   clearRequests(): void;
-  /** Number of currently open NDJSON streams (chat, image edit, video). */
+  /** Number of open upstream answer connections: NDJSON streams (chat, image edit, video) and mgw chat sockets. */
   openStreams(): number;
+  /** Number of mgw chat WebSockets open right now (server side). */
+  openMgwSockets(): number;
+  /** Every mgw conversation the simulator remembers: id → owner token and last response id. */
+  mgwConversations(): ReadonlyMap<string, { token: string; lastResponseId: string | undefined }>;
   /**
    * Requests that carried `x-statsig-id` where the current web app sends none (uploads,
    * WebSocket handshakes, asset downloads), in order. Tests assert it stays empty.

@@ -53,3 +53,17 @@ void test('max tokens never splits a surrogate pair', () => {
   const out = run(l, ['🌍🌍🌍🌍🌍']);
   assert.equal(out, '🌍🌍🌍');
 });
+
+void test('stopSequence names the stop sequence that ended the answer (the earliest one), and only then', () => {
+  const l = new OutputLimiter(['END', 'STOP'], undefined);
+  assert.equal(run(l, ['abc ST', 'OP def END']), 'abc ');
+  assert.equal(l.stopSequence, 'STOP');
+  const none = new OutputLimiter(['END'], undefined);
+  run(none, ['no stop here']);
+  assert.equal(none.stopSequence, undefined);
+  // The budget ran out before the stop sequence: a length cut, no stop sequence.
+  const budget = new OutputLimiter(['END'], 2);
+  run(budget, ['one two three four END']);
+  assert.equal(budget.reached, 'length');
+  assert.equal(budget.stopSequence, undefined);
+});

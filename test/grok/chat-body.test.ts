@@ -4,7 +4,7 @@ import { buildChatBody } from '../../src/grok/chat-body.js';
 import { normalizeRateLimits } from '../../src/grok/rate-limits.js';
 
 void describe('buildChatBody', () => {
-  void it('builds the A-shape body of protocol 3.3', () => {
+  void it('builds the legacy body of docs/grok-protocol.md §21.1', () => {
     const body = buildChatBody({ message: '[user]: Hello', modeId: 'fast', temporary: true, disableMemory: true });
     assert.deepEqual(body, {
       message: '[user]: Hello',

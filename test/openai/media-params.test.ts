@@ -5,7 +5,7 @@ import { imageAspect, videoAspect, videoResolutionForSize, videoSize } from '../
 import { OpenAIHttpError } from '../../src/openai/errors.js';
 
 void describe('media params', () => {
-  void it('maps image sizes (protocol 5.2), ratios and nearest matches', () => {
+  void it('maps image sizes (docs/grok-protocol.md §8.2), ratios and nearest matches', () => {
     assert.equal(imageAspect(undefined), '2:3');
     assert.equal(imageAspect('auto'), '2:3');
     assert.equal(imageAspect('1024x1024'), '1:1');
@@ -20,7 +20,7 @@ void describe('media params', () => {
     assert.throws(() => imageAspect('big'), (e: unknown) => e instanceof OpenAIHttpError && e.param === 'size');
   });
 
-  void it('maps video sizes (protocol 7.3) and builds sizes back', () => {
+  void it('maps video sizes (docs/grok-protocol.md §9) and builds sizes back', () => {
     assert.equal(videoAspect(undefined), '16:9');
     assert.equal(videoAspect('720x1280'), '9:16');
     assert.equal(videoAspect('1792x1024'), '16:9');

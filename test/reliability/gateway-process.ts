@@ -24,11 +24,15 @@ export interface GatewayProcess {
   exited: Promise<number | string>;
 }
 
-/** Spawns `node --import tsx src/main.ts` with `env`; does not wait for it to listen. */
-export function spawnGateway(env: Record<string, string>, port: number): GatewayProcess {
+/**
+ * Spawns `node --import tsx src/main.ts` with `env`; does not wait for it to listen. `as` runs it
+ * as another user (the test runner must be root), like a container's unprivileged user.
+ */
+export function spawnGateway(env: Record<string, string>, port: number, as?: { uid: number; gid: number }): GatewayProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(as ?? {}),
   });
   let out = '';
   let err = '';

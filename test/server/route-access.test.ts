@@ -99,7 +99,7 @@ void describe('every protected route still demands its credential under odd spel
     const routes = routesFromTree(h.gw.app.printRoutes({ commonPrefix: false }));
     const protectedRoutes = routes.filter((r) => !isPublic(r.path));
     // The table really is the app's: the API, admin and metrics routes are all in it.
-    for (const must of ['/v1/models', '/v1/models/:id', '/v1/chat/completions', '/v1/images/generations', '/v1/videos', '/v1/videos/:id/content', '/api/tokens', '/api/cache/clear', '/metrics']) {
+    for (const must of ['/v1/models', '/v1/models/:id', '/v1/chat/completions', '/v1/images/generations', '/v1/videos', '/v1/videos/:id/content', '/api/tokens', '/api/cache/clear', '/metrics', '/mcp']) {
       assert.ok(protectedRoutes.some((r) => r.path === must), `${must} is in the walked table`);
     }
     assert.ok(protectedRoutes.length >= 30, `${protectedRoutes.length} protected routes`);

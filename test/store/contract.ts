@@ -54,11 +54,13 @@ export function runStoreContract(name: string, makeBackend: () => Promise<StoreB
           makeRecord(1),
           makeRecord(2, { proxyId: 'px-1', lastErrorKind: 'rate-limited', lastErrorMessage: 'slow down', tier: 'super' }),
           makeRecord(3, { quotas: {}, tags: [], status: 'cooling', coolingUntil: 1_800_000_000_000, note: 'ünïcødé 🚀 "quoted"' }),
+          // The Grok user id (mgw socket address) is persisted with the account.
+          makeRecord(4, { userId: '3f6c2a9e-8b41-4d7a-9c55-0e2b7d1a4f86' }),
         ];
         await s.accounts.upsertMany(recs);
         assert.deepEqual((await s.accounts.loadAll()).sort(byId), recs);
         await s.accounts.upsertMany([]);
-        assert.equal((await s.accounts.loadAll()).length, 3);
+        assert.equal((await s.accounts.loadAll()).length, 4);
       }));
 
     void it('replaces a record when updatedAt is newer or equal, keeps it when the write is older', () =>

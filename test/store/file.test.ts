@@ -9,6 +9,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createStore, FileStore, type Store, type StoreOptions } from '../../src/store/index.js';
 import { runStoreContract, type StoreBackend } from './contract.js';
+import { runClientKeyContract } from './client-key-contract.js';
 import { byId, captureLogger, makeRecord, sleep } from './helpers.js';
 
 const dirs: string[] = [];
@@ -43,6 +44,7 @@ async function makeBackend(): Promise<StoreBackend> {
 }
 
 runStoreContract('file', makeBackend, { shared: false });
+runClientKeyContract('file', makeBackend, { shared: false });
 
 void describe('file store', () => {
   void it('starts empty without files and creates the data directory', async () => {

@@ -7,11 +7,12 @@ import { after, describe, it } from 'node:test';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { createStore, MysqlStore, redactUrl, type Store } from '../../src/store/index.js';
 import { runStoreContract, type StoreBackend } from './contract.js';
+import { runClientKeyContract } from './client-key-contract.js';
 import { captureLogger, expectRejection, makeRecord, randomSuffix, sleep, TcpProxy, waitFor } from './helpers.js';
 
 const MYSQL_URL = process.env.G2A_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const RUN = `g2a_test_${randomSuffix()}`;
-const TABLES = ['accounts', 'account_deletions', 'inflight', 'locks', 'kv', 'sync_clock', 'call_logs', 'documents'];
+const TABLES = ['accounts', 'account_deletions', 'inflight', 'locks', 'kv', 'sync_clock', 'call_logs', 'client_keys', 'key_counters', 'key_usage', 'documents'];
 let admin: Promise<Connection> | undefined;
 let serial = 0;
 
@@ -54,6 +55,7 @@ after(async () => {
 });
 
 runStoreContract('mysql', makeBackend, { shared: true });
+runClientKeyContract('mysql', makeBackend, { shared: true });
 
 void describe('mysql store', () => {
   void it('creates its tables on first use, idempotently, from two instances at once', async () => {

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { createStore, redactUrl, type Store } from '../../src/store/index.js';
 import { runStoreContract, type StoreBackend } from './contract.js';
+import { runClientKeyContract } from './client-key-contract.js';
 import { captureLogger, expectRejection, makeCallLog, makeRecord, randomSuffix, sleep, TcpProxy, waitFor } from './helpers.js';
 
 const REDIS_URL = process.env.G2A_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -57,6 +58,7 @@ after(async () => {
 });
 
 runStoreContract('redis', makeBackend, { shared: true });
+runClientKeyContract('redis', makeBackend, { shared: true });
 
 void describe('redis store', () => {
   void it('uses the documented key layout', async () => {

@@ -15,6 +15,8 @@ void describe('account record validation', () => {
       { ...makeRecord(7), tier: 'mega' },
       { ...makeRecord(8), calls: Number.NaN },
       { ...makeRecord(9), proxyId: null },
+      makeRecord(11, { userId: '3f6c2a9e-8b41-4d7a-9c55-0e2b7d1a4f86' }),
+      { ...makeRecord(12), userId: 42 },
       [makeRecord(10)],
       null,
     ];

@@ -5,7 +5,7 @@
 //   2. admin.password from config.toml / GROK2API_ADMIN_PASSWORD (hashed with scrypt at start,
 //      compared in constant time like every other password check);
 //   3. otherwise a random password generated at first start, stored hashed in store.kv and printed
-//      once in the log (never a fixed default).
+//      once in the log (never a fixed default), after start-up succeeded (see announce()).
 // The stored document is re-read at each login so a change on one instance applies to all.
 import type { Logger } from 'pino';
 import type { KvStore, LockStore } from '../../store/index.js';
@@ -59,6 +59,13 @@ export class AdminCredentials {
   private ready = false;
   /** A fixed hash to verify against when there is nothing to compare, so timing stays the same. */
   private dummyHash: string | undefined;
+  /**
+   * The generated-password message while start-up is not over: printed by `announce()` once the
+   * gateway listens, so a start that fails later (port in use…) never shows a password that the
+   * next start would not print again. `doc` is the stored document it belongs to.
+   */
+  private held: { doc: StoredPassword; print: () => void } | undefined;
+  private announced = false;
 
   private constructor(private readonly opts: AdminCredentialsOptions) {}
 
@@ -69,6 +76,26 @@ export class AdminCredentials {
       opts.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'admin: cannot read the admin password from the store; admin login waits until it is reachable');
     });
     return c;
+  }
+
+  /** Start-up succeeded: prints the generated password now if one is held; later ones print at once. */
+  announce(): void {
+    this.announced = true;
+    const held = this.held;
+    this.held = undefined;
+    held?.print();
+  }
+
+  /**
+   * Start-up failed before `announce()`: removes a password generated during this start (it was
+   * never shown), so the next start generates and prints a new one instead of locking the admin out.
+   */
+  async discardUnannounced(): Promise<void> {
+    const held = this.held;
+    this.held = undefined;
+    if (!held) return;
+    if (parseStored(await this.opts.kv.get(KV_KEY))?.hash === held.doc.hash) await this.opts.kv.delete(KV_KEY);
+    if (this.stored === held.doc) this.stored = undefined;
   }
 
   /** Where the password in force comes from. */
@@ -160,12 +187,15 @@ export class AdminCredentials {
           await kv.set(KV_KEY, JSON.stringify(doc));
           this.stored = doc;
           const user = this.opts.config().username;
-          logger.warn(
-            { adminUser: user },
-            `admin console: no admin.password is configured, so one was generated: user "${user}", password "${password}" ` +
-              '(shown only this once). Log in at /manage and change it there (POST /api/password), or set admin.password in ' +
-              'DATA_DIR/config.toml or GROK2API_ADMIN_PASSWORD.',
-          );
+          const print = (): void =>
+            logger.warn(
+              { adminUser: user },
+              `admin console: no admin.password is configured, so one was generated: user "${user}", password "${password}" ` +
+                '(shown only this once). Log in at /manage and change it there (POST /api/password), or set admin.password in ' +
+                'DATA_DIR/config.toml or GROK2API_ADMIN_PASSWORD.',
+            );
+          if (this.announced) print();
+          else this.held = { doc, print };
           return;
         } finally {
           await locks.unlock(INIT_LOCK, instanceId).catch(() => undefined);

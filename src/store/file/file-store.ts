@@ -1,7 +1,6 @@
 // The default store: one process, state in memory, written behind to ${dataDir}/accounts.json
 // and ${dataDir}/kv.json (at most one atomic write per file per interval; close() flushes).
 // The call log is appended to ${dataDir}/call_logs.jsonl.
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AccountRecord } from '../records.js';
@@ -15,9 +14,11 @@ import { CALL_LOG_FILE, FileCallLogStore } from './file-call-log-store.js';
 import { FileAccountStore } from './file-account-store.js';
 import { FileKvStore } from './file-kv-store.js';
 import { FileDocumentStore } from './file-document-store.js';
+import { MemoryClientKeyStore } from './memory-client-key-store.js';
 import { MemoryInflightCounter } from './memory-inflight-counter.js';
 import { MemoryLockStore } from './memory-lock-store.js';
 import { parseAccountsText } from './parse-accounts-text.js';
+import { makePrivateDir } from './private-dir.js';
 import { copyAside, moveAside, readJsonFile, readTextFile } from './read-json-file.js';
 
 export interface FileStoreOptions {
@@ -38,6 +39,7 @@ export class FileStore implements Store {
   readonly kv: FileKvStore;
   readonly callLogs: FileCallLogStore;
   readonly documents: FileDocumentStore;
+  readonly keys: MemoryClientKeyStore;
   readonly accountsPath: string;
   readonly kvPath: string;
   private readonly health: StoreHealth;
@@ -71,11 +73,12 @@ export class FileStore implements Store {
     this.locks = new MemoryLockStore(assertOpen);
     this.accountsWriter = this.writerFor(this.accountsPath, () => this.accounts.serialize());
     this.kvWriter = this.writerFor(this.kvPath, () => this.kv.serialize());
+    this.keys = new MemoryClientKeyStore({ kv: this.kv, flush: () => this.kvWriter.flush() });
   }
 
-  /** Creates the data directory if needed and loads both files. */
+  /** Creates the data directory if needed (0700) and loads both files. */
   static async open(opts: FileStoreOptions): Promise<FileStore> {
-    await mkdir(opts.dataDir, { recursive: true });
+    await makePrivateDir(opts.dataDir);
     const store = new FileStore(opts);
     await store.loadAccounts();
     await store.loadKv();
@@ -89,8 +92,9 @@ export class FileStore implements Store {
     return { accounts: this.accountsWriter.writes, kv: this.kvWriter.writes };
   }
 
-  /** Writes pending changes now (close() does this too). */
+  /** Writes pending changes now (close() does this too); rejects when a write fails. */
   async flush(): Promise<void> {
+    if (this.closed) throw new StoreClosedError('file');
     await Promise.all([this.accountsWriter.flush(), this.kvWriter.flush()]);
   }
 
@@ -108,6 +112,7 @@ export class FileStore implements Store {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await this.keys.close();
       this.closed = true;
       this.documents.close();
       const results = await Promise.allSettled([this.accountsWriter.close(), this.kvWriter.close(), this.callLogs.drain()]);

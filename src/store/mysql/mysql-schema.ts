@@ -13,6 +13,10 @@ export interface MysqlTables {
   callLogs: string;
   /** Expiring documents (stored Responses objects, ...). */
   documents: string;
+  /** Client API keys (records), their limit counters and their usage by day and model. */
+  clientKeys: string;
+  keyCounters: string;
+  keyUsage: string;
 }
 
 const PREFIX_RE = /^[A-Za-z0-9_]{1,40}$/;
@@ -30,6 +34,9 @@ export function mysqlTables(prefix: string): MysqlTables {
     clock: `\`${prefix}_sync_clock\``,
     callLogs: `\`${prefix}_call_logs\``,
     documents: `\`${prefix}_documents\``,
+    clientKeys: `\`${prefix}_client_keys\``,
+    keyCounters: `\`${prefix}_key_counters\``,
+    keyUsage: `\`${prefix}_key_usage\``,
   };
 }
 
@@ -102,6 +109,27 @@ export function schemaStatements(t: MysqlTables): string[] {
       expires_at BIGINT NOT NULL,
       PRIMARY KEY (k),
       KEY idx_expires_at (expires_at)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.clientKeys} (
+      id VARCHAR(64) NOT NULL,
+      data TEXT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      PRIMARY KEY (id)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.keyCounters} (
+      key_id VARCHAR(64) NOT NULL,
+      state TEXT NOT NULL,
+      PRIMARY KEY (key_id)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.keyUsage} (
+      key_id VARCHAR(64) NOT NULL,
+      day CHAR(10) NOT NULL,
+      model VARCHAR(256) NOT NULL,
+      requests BIGINT NOT NULL,
+      errors BIGINT NOT NULL,
+      tokens_in BIGINT NOT NULL,
+      tokens_out BIGINT NOT NULL,
+      PRIMARY KEY (key_id, day, model)
     ) ${TABLE_OPTIONS}`,
   ];
 }

@@ -1,7 +1,9 @@
 // The MySQL store: shared by several gateway instances through one database. The pool
 // reconnects by itself; calls fail (never hang) while the server is unreachable.
+import { MysqlClientKeyStore } from './mysql-client-key-store.js';
 import type { Logger } from 'pino';
 import { redactUrl, urlSecrets } from '../redact-url.js';
+import { StoreClosedError } from '../store-error.js';
 import { StoreHealth } from '../store-health.js';
 import type { Store } from '../types.js';
 import { MysqlAccountStore } from './mysql-account-store.js';
@@ -29,6 +31,7 @@ export class MysqlStore implements Store {
   readonly inflight: MysqlInflightCounter;
   readonly locks: MysqlLockStore;
   readonly kv: MysqlKvStore;
+  readonly keys: MysqlClientKeyStore;
   readonly callLogs: MysqlCallLogStore;
   readonly documents: MysqlDocumentStore;
   private readonly tables: MysqlTables;
@@ -59,6 +62,7 @@ export class MysqlStore implements Store {
     this.kv = new MysqlKvStore(this.db, this.tables);
     this.callLogs = new MysqlCallLogStore(this.db, this.tables);
     this.documents = new MysqlDocumentStore(this.db, this.tables);
+    this.keys = new MysqlClientKeyStore(this.db, this.tables);
     // Like the Redis client, connect (and create the tables) in the background so healthy()
     // soon tells the truth; failures are logged and recorded, and the next call retries.
     this.ping().catch(() => undefined);
@@ -76,6 +80,11 @@ export class MysqlStore implements Store {
 
   lastError(): string | undefined {
     return this.health.lastError();
+  }
+
+  /** Every write has reached MySQL when its promise resolved: nothing is held back here. */
+  async flush(): Promise<void> {
+    if (this.closed) throw new StoreClosedError('mysql');
   }
 
   async close(): Promise<void> {

@@ -18,6 +18,12 @@ export interface RedisKeys {
   callLog: string;
   /** One expiring document (a string with a TTL). */
   document(key: string): string;
+  /** Hash: client key id → its record's JSON. */
+  clientKeys: string;
+  /** Hash of one client key's limit counters. */
+  keyCounters(id: string): string;
+  /** Hash of one client key's usage: field `day|metric|model` → count. */
+  keyUsage(id: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -31,5 +37,8 @@ export function redisKeys(prefix: string): RedisKeys {
     kv: `${prefix}:kv`,
     callLog: `${prefix}:calllog`,
     document: (key) => `${prefix}:doc:${key}`,
+    clientKeys: `${prefix}:keys:records`,
+    keyCounters: (id) => `${prefix}:keys:counters:${id}`,
+    keyUsage: (id) => `${prefix}:keys:usage:${id}`,
   };
 }

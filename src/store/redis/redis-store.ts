@@ -1,6 +1,7 @@
 // The Redis store: shared by several gateway instances. The client reconnects by itself with a
 // capped backoff; while the server is down, calls fail at once (callers keep a backlog) instead of
 // queueing. The URL's password never reaches a log line or an error message.
+import { RedisClientKeyStore } from './redis-client-key-store.js';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactUrl, urlSecrets } from '../redact-url.js';
@@ -38,6 +39,7 @@ export class RedisStore implements Store {
   readonly inflight: RedisInflightCounter;
   readonly locks: RedisLockStore;
   readonly kv: RedisKvStore;
+  readonly keys: RedisClientKeyStore;
   readonly callLogs: RedisCallLogStore;
   readonly documents: RedisDocumentStore;
   private readonly client: Redis;
@@ -81,6 +83,7 @@ export class RedisStore implements Store {
     this.kv = new RedisKvStore(this.client, keys, run);
     this.callLogs = new RedisCallLogStore(this.client, keys, run);
     this.documents = new RedisDocumentStore(this.client, keys, run);
+    this.keys = new RedisClientKeyStore(this.client, keys, run);
   }
 
   ping(): Promise<void> {
@@ -95,6 +98,11 @@ export class RedisStore implements Store {
 
   lastError(): string | undefined {
     return this.health.lastError();
+  }
+
+  /** Every write has reached Redis when its promise resolved: nothing is held back here. */
+  async flush(): Promise<void> {
+    if (this.closed) throw new StoreClosedError('redis');
   }
 
   async close(): Promise<void> {

@@ -132,6 +132,8 @@ export interface DashboardStats {
   callLog: { retained: number; pending: number; droppedUnwritten: number; lastFlushError: string | null };
   storage: { mode: string; healthy: boolean; lastError: string | null };
   uptimeSeconds: number;
+  /** The admission queue (requests waiting for a free account). */
+  queue?: { depth: number; oldestWaitSeconds: number; queued: number; served: number; timedOut: number; rejectedFull: number; timeoutSeconds: number; max: number };
   time: number;
 }
 

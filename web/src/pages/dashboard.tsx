@@ -88,6 +88,14 @@ export function DashboardPage(_props: PageProps) {
               sub={s.storage.lastError ?? `call log: ${s.callLog.pending} pending, ${s.callLog.droppedUnwritten} dropped`}
               tone={s.storage.healthy ? 'ok' : 'bad'}
             />
+            {s.queue && (
+              <Card
+                label="Queue"
+                value={`${fmtNum(s.queue.depth)} waiting`}
+                sub={`longest ${s.queue.oldestWaitSeconds.toFixed(1)} s · ${fmtNum(s.queue.served)} served after waiting · ${fmtNum(s.queue.timedOut + s.queue.rejectedFull)} refused (429)`}
+                tone={s.queue.timedOut + s.queue.rejectedFull > 0 ? 'warn' : undefined}
+              />
+            )}
             <Card label="Uptime" value={fmtDuration(s.uptimeSeconds * 1000)} />
           </div>
           <div class="two-col">

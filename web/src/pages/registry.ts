@@ -7,6 +7,7 @@ import { AccountPage } from './account';
 import { CachePage } from './cache';
 import { DashboardPage } from './dashboard';
 import { ImageStudioPage } from './images';
+import { KeysPage } from './keys';
 import { LogsPage } from './logs/logs-page';
 import { ProxiesPage } from './proxies';
 import { SettingsPage } from './settings/settings-page';
@@ -27,6 +28,7 @@ export const PAGES: PageEntry[] = [
   { path: '/dashboard', title: 'Dashboard', component: DashboardPage },
   { path: '/tokens', title: 'Tokens', component: TokensPage },
   { path: '/proxies', title: 'Proxies', component: ProxiesPage },
+  { path: '/keys', title: 'Keys', component: KeysPage },
   { path: '/logs', title: 'Call log', component: LogsPage },
   { path: '/settings', title: 'Settings', component: SettingsPage },
   { path: '/cache', title: 'Cache', component: CachePage },

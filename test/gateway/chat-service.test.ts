@@ -1,0 +1,87 @@
+// ChatService builds one neutral turn per attempt and lets the live setting pick the transport:
+// mgw turns carry the `[role]\ntext` prompt, an mgw mode and the account's cached user id (a
+// looked-up one is stored back); REST turns keep the April prompt and modeId.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AccountPool } from '../../src/accounts/index.js';
+import { newAccountRecord } from '../../src/accounts/pool-account.js';
+import type { ModelSpec } from '../../src/config/index.js';
+import { ChatService, mgwMode, type ChatSettings } from '../../src/gateway/chat-service.js';
+import type { ChatTurnRequest } from '../../src/gateway/types.js';
+import type { ChatStreamResult, ChatTurnInput, ChatTurnOpener, GrokEvent, TurnOpenOptions } from '../../src/grok/index.js';
+
+function result(events: GrokEvent[]): ChatStreamResult {
+  let sent = false;
+  const source = {
+    nextBatch: () => {
+      if (sent) return Promise.resolve(undefined);
+      sent = true;
+      return Promise.resolve(events);
+    },
+    [Symbol.asyncIterator]: () => {
+      throw new Error('not used');
+    },
+  };
+  return { events: source, abort: () => undefined, status: 200, requestId: 'r', stats: { lines: 0, malformedLines: 0 } };
+}
+
+class RecordingOpener implements ChatTurnOpener {
+  turns: ChatTurnInput[] = [];
+  constructor(private readonly discovered?: string) {}
+  openTurn(_token: string, turn: ChatTurnInput, opts?: TurnOpenOptions): Promise<ChatStreamResult> {
+    this.turns.push(turn);
+    if (this.discovered && turn.userId === undefined) opts?.onUserId?.(this.discovered);
+    return Promise.resolve(result([
+      { type: 'token', text: 'ok', thinking: false, tag: 'final', rolloutId: undefined, responseId: undefined },
+      { type: 'end', reason: 'done' },
+    ]));
+  }
+}
+
+const spec = { id: 'grok-chat-expert', kind: 'chat', mode: 'expert', tier: 'basic', bucket: 'fast', aliases: [], enabled: true, description: '' } as ModelSpec;
+const request: ChatTurnRequest = {
+  requestId: 'req-1', model: 'grok-chat-expert', stream: false, includeUsage: false, reasoning: 'hidden',
+  messages: [
+    { role: 'system', text: 'Be brief.', attachments: [] },
+    { role: 'user', text: 'Hello', attachments: [] },
+  ],
+};
+
+void describe('ChatService turn input', () => {
+  void it('reads grok.chat_transport per call and builds each transport its own prompt; caches a looked-up user id', async () => {
+    const accounts = new AccountPool(() => ({ maxInflight: 8, invalidAfter: 1, preferHigherTier: false }));
+    const rec = newAccountRecord('svc-token-0000000001', 'super', Date.now());
+    accounts.upsertRecord(rec);
+    const ids = new Map<string, string>();
+    const opener = new RecordingOpener('3f6c2a9e-8b41-4d7a-9c55-0e2b7d1a4f86');
+    let transport: ChatSettings['transport'] = 'mgw';
+    const svc = new ChatService({
+      client: opener,
+      accounts,
+      userIds: { userIdOf: (id) => ids.get(id), setUserId: (id, uid) => ids.set(id, uid) },
+      settings: () => ({
+        idleTimeoutMs: 5000, requestTimeoutMs: 5000, temporary: true, disableMemory: true, customPersonality: '', showSearchSources: false, transport,
+        retry: { maxAttempts: 1, statuses: [], backoffBaseMs: 1, backoffFactor: 1, backoffMaxMs: 1, budgetMs: 1000 },
+      }),
+    });
+    const signal = new AbortController().signal;
+    await svc.collect(request, spec, signal);
+    await svc.collect(request, spec, signal);
+    transport = 'rest';
+    await svc.collect(request, spec, signal);
+    const [first, second, third] = opener.turns;
+    assert.equal(first?.transport, 'mgw');
+    assert.equal(first?.prompt, '[system]\nBe brief.\n\n[user]\nHello');
+    assert.equal(first?.mode, 'expert');
+    assert.equal(first?.userId, undefined, 'unknown at first: the transport looks it up');
+    assert.equal(ids.get(rec.id), '3f6c2a9e-8b41-4d7a-9c55-0e2b7d1a4f86', 'the looked-up id is cached on the account');
+    assert.equal(second?.userId, '3f6c2a9e-8b41-4d7a-9c55-0e2b7d1a4f86', 'and sent on the next turn');
+    assert.equal(third?.transport, 'rest', 'a live settings change applies to the next call');
+    assert.equal(third?.prompt, '[system]: Be brief.\n\n[user]: Hello');
+    assert.equal(third?.userId, undefined);
+  });
+
+  void it('maps registry modes onto the four mgw models', () => {
+    assert.deepEqual(['fast', 'auto', 'expert', 'heavy', 'grok-420-computer-use-sa', undefined].map(mgwMode), ['fast', 'auto', 'expert', 'heavy', 'expert', 'auto']);
+  });
+});
