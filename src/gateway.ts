@@ -288,6 +288,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     callListeners: [metrics.onCall, callLog.listener],
     streams,
     media,
+    documents: store.documents,
     clientKeys: new ClientKeyGate(clientKeys),
   };
   const app = await buildServer(services);

@@ -2,10 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { AccountSource } from './accounts/index.js';
+import { tiersCanServe, type AccountSource } from './accounts/index.js';
+import type { DocumentStore } from './store/index.js';
 import { trustProxyOption, type AppConfig, type ModelRegistry } from './config/index.js';
 import type { ChatService } from './gateway/chat-service.js';
 import { registerChatCompletions } from './openai/chat-completions-route.js';
+import { registerResponses } from './openai/responses/route.js';
+import { ResponseStore } from './openai/responses/response-store.js';
 import { registerAnthropicMessages } from './anthropic/messages-route.js';
 import { handleMediaChat } from './openai/media-chat.js';
 import { mediaApiDeps, registerMediaApi, type MediaServices } from './openai/media-api.js';
@@ -20,7 +23,8 @@ import { lazyChildLoggerFactory } from './server/lazy-child-logger.js';
 import type { Inflight } from './server/inflight.js';
 import { applySecurityHeaders } from './server/security-headers.js';
 import { registerHealth, type ReadinessReport } from './server/health-routes.js';
-import { registerV1Scope } from './server/v1-scope.js';
+import { registerRootAliasScope, registerV1Scope } from './server/v1-scope.js';
+import { installOversizeBodyDrain } from './server/oversize-body-drain.js';
 import { registerMediaRoutes } from './media/index.js';
 import { modelNotAllowed, type ClientKeyGate } from './keys/key-gate.js';
 import { registerMcpScope } from './mcp/index.js';
@@ -45,6 +49,8 @@ export interface AppServices {
   streams?: Inflight;
   /** Images, edits, videos and the media cache (absent = those routes are not served). */
   media?: MediaServices;
+  /** Where stored Responses API objects live (absent = POST /v1/responses and friends are not served). */
+  documents?: DocumentStore;
   /** Client API keys with limits (src/keys); absent = only app.api_keys guard /v1. */
   clientKeys?: ClientKeyGate;
 }
@@ -100,6 +106,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     closing = true;
   });
   installErrorHandlers(app);
+  installOversizeBodyDrain(app, () => Math.round(services.config().server.body_drain_limit_mb * 1024 * 1024));
 
   // One synchronous onRequest hook for everything every request needs: each async hook costs a
   // promise and a microtask turn per request, and this runs on every call. Access decisions are
@@ -173,11 +180,20 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   const media = services.media ? mediaApiDeps(services.media, services.config, services.models, onStream) : undefined;
   // The cached media files (/images/<name>, /videos/<name>) are public links: outside the /v1 scope.
   if (media) registerMediaRoutes(app, media.cache, media.remote);
-  await registerV1Scope(app, services.config, async (v1) => {
+  // The text API (models, chat completions, responses): the same in /v1 and, for base URLs without
+  // /v1, in the unprefixed alias scope (ROOT_ALIAS_PATHS), behind the same key check.
+  const registerTextApi = (scope: FastifyInstance): void => {
     const keys = services.clientKeys;
-    registerModels(v1, services.models, keys ? { allowed: (request, id) => keys.allowsModel(request, id), refusal: modelNotAllowed } : undefined);
-    if (media) await registerMediaApi(v1, media);
-    registerChatCompletions(v1, {
+    registerModels(
+      scope,
+      services.models,
+      keys ? { allowed: (request, id) => keys.allowsModel(request, id), refusal: modelNotAllowed } : undefined,
+      (spec) => {
+        const tiers = services.accounts.servingTiers?.();
+        return tiers === undefined || tiersCanServe(tiers, spec.tier, spec.bucket);
+      },
+    );
+    registerChatCompletions(scope, {
       ...(media ? { media: (request, reply, body, spec) => handleMediaChat(media, request, reply, body, spec) } : {}),
       chat: services.chat,
       models: services.models,
@@ -187,6 +203,20 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       },
       ...(services.streams ? { onStream: services.streams.enter.bind(services.streams) } : {}),
     });
+    const documents = services.documents;
+    if (documents) {
+      registerResponses(scope, {
+        chat: services.chat,
+        models: services.models,
+        responses: new ResponseStore(() => documents, () => services.config().responses.ttl * 1000),
+        settings: () => ({ heartbeatMs: services.config().chat.heartbeat_interval * 1000, showSearchSources: services.config().chat.show_search_sources }),
+        onStream,
+      });
+    }
+  };
+  await registerV1Scope(app, services.config, async (v1) => {
+    registerTextApi(v1);
+    if (media) await registerMediaApi(v1, media);
     registerAnthropicMessages(v1, {
       chat: services.chat,
       models: services.models,
@@ -203,5 +233,6 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     clientKeys: services.clientKeys,
     deps: { chat: services.chat, models: services.models, media, onStream },
   });
+  await registerRootAliasScope(app, services.config, registerTextApi, services.clientKeys);
   return app;
 }

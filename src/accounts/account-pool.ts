@@ -347,6 +347,13 @@ export class AccountPool implements AccountSource {
 
   // ---- reporting -----------------------------------------------------------------------------
 
+  /** Tiers of the accounts that may serve at all (not invalid, not disabled): what /v1/models offers. */
+  servingTiers(): Set<AccountTier> {
+    const tiers = new Set<AccountTier>();
+    for (const acc of this.accounts.values()) if (acc.rec.status !== 'invalid' && acc.rec.status !== 'disabled') tiers.add(acc.rec.tier);
+    return tiers;
+  }
+
   summary(): AccountSummary {
     const now = this.now();
     const s: AccountSummary = { total: this.accounts.size, active: 0, cooling: 0, invalid: 0, disabled: 0 };

@@ -90,6 +90,10 @@ export class AccountService implements AccountSource {
     return this.pool.summary();
   }
 
+  servingTiers(): Set<AccountTier> {
+    return this.pool.servingTiers();
+  }
+
   /** Adds or updates accounts. Re-importing a token updates it (tier, tags, note), never duplicates. */
   addEntries(entries: TokenEntry[]): ImportResult {
     const s = this.opts.settings();

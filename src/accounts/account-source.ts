@@ -55,4 +55,6 @@ export interface AccountSource {
   /** Picks an account from memory; with a shared store the in-flight cap is confirmed atomically there. */
   lease(req: LeaseRequest): Promise<LeaseResult>;
   summary(): AccountSummary;
+  /** Tiers of the accounts that may serve at all (absent: every model is offered). */
+  servingTiers?(): ReadonlySet<AccountTier>;
 }

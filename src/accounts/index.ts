@@ -15,4 +15,5 @@ export { QuotaSyncer, type SyncResult, type RateLimitsClient } from './quota-syn
 export { parseTokenLines, parsePythonTokenFile, type TokenEntry, type ParsedTokens } from './token-import.js';
 export { accountIdFor, normalizeToken } from './account-id.js';
 export { DEFAULT_QUOTAS } from './quota-defaults.js';
+export { tiersCanServe } from './model-eligibility.js';
 export { maskToken } from './mask-token.js';

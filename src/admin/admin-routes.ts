@@ -6,6 +6,7 @@ import type { AdminDeps } from './admin-deps.js';
 import { adminError } from './admin-errors.js';
 import { installAdminAuth, registerAuthRoutes } from './auth-routes.js';
 import { registerLogRoutes } from './log-routes.js';
+import { registerModelRoutes } from './model-routes.js';
 import { installOriginCheck } from './origin-check.js';
 import { registerProtocolRoutes } from './protocol-routes.js';
 import { registerProxyRoutes } from './proxy-routes.js';
@@ -65,6 +66,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       registerStatsRoutes(api, deps);
       registerLogRoutes(api, deps);
       registerProtocolRoutes(api, deps);
+      registerModelRoutes(api, deps);
       if (deps.proxies) registerProxyRoutes(api, deps, deps.proxies);
       if (deps.clientKeys) registerKeyRoutes(api, { keys: deps.clientKeys, staticKeys: () => deps.settings.config().app.api_keys });
     },

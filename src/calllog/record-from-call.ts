@@ -2,11 +2,13 @@
 // arrive masked already; long client-chosen strings (model names, error texts) are cut short.
 import { randomBytes } from 'node:crypto';
 import type { FinishedCall } from '../server/call-context.js';
+import { isRootAliasRoute } from '../server/v1-scope.js';
 import type { CallLogRecord } from '../store/index.js';
 
 const MAX_MODEL = 200;
 const MAX_ERROR = 300;
 const MAX_UPSTREAM = 10;
+const MAX_TOOL_CALLS = 32;
 
 /** Per-process random part of entry ids, so two instances never mint the same id. */
 const INSTANCE = randomBytes(4).toString('hex');
@@ -20,13 +22,13 @@ export function newEntryId(time: number): string {
 const cut = (s: string, max: number): string => (s.length > max ? s.slice(0, max) : s);
 
 /**
- * Only API traffic is logged: /v1/* and the MCP endpoint /mcp (the admin API and the console's own
- * requests are not). The matched route decides (`/%761/models` is routed to /v1/models); the path
- * text only for 404s.
+ * Only API traffic is logged: /v1/*, its unprefixed aliases (/chat/completions, ...) and the MCP
+ * endpoint /mcp; the admin API and the console's own requests are not. The matched route decides
+ * (`/%761/models` is routed to /v1/models); the path text only for 404s.
  */
 export function isApiCall(call: FinishedCall): boolean {
   const path = call.route ?? call.endpoint;
-  return path.startsWith('/v1/') || path === '/mcp';
+  return path.startsWith('/v1/') || path === '/mcp' || (call.route !== undefined && isRootAliasRoute(call.route));
 }
 
 export function recordFromCall(c: FinishedCall): CallLogRecord {
@@ -54,5 +56,6 @@ export function recordFromCall(c: FinishedCall): CallLogRecord {
   if (c.promptTokens !== undefined) r.promptTokens = c.promptTokens;
   if (c.completionTokens !== undefined) r.completionTokens = c.completionTokens;
   if (c.bytes !== undefined) r.bytes = c.bytes;
+  if (c.toolCalls !== undefined && c.toolCalls.length > 0) r.toolCalls = c.toolCalls.slice(0, MAX_TOOL_CALLS).map((n) => cut(n, 64));
   return r;
 }

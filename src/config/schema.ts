@@ -81,6 +81,7 @@ export const serverSchema = z.object({
   host: text().min(1, { error: 'expected a non-empty host name or address' }),
   port: intIn(1, 65535),
   body_limit_mb: positiveNumber(' (megabytes)'),
+  body_drain_limit_mb: numberAtLeast(0, ' (megabytes)'),
   shutdown_timeout: numberAtLeast(0, ' (seconds)'),
   trust_proxy: z.preprocess(trustProxyInput, z.string({ error: TRUST_PROXY_EXPECTED }).refine(isValidTrustProxy, { error: TRUST_PROXY_EXPECTED })),
   cors_origins: stringList(),
@@ -199,6 +200,10 @@ export const adminSchema = z.object({
   username: text().min(1, { error: 'expected a non-empty user name' }),
   password: text(),
   session_ttl: numberAtLeast(60, ' (seconds)'),
+});
+
+export const responsesSchema = z.object({
+  ttl: positiveNumber(' (seconds)'),
 });
 
 export const calllogSchema = z.object({
@@ -357,6 +362,7 @@ export const configSchema = z.object({
   mcp: mcpSchema,
   admin: adminSchema,
   calllog: calllogSchema,
+  responses: responsesSchema,
   accounts: accountsSchema,
   retry: retrySchema,
   network: networkSchema,

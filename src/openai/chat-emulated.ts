@@ -74,7 +74,7 @@ function noteAttempts(request: FastifyRequest, t: EmulatedTurn): void {
 }
 
 /** Citations only when the content is the assembler's own answer, cut at most (offsets stay true). */
-function annotationsFor(t: EmulatedTurn): unknown[] {
+export function annotationsFor(t: EmulatedTurn): Array<{ type: string; url_citation: { start_index: number; end_index: number; url: string; title: string } }> {
   const a = t.lastAssembler;
   if (!a || t.calls.length > 0 || !a.contentText().startsWith(t.content)) return [];
   return a.annotations().filter((x) => x.url_citation.end_index <= t.content.length);
@@ -103,6 +103,7 @@ export async function collectEmulated(request: FastifyRequest, reply: FastifyRep
   noteAttempts(request, t);
   const u = usageOf(args, t);
   request.call.completionTokens = u.content + u.reasoning;
+  if (t.calls.length > 0) request.call.toolCalls = t.calls.map((c) => c.name);
   const calls = t.calls;
   // With calls, the content is the text before them (trailing blank space dropped), or null.
   const content = calls.length === 0 ? t.content : t.content.trim() === '' ? null : t.content.trimEnd();
@@ -147,6 +148,7 @@ export async function streamEmulated(request: FastifyRequest, reply: FastifyRepl
     if (!client.aborted) {
       const u = usageOf(args, t);
       call.completionTokens = u.content + u.reasoning;
+      if (t.calls.length > 0) call.toolCalls = t.calls.map((c) => c.name);
       const extra: Record<string, unknown> = {};
       const annotations = annotationsFor(t);
       if (annotations.length > 0) extra.annotations = annotations;

@@ -25,6 +25,8 @@ export interface CallContext {
   upstream?: Array<{ account: string; kind: string | undefined; status: number }> | undefined;
   /** Proxy the upstream call went through (egress), masked. */
   proxy?: string | undefined;
+  /** Names of the tool calls the answer made (emulated tool calling), in order. */
+  toolCalls?: string[] | undefined;
 }
 
 /**
@@ -50,6 +52,7 @@ export function newCallContext(endpoint: string): CallContext {
     error: undefined,
     upstream: undefined,
     proxy: undefined,
+    toolCalls: undefined,
   };
 }
 
@@ -72,6 +75,7 @@ export function finishedCall(c: CallContext, requestId: string, method: string, 
     error: c.error,
     upstream: c.upstream,
     proxy: c.proxy,
+    toolCalls: c.toolCalls,
     requestId,
     method,
     route,

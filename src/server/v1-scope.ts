@@ -12,6 +12,18 @@ import { notFound } from './error-handler.js';
 export const V1_PREFIX = '/v1';
 
 /**
+ * The API routes also served without the /v1 prefix, for clients configured with a base URL that
+ * lacks it (`http://host:8000`): they live in a second scope with the same key check
+ * (registerRootAliasScope). Paths are relative to the scope.
+ */
+export const ROOT_ALIAS_PATHS: readonly string[] = ['/chat/completions', '/responses', '/models'];
+
+/** True for a matched route of an unprefixed API alias (`/responses/:id` included). */
+export function isRootAliasRoute(route: string): boolean {
+  return ROOT_ALIAS_PATHS.some((p) => route === p || route.startsWith(`${p}/`));
+}
+
+/**
  * Registers `routes` inside the /v1 scope. Synchronous hook on purpose: it runs on every API call
  * and an async one costs a promise and a microtask turn each time.
  */
@@ -24,33 +36,7 @@ export async function registerV1Scope(
 ): Promise<void> {
   await app.register(
     async (v1) => {
-      v1.decorateRequest('clientKey', undefined);
-      v1.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-        const cfg = config();
-        // A preflight is answered here, before the key: browsers send no credentials with it.
-        if (applyCors(request, reply, cfg.server.cors_origins)) return;
-        // Client keys and app.api_keys (src/keys/key-gate.ts); open only while neither exists.
-        if (clientKeys) {
-          clientKeys.authenticate(request, cfg.app.api_keys, done);
-          return;
-        }
-        // Checked before the body is even parsed. With no key configured everyone is "anonymous".
-        const xKey = request.headers['x-api-key'];
-        try {
-          const match = checkApiKey(request.headers.authorization, typeof xKey === 'string' ? xKey : undefined, cfg.app.api_keys);
-          if (match) {
-            request.call.apiKey = match.name;
-            // Whose video jobs (and other stored objects) this request may see.
-            request.keyOwner = match.owner;
-          }
-        } catch (err) {
-          done(err as Error);
-          return;
-        }
-        done();
-      });
-      // After the body is parsed: a client key's model allow-list and limits (and its rate-limit headers).
-      if (clientKeys) v1.addHook('preHandler', (request, reply, done) => clientKeys.admit(request, reply, done));
+      installKeyCheck(v1, config, clientKeys);
       // Unknown /v1 paths (and preflights, which have no route) pass the hook above first: without
       // a key they get 401, as known ones do, so the key also hides which routes exist.
       v1.setNotFoundHandler(notFound);
@@ -58,4 +44,51 @@ export async function registerV1Scope(
     },
     { prefix: V1_PREFIX },
   );
+}
+
+/**
+ * The unprefixed aliases (ROOT_ALIAS_PATHS) in their own encapsulated scope with the SAME key
+ * check as /v1. `routes` must register only those paths; unknown root paths keep the app's 404.
+ */
+export async function registerRootAliasScope(
+  app: FastifyInstance,
+  config: () => AppConfig,
+  routes: (scope: FastifyInstance) => Promise<void> | void,
+  clientKeys?: ClientKeyGate,
+): Promise<void> {
+  await app.register(async (scope) => {
+    installKeyCheck(scope, config, clientKeys);
+    await routes(scope);
+  });
+}
+
+/** CORS, the API key (client keys or app.api_keys) and, with client keys, their admission. */
+function installKeyCheck(scope: FastifyInstance, config: () => AppConfig, clientKeys: ClientKeyGate | undefined): void {
+  scope.decorateRequest('clientKey', undefined);
+  scope.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    const cfg = config();
+    // A preflight is answered here, before the key: browsers send no credentials with it.
+    if (applyCors(request, reply, cfg.server.cors_origins)) return;
+    // Client keys and app.api_keys (src/keys/key-gate.ts); open only while neither exists.
+    if (clientKeys) {
+      clientKeys.authenticate(request, cfg.app.api_keys, done);
+      return;
+    }
+    // Checked before the body is even parsed. With no key configured everyone is "anonymous".
+    const xKey = request.headers['x-api-key'];
+    try {
+      const match = checkApiKey(request.headers.authorization, typeof xKey === 'string' ? xKey : undefined, cfg.app.api_keys);
+      if (match) {
+        request.call.apiKey = match.name;
+        // Whose video jobs (and other stored objects) this request may see.
+        request.keyOwner = match.owner;
+      }
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
+  });
+  // After the body is parsed: a client key's model allow-list and limits (and its rate-limit headers).
+  if (clientKeys) scope.addHook('preHandler', (request, reply, done) => clientKeys.admit(request, reply, done));
 }

@@ -1,5 +1,5 @@
 // Public surface of the store layer: the interfaces, the persisted records, and createStore().
-export type { AccountChanges, AccountStore, CallLogRecord, CallLogStore, InflightCounter, KvStore, LockStore, MediaIndexStore, StorageMode, Store, VideoJobStore } from './types.js';
+export type { AccountChanges, AccountStore, CallLogRecord, CallLogStore, DocumentStore, InflightCounter, KvStore, LockStore, MediaIndexStore, StorageMode, Store, VideoJobStore } from './types.js';
 export { videoJobRecordSchema, type CallbackState, type VideoJobRecord, type VideoJobStatus } from './video-job-record.js';
 export { mediaIndexEntrySchema, type MediaIndexEntry } from './media-index-entry.js';
 export {

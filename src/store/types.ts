@@ -47,6 +47,18 @@ export interface KvStore {
   delete(key: string): Promise<void>;
 }
 
+/**
+ * Documents that expire on their own (stored Responses API objects, ...): one JSON text per key,
+ * gone `ttlMs` after its last write. Shared across instances on Redis and MySQL.
+ */
+export interface DocumentStore {
+  get(key: string): Promise<string | undefined>;
+  /** Inserts or replaces the document; it expires `ttlMs` after this write. */
+  put(key: string, value: string, ttlMs: number): Promise<void>;
+  /** True when a (live) document was deleted. */
+  delete(key: string): Promise<boolean>;
+}
+
 /** One finished API call as the call log keeps it. Secrets are masked before it gets here. */
 export interface CallLogRecord {
   /** Unique, time-ordered id (`<time base36>-<random>`): orders and deduplicates across instances. */
@@ -76,6 +88,8 @@ export interface CallLogRecord {
   promptTokens?: number | undefined;
   completionTokens?: number | undefined;
   bytes?: number | undefined;
+  /** Names of the tool calls the answer made (at most 32 kept), in order. */
+  toolCalls?: string[] | undefined;
 }
 
 /**
@@ -125,6 +139,7 @@ export interface Store {
   locks: LockStore;
   kv: KvStore;
   callLogs: CallLogStore;
+  documents: DocumentStore;
   /** Client API keys: records, their limit counters and usage (src/keys). */
   keys: ClientKeyStore;
   videoJobs: VideoJobStore;

@@ -30,7 +30,7 @@ void describe('default models', () => {
     assert.equal(row('grok-chat-expert'), 'chat expert super expert grok-4.1-thinking');
     assert.equal(row('grok-chat-heavy'), 'chat heavy heavy heavy grok-4-heavy');
     assert.equal(row('grok-imagine-image-lite'), 'image fast basic fast ');
-    assert.equal(row('grok-imagine-image'), 'image speed super auto grok-imagine-1.0');
+    assert.equal(row('grok-imagine-image'), 'image speed super auto grok-imagine-1.0|dall-e-2|dall-e-3|gpt-image-1');
     assert.equal(row('grok-imagine-image-pro'), 'image quality super auto ');
     assert.equal(row('grok-imagine-image-edit'), 'image-edit imagine-image-edit super auto grok-imagine-1.0-edit');
     assert.equal(row('grok-imagine-video'), 'video imagine-video-gen super auto grok-imagine-0.9|grok-imagine-1.0-video');

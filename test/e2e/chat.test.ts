@@ -173,9 +173,9 @@ for (const transport of TRANSPORTS) void describe(`chat completions end to end (
   void it('lists models in OpenAI shape and resolves aliases', async () => {
     const list = await h.openai.models.list();
     const ids = list.data.map((m) => m.id);
-    for (const id of ['grok-chat-fast', 'grok-chat-auto', 'grok-chat-expert', 'grok-chat-heavy', 'grok-imagine-image', 'grok-imagine-video']) {
-      assert.ok(ids.includes(id), id);
-    }
+    // The harness's accounts are basic: only what they can serve is offered (test/admin/models.test.ts).
+    assert.ok(ids.includes('grok-chat-fast'));
+    assert.ok(!ids.includes('grok-chat-heavy'));
     const alias = await h.openai.models.retrieve('grok-3-fast');
     assert.equal(alias.id, 'grok-3-fast');
     assert.equal(alias.object, 'model');

@@ -34,6 +34,16 @@ void describe('images.generate through the imagine WebSocket (image.use_ws = tru
     assert.ok(h.logs.some((l) => l.includes('"msg":"image request"') && l.includes('"path":"imagine-ws"') && l.includes('"reason":"image.use_ws = true"')));
   });
 
+  void it('OpenAI image model names are aliases: dall-e-2, dall-e-3 and gpt-image-1 generate with grok-imagine-image', async () => {
+    for (const model of ['dall-e-2', 'dall-e-3', 'gpt-image-1']) {
+      h.sim.clearRequests();
+      const res = await h.openai.images.generate({ model, prompt: 'a blue whale', response_format: 'b64_json' });
+      assert.equal(res.data?.length, 1, model);
+      assert.ok(isJpeg(Buffer.from(res.data?.[0]?.b64_json ?? '', 'base64')), model);
+      assert.equal(wsRequests(h)[0]?.props.enable_pro, false, `${model} is the speed-mode model`);
+    }
+  });
+
   void it('b64_json: the images inline; pro model sends enable_pro', async () => {
     h.sim.clearRequests();
     const res = await h.openai.images.generate({ model: 'grok-imagine-image-pro', prompt: 'a lighthouse', response_format: 'b64_json', size: '16:9' });

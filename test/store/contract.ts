@@ -223,6 +223,25 @@ export function runStoreContract(name: string, makeBackend: () => Promise<StoreB
         await a.kv.delete('missing');
       }));
 
+    void it('stores expiring documents: shared, replaced, deleted, and gone after their TTL', () =>
+      withBackend(makeBackend, async (open) => {
+        const [a, b] = await pair(open);
+        assert.equal(await a.documents.get('response:r1'), undefined);
+        await a.documents.put('response:r1', '{"id":"r1"}', 60_000);
+        assert.equal(await b.documents.get('response:r1'), '{"id":"r1"}');
+        const big = 'ü🚀'.repeat(50_000);
+        await b.documents.put('response:r1', big, 60_000);
+        assert.equal(await a.documents.get('response:r1'), big);
+        assert.equal(await a.documents.delete('response:r1'), true);
+        assert.equal(await b.documents.get('response:r1'), undefined);
+        assert.equal(await b.documents.delete('response:r1'), false, 'deleting twice reports nothing deleted');
+        await a.documents.put('response:short', 'x', 300);
+        assert.equal(await b.documents.get('response:short'), 'x');
+        await sleep(700);
+        assert.equal(await b.documents.get('response:short'), undefined, 'an expired document is gone');
+        assert.equal(await a.documents.delete('response:short'), false, 'an expired document cannot be deleted');
+      }));
+
     void it('keeps everything across close() and a new store (close flushes)', () =>
       withBackend(makeBackend, async (open) => {
         const s = await open();

@@ -12,7 +12,7 @@ import { captureLogger, expectRejection, makeRecord, randomSuffix, sleep, TcpPro
 
 const MYSQL_URL = process.env.G2A_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const RUN = `g2a_test_${randomSuffix()}`;
-const TABLES = ['accounts', 'account_deletions', 'inflight', 'locks', 'kv', 'sync_clock', 'call_logs', 'client_keys', 'key_counters', 'key_usage', 'video_jobs', 'media_index'];
+const TABLES = ['accounts', 'account_deletions', 'inflight', 'locks', 'kv', 'sync_clock', 'call_logs', 'client_keys', 'key_counters', 'key_usage', 'video_jobs', 'media_index', 'documents'];
 let admin: Promise<Connection> | undefined;
 let serial = 0;
 

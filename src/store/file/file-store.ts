@@ -13,6 +13,7 @@ import { CoalescingWriter } from './coalescing-writer.js';
 import { CALL_LOG_FILE, FileCallLogStore } from './file-call-log-store.js';
 import { FileAccountStore } from './file-account-store.js';
 import { FileKvStore } from './file-kv-store.js';
+import { FileDocumentStore } from './file-document-store.js';
 import { MemoryClientKeyStore } from './memory-client-key-store.js';
 import { FileMediaIndexStore } from './file-media-index-store.js';
 import { FileVideoJobStore } from './file-video-job-store.js';
@@ -41,6 +42,7 @@ export class FileStore implements Store {
   readonly locks: MemoryLockStore;
   readonly kv: FileKvStore;
   readonly callLogs: FileCallLogStore;
+  readonly documents: FileDocumentStore;
   readonly keys: MemoryClientKeyStore;
   readonly videoJobs: FileVideoJobStore;
   readonly mediaIndex: FileMediaIndexStore;
@@ -74,6 +76,7 @@ export class FileStore implements Store {
       onOk: () => this.health.ok(),
       onError: (err, context) => this.health.fail(err, context),
     });
+    this.documents = new FileDocumentStore(opts.dataDir, assertOpen);
     this.inflight = new MemoryInflightCounter(assertOpen);
     this.locks = new MemoryLockStore(assertOpen);
     this.accountsWriter = this.writerFor(this.accountsPath, () => this.accounts.serialize());
@@ -96,6 +99,8 @@ export class FileStore implements Store {
       if (rejected > 0) opts.logger.error({ file: VIDEO_JOBS_FILE, rejected }, 'video jobs file has invalid records: they were skipped');
     });
     await store.loadJsonDocument(MEDIA_INDEX_FILE, (v) => store.mediaIndex.seed(v));
+    // Expired stored documents go at start-up, in the background (there may be many).
+    void store.documents.sweep(true).catch((err: unknown) => opts.logger.warn({ err }, 'sweeping expired documents failed'));
     return store;
   }
 
@@ -126,6 +131,7 @@ export class FileStore implements Store {
     this.closing ??= (async () => {
       await this.keys.close();
       this.closed = true;
+      this.documents.close();
       const results = await Promise.allSettled([this.accountsWriter.close(), this.kvWriter.close(), this.jobsWriter.close(), this.mediaIndexWriter.close(), this.callLogs.drain()]);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw this.health.fail(failed.reason, 'final write on close failed');

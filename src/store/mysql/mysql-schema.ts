@@ -11,6 +11,8 @@ export interface MysqlTables {
   clock: string;
   /** One row per finished API call (the call log). */
   callLogs: string;
+  /** Expiring documents (stored Responses objects, ...). */
+  documents: string;
   /** Client API keys (records), their limit counters and their usage by day and model. */
   clientKeys: string;
   keyCounters: string;
@@ -35,6 +37,7 @@ export function mysqlTables(prefix: string): MysqlTables {
     kv: `\`${prefix}_kv\``,
     clock: `\`${prefix}_sync_clock\``,
     callLogs: `\`${prefix}_call_logs\``,
+    documents: `\`${prefix}_documents\``,
     clientKeys: `\`${prefix}_client_keys\``,
     keyCounters: `\`${prefix}_key_counters\``,
     keyUsage: `\`${prefix}_key_usage\``,
@@ -105,6 +108,13 @@ export function schemaStatements(t: MysqlTables): string[] {
       KEY idx_model (model, started_at),
       KEY idx_status (status, started_at),
       KEY idx_api_key (api_key, started_at)
+    ) ${TABLE_OPTIONS}`,
+    `CREATE TABLE IF NOT EXISTS ${t.documents} (
+      k VARCHAR(191) NOT NULL,
+      v LONGTEXT NOT NULL,
+      expires_at BIGINT NOT NULL,
+      PRIMARY KEY (k),
+      KEY idx_expires_at (expires_at)
     ) ${TABLE_OPTIONS}`,
     `CREATE TABLE IF NOT EXISTS ${t.clientKeys} (
       id VARCHAR(64) NOT NULL,

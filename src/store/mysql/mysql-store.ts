@@ -11,6 +11,7 @@ import { MysqlCallLogStore } from './mysql-call-log-store.js';
 import { MysqlDb } from './mysql-db.js';
 import { MysqlInflightCounter } from './mysql-inflight-counter.js';
 import { MysqlKvStore } from './mysql-kv-store.js';
+import { MysqlDocumentStore } from './mysql-document-store.js';
 import { MysqlLockStore } from './mysql-lock-store.js';
 import { MysqlMediaIndexStore } from './mysql-media-index-store.js';
 import { MysqlVideoJobStore } from './mysql-video-job-store.js';
@@ -36,6 +37,7 @@ export class MysqlStore implements Store {
   readonly callLogs: MysqlCallLogStore;
   readonly videoJobs: MysqlVideoJobStore;
   readonly mediaIndex: MysqlMediaIndexStore;
+  readonly documents: MysqlDocumentStore;
   private readonly tables: MysqlTables;
   private readonly db: MysqlDb;
   private readonly health: StoreHealth;
@@ -63,6 +65,7 @@ export class MysqlStore implements Store {
     this.locks = new MysqlLockStore(this.db, this.tables);
     this.kv = new MysqlKvStore(this.db, this.tables);
     this.callLogs = new MysqlCallLogStore(this.db, this.tables);
+    this.documents = new MysqlDocumentStore(this.db, this.tables);
     this.keys = new MysqlClientKeyStore(this.db, this.tables);
     this.videoJobs = new MysqlVideoJobStore(this.db, this.tables);
     this.mediaIndex = new MysqlMediaIndexStore(this.db, this.tables);

@@ -16,6 +16,8 @@ export interface RedisKeys {
   kv: string;
   /** Sorted set of call-log entries: score = start time (epoch ms), member = the entry's JSON. */
   callLog: string;
+  /** One expiring document (a string with a TTL). */
+  document(key: string): string;
   /** Hash: client key id → its record's JSON. */
   clientKeys: string;
   /** Hash of one client key's limit counters. */
@@ -40,6 +42,7 @@ export function redisKeys(prefix: string): RedisKeys {
     lock: (name) => `${prefix}:lock:${name}`,
     kv: `${prefix}:kv`,
     callLog: `${prefix}:calllog`,
+    document: (key) => `${prefix}:doc:${key}`,
     clientKeys: `${prefix}:keys:records`,
     keyCounters: (id) => `${prefix}:keys:counters:${id}`,
     keyUsage: (id) => `${prefix}:keys:usage:${id}`,

@@ -13,6 +13,7 @@ import { RedisCallLogStore } from './redis-call-log-store.js';
 import { RedisInflightCounter } from './redis-inflight-counter.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisKvStore } from './redis-kv-store.js';
+import { RedisDocumentStore } from './redis-document-store.js';
 import { RedisLockStore } from './redis-lock-store.js';
 import { RedisMediaIndexStore } from './redis-media-index-store.js';
 import { RedisVideoJobStore } from './redis-video-job-store.js';
@@ -44,6 +45,7 @@ export class RedisStore implements Store {
   readonly callLogs: RedisCallLogStore;
   readonly videoJobs: RedisVideoJobStore;
   readonly mediaIndex: RedisMediaIndexStore;
+  readonly documents: RedisDocumentStore;
   private readonly client: Redis;
   private readonly health: StoreHealth;
   private closed = false;
@@ -84,6 +86,7 @@ export class RedisStore implements Store {
     this.locks = new RedisLockStore(this.client, keys, run);
     this.kv = new RedisKvStore(this.client, keys, run);
     this.callLogs = new RedisCallLogStore(this.client, keys, run);
+    this.documents = new RedisDocumentStore(this.client, keys, run);
     this.keys = new RedisClientKeyStore(this.client, keys, run);
     this.videoJobs = new RedisVideoJobStore(this.client, keys, run);
     this.mediaIndex = new RedisMediaIndexStore(this.client, keys, run);

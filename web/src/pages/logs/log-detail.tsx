@@ -32,6 +32,7 @@ export function LogDetail(props: { entry: CallLogRecord; onClose: () => void }) 
         <Field label="Latency" value={fmtMs(e.latencyMs)} />
         <Field label="Prompt tokens" value={e.promptTokens} />
         <Field label="Completion tokens" value={e.completionTokens} />
+        <Field label="Tool calls" value={e.toolCalls && e.toolCalls.length > 0 ? `${e.toolCalls.length}: ${e.toolCalls.join(', ')}` : undefined} />
         <Field label="Bytes sent" value={e.bytes === undefined ? undefined : fmtBytes(e.bytes)} />
         <Field label="Request id" value={e.requestId} />
         <Field label="Entry id" value={e.id} />
