@@ -161,7 +161,8 @@ async function run(request: FastifyRequest, reply: FastifyReply, deps: Responses
       if (client.aborted) break;
     }
     if (client.aborted) {
-      // Nobody to answer, and a cut answer is not stored as if it were complete.
+      // Nobody to answer, and a cut answer is not stored as if it were complete. The writer is
+      // disposed in `finally` (its heartbeat timer would otherwise keep running).
       if (writer) return undefined;
       throw new OpenAIHttpError(499, 'The client closed the request', { code: 'client_closed_request' });
     }
@@ -190,7 +191,6 @@ async function run(request: FastifyRequest, reply: FastifyReply, deps: Responses
     note();
     if (client.aborted) {
       if (!writer) throw err;
-      writer.dispose();
       return undefined;
     }
     const clientErr = clientError(request, err);
@@ -205,6 +205,8 @@ async function run(request: FastifyRequest, reply: FastifyReply, deps: Responses
     t.close();
     note();
     if (writer) {
+      // Idempotent after end(); on the paths that return early (client gone) it stops the heartbeat.
+      writer.dispose();
       call.bytes = writer.bytesWritten;
       if (writer.firstByteAt) call.firstByteMs = writer.firstByteAt - started;
       streamEnded?.();
