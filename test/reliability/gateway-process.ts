@@ -42,11 +42,14 @@ export function spawnGateway(env: Record<string, string>, port: number, as?: { u
   return { child, url: `http://127.0.0.1:${port}`, port, stdout: () => out, stderr: () => err, exited };
 }
 
-/** Spawns the gateway and waits until /health answers (rejects if it exits or takes > 20 s). */
-export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
-  const port = await freePort();
+/**
+ * Spawns the gateway and waits until /health answers (rejects if it exits or takes longer than
+ * `opts.startMs`, default 20 s). `opts.port` reuses a port (a restart behind a balancer).
+ */
+export async function startGatewayProcess(env: Record<string, string>, opts: { port?: number; startMs?: number } = {}): Promise<GatewayProcess> {
+  const port = opts.port ?? (await freePort());
   const gp = spawnGateway(env, port);
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + (opts.startMs ?? 20_000);
   for (;;) {
     if (gp.child.exitCode !== null) throw new Error(`gateway exited early (${gp.child.exitCode}): ${gp.stderr()}${gp.stdout()}`);
     const ok = await fetch(`${gp.url}/health`).then((r) => r.ok, () => false);
