@@ -3,55 +3,13 @@
 // and disabling it on one is refused by the other on the very next request.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import OpenAI from 'openai';
 import { startFakeGrok, type FakeGrok } from '../fake-grok/index.js';
+import { startTempGatewayProcess } from '../reliability/gateway-process.js';
 
 const STATIC_KEY = 'sk-multi-static-0000001';
 const TOKEN = 'sso-keys-multi-00000001';
 const PASSWORD = 'multi-admin-password-1';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function startGatewayProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'g2a-keys-multi-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, GROK2API_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited early: ${stderr}`);
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
-    if (Date.now() > deadline) throw new Error(`gateway did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    child,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function adminSession(url: string): Promise<(method: string, path: string, body?: unknown) => Promise<Response>> {
   const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
@@ -67,7 +25,7 @@ for (const { mode, url } of [
 ]) {
   void describe(`client keys on two gateway processes sharing ${mode}`, () => {
     let sim: FakeGrok;
-    const gws: Array<Awaited<ReturnType<typeof startGatewayProcess>>> = [];
+    const gws: Array<Awaited<ReturnType<typeof startTempGatewayProcess>>> = [];
     before(async () => {
       sim = await startFakeGrok({ tokenDelayMs: 0, defaultQuota: { remaining: 1e6, total: 1e6, windowSeconds: 7200 }, tokens: { [TOKEN]: {} } });
       const prefix = `k${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -83,8 +41,8 @@ for (const { mode, url } of [
         GROK2API_ACCOUNTS_SYNC_ON_IMPORT: 'false',
         GROK2API_ACCOUNTS_POLL_INTERVAL: '5',
       };
-      gws.push(await startGatewayProcess(env));
-      gws.push(await startGatewayProcess(env));
+      gws.push(await startTempGatewayProcess(env, { startMs: 30_000 }));
+      gws.push(await startTempGatewayProcess(env, { startMs: 30_000 }));
     });
     after(async () => {
       await Promise.all(gws.map((g) => g.stop()));

@@ -2,55 +2,12 @@
 // exceed an account's in-flight cap, and an account invalidated by one is skipped by the other.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startFakeGrok, type FakeGrok } from '../fake-grok/index.js';
+import { startTempGatewayProcess } from '../reliability/gateway-process.js';
 
 const KEY = 'sk-multi-instance-000001';
 const TOKEN = 'sso-shared-000000000001';
 const DEAD = 'sso-shared-dead-0000002';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function startGatewayProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'g2a-multi-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, GROK2API_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited early: ${stderr}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`gateway did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    child,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 function chat(url: string, content: string, stream: boolean): Promise<number> {
   return fetch(`${url}/v1/chat/completions`, {
@@ -69,7 +26,7 @@ for (const { mode, url } of [
 ]) {
   void describe(`two gateway processes on ${mode}`, () => {
     let sim: FakeGrok;
-    const gws: Array<Awaited<ReturnType<typeof startGatewayProcess>>> = [];
+    const gws: Array<Awaited<ReturnType<typeof startTempGatewayProcess>>> = [];
     before(async () => {
       sim = await startFakeGrok({ tokenDelayMs: 0, defaultQuota: { remaining: 1e6, total: 1e6, windowSeconds: 7200 }, tokens: { [TOKEN]: {}, [DEAD]: {} } });
       const prefix = `m${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -87,8 +44,8 @@ for (const { mode, url } of [
         GROK2API_ACCOUNTS_POLL_INTERVAL: '0.5',
         GROK2API_RETRY_MAX_ATTEMPTS: '1',
       };
-      gws.push(await startGatewayProcess(env));
-      gws.push(await startGatewayProcess(env));
+      gws.push(await startTempGatewayProcess(env));
+      gws.push(await startTempGatewayProcess(env));
     });
     after(async () => {
       await Promise.all(gws.map((g) => g.stop()));

@@ -1,7 +1,10 @@
 // Runs the real entry point (src/main.ts) as a child process, the way a container runs it, for
 // tests about process lifetime: start-up errors, signals, kill -9 and restarts.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -76,4 +79,24 @@ export async function exitWithin(gp: GatewayProcess, ms: number): Promise<number
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A gateway process with its own temporary DATA_DIR and quiet logs, for tests that run several
+ * processes over one store; `stop()` sends SIGTERM, waits for the exit and removes the directory.
+ */
+export async function startTempGatewayProcess(env: Record<string, string>, opts: { startMs?: number } = {}): Promise<GatewayProcess & { stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'g2a-proc-'));
+  const gp = await startGatewayProcess({ GROK2API_LOG_LEVEL: 'warn', ...env, DATA_DIR: dataDir }, opts).catch((err: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
+  return {
+    ...gp,
+    stop: async () => {
+      if (gp.child.exitCode === null && gp.child.signalCode === null) gp.child.kill('SIGTERM');
+      await gp.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
