@@ -68,3 +68,12 @@ export function mgwReplay(file: string, clientEventId: string | undefined): MgwR
     answer: lines.slice(cut).map((text) => ({ kind: 'raw', text })),
   };
 }
+
+/** The request id recorded imagine fixtures answer; replaced with the one the client sent. */
+export const IMAGINE_FIXTURE_REQUEST_ID = 'img_fixture_request';
+
+/** An imagine fixture's frames, answering the request `requestId` (other rounds' ids are kept). */
+export function imagineReplay(file: string, requestId: string): string[] {
+  const recorded = `"request_id":"${IMAGINE_FIXTURE_REQUEST_ID}"`;
+  return fixtureLines(file).map((l) => l.split(recorded).join(`"request_id":${JSON.stringify(requestId)}`));
+}

@@ -15,14 +15,15 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
  *  - `chatcmpl-…` completion ids (random per call)           → `chatcmpl-<id>`
  *  - `"created":<unix seconds>` (the clock)                   → `"created":0`
  *  - `call_…` tool-call ids (random per call)                  → `call_<id>`
- *  - `img_…`/`vid_…`-style ids the gateway mints are not normalised: none appear in these outputs.
+ *  - media cache names `/images|videos/<32 hex>.` (random per file)  → `/images/<name>.`
  * system_fingerprint is NOT normalised: it comes from the model hash Grok sent, not from chance.
  */
 export function normalise(text: string): string {
   return text
     .replace(/chatcmpl-[A-Za-z0-9_-]+/g, 'chatcmpl-<id>')
     .replace(/"created":\d+/g, '"created":0')
-    .replace(/\bcall_[A-Za-z0-9_-]+/g, 'call_<id>');
+    .replace(/\bcall_[A-Za-z0-9_-]+/g, 'call_<id>')
+    .replace(/\/(images|videos)\/[0-9a-f]{32}\./g, '/$1/<name>.');
 }
 
 /** A response as a golden file: one header line (status, content type), then the exact body. */
