@@ -1,21 +1,10 @@
-// One classifier for every upstream failure (DESIGN "Failures are classified once").
-// The kind decides the account's fate, whether the gateway retries, and what the client sees.
+// One classifier for every upstream failure (DESIGN "Failures are classified once"): HTTP status
+// and body, in-band stream errors, session status and transport errors all become a kind. What a
+// kind does (account, egress, retry, client) is src/failures/failure-table.ts, not decided here.
 
-export const FAILURE_KINDS = [
-  'invalid-credential',
-  'blocked-account',
-  'rate-limited',
-  'anti-bot',
-  'safety-refusal',
-  'upstream-5xx',
-  'transport',
-  'timeout',
-  'bad-request',
-  // The turn ended "successfully" with no answer text, no image and no tool call (protocol drift or
-  // a silent upstream failure): retried on another account once, then a 502 empty_answer.
-  'empty-answer',
-] as const;
-export type FailureKind = (typeof FAILURE_KINDS)[number];
+// The kinds live with the policy table (src/failures/); re-exported so grok/ imports keep working.
+import type { FailureKind } from '../failures/index.js';
+export { FAILURE_KINDS, type FailureKind } from '../failures/index.js';
 
 /**
  * Body markers that mean the SSO session is dead, checked case-insensitively: the April protocol's
@@ -125,8 +114,8 @@ export function classifyHttpFailure(status: number, body: string, retryAfterHead
   const retryAfter = parseRetryAfter(retryAfterHeader);
   return new GrokUpstreamError({
     kind,
-    // The retry layer keys on the status: a 403 safety refusal must not be retried elsewhere
-    // (same content, same answer), a 402 quota exhaustion must (another account has quota).
+    // The status retry.statuses is compared with (src/failures): a safety refusal is never retried
+    // whatever its status; a 402 quota exhaustion counts as a 429 (another account has quota).
     status: kind === 'safety-refusal' ? 400 : status === 402 ? 429 : status,
     message: `Grok answered HTTP ${status} (${kind})${ex ? `: ${ex}` : ''}`,
     bodyExcerpt: ex,
