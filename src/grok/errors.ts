@@ -100,6 +100,9 @@ function httpKind(status: number, lower: string): FailureKind {
   }
   if (status === 400 && includesAny(lower, BLOCKED_MARKERS)) return 'blocked-account';
   if (status === 400 && includesAny(lower, INVALID_CREDENTIAL_MARKERS)) return 'invalid-credential';
+  // A challenge page or anti-bot answer is the egress's problem whatever status carries it (a 503
+  // "Just a moment…", a 429 from Cloudflare limiting the proxy's IP): never cool or blame the account.
+  if (includesAny(lower, ANTI_BOT_MARKERS)) return 'anti-bot';
   if (status === 429) return 'rate-limited';
   if (status >= 500) return 'upstream-5xx';
   if (status === 408) return 'timeout';
@@ -128,8 +131,9 @@ function inBandKind(code: unknown, lower: string): FailureKind {
   const n = typeof code === 'number' ? code : typeof code === 'string' && /^\d+$/.test(code) ? Number(code) : undefined;
   // The account itself is blocked: more specific than the status code it comes with.
   if (includesAny(lower, BLOCKED_MARKERS)) return 'blocked-account';
-  // Anti-bot (gRPC PERMISSION_DENIED 7 on mgw, or the marker): the egress's fault, not the account's.
-  if (n === 7 || lower.includes('anti-bot')) return 'anti-bot';
+  // PERMISSION_DENIED (7) or the marker: anti-bot, the egress's fault, not the account's; unless
+  // the message is a safety refusal, which is the caller's answer (400 content_policy_violation).
+  if (n === 7 || lower.includes('anti-bot')) return includesAny(lower, SAFETY_MARKERS) ? 'safety-refusal' : 'anti-bot';
   // RESOURCE_EXHAUSTED, "too many requests", usage limits and quota markers: cool that mode.
   if (n === 8 || includesAny(lower, RATE_LIMIT_MARKERS) || includesAny(lower, QUOTA_MARKERS)) return 'rate-limited';
   if (n === 16 || includesAny(lower, INVALID_CREDENTIAL_MARKERS)) return 'invalid-credential';

@@ -2,7 +2,7 @@
 // behaviour, compared with what the four readers actually do with that kind: the account pool
 // (account effect), the egress (is it the proxy's fault), the retry layer (retried never / once /
 // by status, and what a failure without an HTTP answer counts as) and the OpenAI edge (status,
-// type, code, Retry-After).
+// type, code, Retry-After). Then the classifier fixes that came with the table.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AccountPool } from '../../src/accounts/index.js';
@@ -11,7 +11,7 @@ import { isEgressFailure } from '../../src/egress/index.js';
 import { FAILURE_KINDS, FAILURE_TABLE, failurePolicySchema, isRetryable, retryTargets, type AccountEffect, type FailureKind } from '../../src/failures/index.js';
 import { EgressAttempts } from '../../src/gateway/egress-attempts.js';
 import { RetriesExhaustedError, runWithAccountRetries, type RetryPolicy } from '../../src/gateway/retry.js';
-import { GrokUpstreamError } from '../../src/grok/errors.js';
+import { GrokUpstreamError, classifyHttpFailure, classifyInBandError } from '../../src/grok/errors.js';
 import { clientErrorForKind } from '../../src/openai/errors.js';
 
 type Retry = 'never' | 'once' | 'by-status';
@@ -136,5 +136,37 @@ void describe('FAILURE_TABLE', () => {
       attempts.route('a2');
       assert.equal(asked[1]?.has('p1'), EXPECTED[kind].egressFault, kind);
     }
+  });
+});
+
+void describe('classifier fixes that came with the table', () => {
+  const CF_PAGE = '<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><script src="/cdn-cgi/challenge-platform/h/g/orchestrate"></script></body></html>';
+
+  void it('Cloudflare and anti-bot markers count on any status, not only 403', () => {
+    assert.equal(classifyHttpFailure(503, CF_PAGE).kind, 'anti-bot');
+    assert.equal(classifyHttpFailure(429, '<html><title>Attention Required! | Cloudflare</title></html>').kind, 'anti-bot');
+    assert.equal(classifyHttpFailure(400, JSON.stringify({ error: { code: 7, message: 'Request rejected by anti-bot rules.' } })).kind, 'anti-bot');
+    assert.equal(classifyHttpFailure(500, '<html>cf_chl_opt</html>').kind, 'anti-bot');
+    // Without a marker, the status decides as before.
+    assert.equal(classifyHttpFailure(503, '<html>Service Unavailable</html>').kind, 'upstream-5xx');
+    assert.equal(classifyHttpFailure(429, 'Too many requests').kind, 'rate-limited');
+    // Credential statuses keep their meaning.
+    assert.equal(classifyHttpFailure(401, CF_PAGE).kind, 'invalid-credential');
+  });
+
+  void it('a 403 whose body is a safety refusal is safety-refusal (400 content_policy_violation), not anti-bot', () => {
+    const e = classifyHttpFailure(403, JSON.stringify({ error: { code: 7, message: 'Content violates usage guidelines' } }));
+    assert.equal(e.kind, 'safety-refusal');
+    assert.equal(clientErrorForKind(e.kind, e.message).code, 'content_policy_violation');
+  });
+
+  void it('an in-band code 7 that is a safety refusal → 400 content_policy_violation; other code 7 stays anti-bot', () => {
+    const safety = classifyInBandError(7, 'Content violates usage guidelines (SAFETY_CHECK_TYPE_CSAM)');
+    assert.equal(safety.kind, 'safety-refusal');
+    assert.equal(safety.status, 400);
+    const c = clientErrorForKind(safety.kind, safety.message);
+    assert.deepEqual([c.status, c.code], [400, 'content_policy_violation']);
+    assert.equal(classifyInBandError(7, 'Request rejected by anti-bot rules.').kind, 'anti-bot');
+    assert.equal(classifyInBandError(7, 'blocked-user: this account has been blocked').kind, 'blocked-account');
   });
 });
