@@ -7,6 +7,15 @@ export function accountEffect(kind: FailureKind): AccountEffect {
   return FAILURE_TABLE[kind].account;
 }
 
+/**
+ * The account itself is the problem (dead session, blocked): side calls such as a quota sync or a
+ * token test record these against the account and shrug off the rest (network, Cloudflare, 5xx).
+ */
+export function isAccountFault(kind: FailureKind): boolean {
+  const effect = accountEffect(kind);
+  return effect === 'invalidate' || effect === 'invalidate-after-threshold';
+}
+
 /** Counted against the proxy the attempt went through, which the request's next attempts avoid. */
 export function isEgressFault(kind: FailureKind): boolean {
   return FAILURE_TABLE[kind].egressFault;

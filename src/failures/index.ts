@@ -12,4 +12,4 @@ export {
   type RetryRule,
   type RetryTarget,
 } from './failure-table.js';
-export { accountEffect, clientFailure, isEgressFault, isRetryable, retryTargets, type ClientFailure, type RetryQuestion } from './failure-decisions.js';
+export { accountEffect, clientFailure, isAccountFault, isEgressFault, isRetryable, retryTargets, type ClientFailure, type RetryQuestion } from './failure-decisions.js';

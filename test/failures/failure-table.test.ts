@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { AccountPool } from '../../src/accounts/index.js';
 import { newAccountRecord } from '../../src/accounts/pool-account.js';
 import { isEgressFailure } from '../../src/egress/index.js';
-import { FAILURE_KINDS, FAILURE_TABLE, failurePolicySchema, isRetryable, retryTargets, type AccountEffect, type FailureKind } from '../../src/failures/index.js';
+import { FAILURE_KINDS, FAILURE_TABLE, failurePolicySchema, isAccountFault, isRetryable, retryTargets, type AccountEffect, type FailureKind } from '../../src/failures/index.js';
 import { EgressAttempts } from '../../src/gateway/egress-attempts.js';
 import { RetriesExhaustedError, runWithAccountRetries, type RetryPolicy } from '../../src/gateway/retry.js';
 import { GrokUpstreamError, classifyHttpFailure, classifyInBandError } from '../../src/grok/errors.js';
@@ -98,6 +98,8 @@ void describe('FAILURE_TABLE', () => {
     const want = EXPECTED[kind];
     void it(`${kind}: account ${want.account}, egress fault ${want.egressFault}, retry ${want.retry}, client ${want.client.join(' ')}`, async () => {
       assert.equal(await observedAccountEffect(kind), want.account, 'account effect (AccountPool)');
+      // Side calls (quota sync) record only the failures that are the account's own.
+      assert.equal(isAccountFault(kind), want.account === 'invalidate' || want.account === 'invalidate-after-threshold', 'account fault');
       assert.equal(isEgressFailure(fail(kind, 0)), want.egressFault, 'egress fault (egress)');
       assert.equal(await observedRetry(kind), want.retry, 'retry (runWithAccountRetries)');
       if (want.noHttpAs !== undefined) {
