@@ -20,14 +20,16 @@ export interface MgwError {
 }
 
 /** The in-stream error a scripted HTTP status becomes on the socket (after the upgrade there is no status). */
-export function errorForStatus(status: number, variant?: 'html' | 'blocked' | 'json'): MgwError {
+export function errorForStatus(status: number, variant?: 'html' | 'blocked' | 'json' | 'safety'): MgwError {
   switch (status) {
     case 400: return { code: 3, message: 'invalid argument' };
     case 401: return { code: 16, message: 'unauthenticated: failed to look up session id: session not found' };
     case 402: return { code: 9, message: 'personal-team-blocked:spending-limit: You have run out of credits or need a Grok subscription' };
     case 403: return variant === 'blocked'
       ? { code: 7, message: 'blocked-user: this account has been blocked' }
-      : { code: 7, message: 'Request rejected by anti-bot rules.' };
+      : variant === 'safety'
+        ? { code: 7, message: 'Content violates usage guidelines' }
+        : { code: 7, message: 'Request rejected by anti-bot rules.' };
     case 429: return { code: 8, message: 'Too many requests' };
     case 500: return { code: 13, message: 'internal error' };
     case 502: case 503: case 504: return { code: 14, message: 'unavailable' };

@@ -13,10 +13,11 @@ export interface FakeTokenBehavior {
   status?: number;
   /**
    * Body variant for 403: 'html' = Cloudflare "Just a moment..." page (the default),
-   * 'blocked' = JSON {"error":{"code":7,"message":"blocked-user"}}, 'json' = JSON anti-bot rejection.
+   * 'blocked' = JSON {"error":{"code":7,"message":"blocked-user"}}, 'json' = JSON anti-bot rejection,
+   * 'safety' = JSON {"error":{"code":7,"message":"Content violates usage guidelines"}} (a safety refusal).
    * For other statuses 'html' forces an HTML error page and 'json' a JSON body.
    */
-  variant?: 'html' | 'blocked' | 'json';
+  variant?: 'html' | 'blocked' | 'json' | 'safety';
   /** Emit in-band {"error":{"code":8,"message":"Too many requests"}} after the first answer token. */
   inBandRateLimit?: boolean;
   /**
