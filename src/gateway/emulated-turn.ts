@@ -14,8 +14,8 @@
 //
 // An answer that ends with nothing in it (no text, no call, no image) is the failure kind
 // `empty-answer`, as on the plain path: tried once more on another account with the whole
-// history, then thrown (502 `empty_answer`). A stream that already sent something to the client
-// is not retried (the client would see it twice).
+// history, then thrown (502 `empty_answer`). No answer text reached the client by then (there was
+// none); reasoning a stream already sent stays, and the retry's follows it.
 import type { ModelSpec } from '../config/index.js';
 import type { AbortLike } from '../grok/index.js';
 import { GrokUpstreamError, classifyInBandError, emptyAnswerError } from '../grok/errors.js';
@@ -68,6 +68,7 @@ export interface EmulatedTurnInput {
 function isEmpty(o: PipelineOut): boolean {
   return o.content === '' && o.reasoning === '' && o.calls.length === 0;
 }
+
 
 export class EmulatedTurn {
   private current: OpenedChatStream | undefined;
@@ -157,7 +158,6 @@ export class EmulatedTurn {
     const { controls, signal } = this.input;
     let retryAllowed = true;
     let emptyRetried = false;
-    let yielded = false;
     for (;;) {
       const opened = this.current;
       if (!opened) return;
@@ -173,10 +173,7 @@ export class EmulatedTurn {
             const d = assembler.push(ev);
             if (d) {
               const o = pipeline.push(d);
-              if (!isEmpty(o)) {
-                yielded = true;
-                yield o;
-              }
+              if (!isEmpty(o)) yield o;
             }
             // A stop sequence or the token budget: the upstream turn is cancelled right here.
             if (pipeline.limitReached) break pump;
@@ -187,15 +184,12 @@ export class EmulatedTurn {
           const tail = assembler.finish();
           if (tail) {
             const o = pipeline.push(tail);
-            if (!isEmpty(o)) {
-              yielded = true;
-              yield o;
-            }
+            if (!isEmpty(o)) yield o;
           }
           if (assembler.modelError && !assembler.hasContent) throw classifyInBandError(undefined, assembler.modelError);
           if (!assembler.hasContent && assembler.generatedImages().length === 0) {
             const empty = emptyAnswerError();
-            if (emptyRetried || (yielded && this.turn.stream)) throw empty;
+            if (emptyRetried) throw empty;
             emptyRetried = true;
             await this.retryElsewhere(opened, empty);
             continue;
