@@ -117,6 +117,11 @@ void describe('Responses previous_response_id continues the Grok conversation', 
       assert.equal(creates(h)[2]?.token, other);
       assert.equal(creates(h)[2]?.event.session?.x_grok?.load_existing, true);
       assert.equal(prompts(h)[2], 'once more');
+
+      // The call log says how each turn ran (newest first; the first turn asked for nothing).
+      await eventually(() => h.gw.callLog.query({}, 1, 10).items.filter((e) => e.endpoint === '/v1/responses').length === 3, 2000, 'three calls logged');
+      const logged = h.gw.callLog.query({}, 1, 10).items.filter((e) => e.endpoint === '/v1/responses').map((e) => e.continuation);
+      assert.deepEqual(logged, ['continued', 'fallback', undefined]);
     } finally {
       await h.close();
     }

@@ -150,6 +150,7 @@ async function run(request: FastifyRequest, reply: FastifyReply, deps: Responses
     call.proxy = t.proxy;
     call.attempts = t.attempts.length;
     call.upstream = t.attempts;
+    if (t.continuation !== 'none') call.continuation = t.continuation;
   };
   note();
 
