@@ -119,6 +119,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       call.proxy = done.proxy;
       call.attempts = done.attempts.length;
       call.upstream = done.attempts;
+      if (done.continuation !== 'none') call.continuation = done.continuation;
       const a = done.assembler;
       const content = a.contentText();
       const reasoningText = a.reasoningText();
@@ -150,6 +151,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
     call.proxy = opened.proxy;
     call.attempts = opened.attempts.length;
     call.upstream = opened.attempts;
+    if (opened.continuation !== 'none') call.continuation = opened.continuation;
     reply.hijack();
     const writer = new ChatStreamWriter(
       reply.raw,

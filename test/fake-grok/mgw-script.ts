@@ -62,7 +62,7 @@ export function buildMgwScript({ ctx, sessionId, responseId, doneStatus, inBandR
   const ev = (event: Record<string, unknown>): Record<string, unknown> => mgwEvent(sessionId, event);
   const chunk = (c: Record<string, unknown>): Record<string, unknown> => ev({ type: 'response.chunk', chunk: c });
   // Citations travel as render_citation chunks here, not as tags inside the text.
-  const plan = planAnswer(ctx.text, { ...d, citation: false }, { imageCount: ctx.imageCount });
+  const plan = planAnswer(ctx.text, { ...d, citation: false }, { imageCount: ctx.imageCount, history: ctx.history });
   const steps: Step[] = [];
   const toolCard = (): void => {
     steps.push(frame(chunk({ tool_usage_card: { tool_usage_card_id: 'tuc_1', web_search: { args: { query: plan.line } } } })));

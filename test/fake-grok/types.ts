@@ -124,7 +124,8 @@ export interface FakeGrok {
   /** Number of mgw chat WebSockets open right now (server side). */
   openMgwSockets(): number;
   /** Every mgw conversation the simulator remembers: id → owner token and last response id. */
-  mgwConversations(): ReadonlyMap<string, { token: string; lastResponseId: string | undefined }>;
+  /** mgw conversations kept for load_existing: owner token, last response id, the turns so far. */
+  mgwConversations(): ReadonlyMap<string, { token: string; lastResponseId: string | undefined; turns: ReadonlyArray<{ prompt: string; answer: string; responseId: string }> }>;
   /**
    * Requests that carried `x-statsig-id` where the current web app sends none (uploads,
    * WebSocket handshakes, asset downloads), in order. Tests assert it stays empty.
