@@ -14,7 +14,7 @@ import type { GrokEvent } from '../events.js';
 import type { GrokHeaders } from '../headers.js';
 import type { ChatStreamStats } from '../parse-chat-stream.js';
 import type { Transport } from '../transport.js';
-import { itemCreate, mgwUrl, newInitEventId, ping, responseCreate, sessionCreate } from './mgw-frames.js';
+import { itemCreate, mgwUrlPrefix, newInitEventId, withUid, ping, responseCreate, sessionCreate } from './mgw-frames.js';
 import { mgwHandshakeHeaders } from './mgw-headers.js';
 import { KNOWN_HANDSHAKE_STATUSES, redactText, type DriftMonitor } from '../drift/index.js';
 import { MgwEventParser, type MgwDriftProbe } from './mgw-events.js';
@@ -49,8 +49,17 @@ export class MgwChatClient implements ChatTurnOpener {
   private readonly pending = new Map<string, Promise<string>>();
   /** Open sockets (tests and shutdown count them). */
   private readonly live = new Set<WebSocket>();
+  /** `ws(s)://host/ws/mgw/?uid=`: the base URL is fixed for the client's life, parsed once. */
+  private readonly urlPrefix: string;
+  /**
+   * The last handshake headers per token, for the route headers and uid they were made with: the
+   * same on every turn of an account (ws copies them before adding its own), so not rebuilt per turn.
+   */
+  private readonly handshakes = new Map<string, { headers: GrokHeaders; uid: string; value: Record<string, string> }>();
 
-  constructor(private readonly opts: MgwChatClientOptions) {}
+  constructor(private readonly opts: MgwChatClientOptions) {
+    this.urlPrefix = mgwUrlPrefix(opts.baseUrl);
+  }
 
   /** WebSockets this client has open right now. */
   get openSockets(): number {
@@ -105,9 +114,18 @@ export class MgwChatClient implements ChatTurnOpener {
     return id.userId;
   }
 
+  private handshakeHeaders(headers: GrokHeaders, token: string, uid: string): Record<string, string> {
+    const hit = this.handshakes.get(token);
+    if (hit !== undefined && hit.headers === headers && hit.uid === uid) return hit.value;
+    const value = mgwHandshakeHeaders(headers, token, uid);
+    if (this.handshakes.size >= UID_CACHE_MAX) this.handshakes.clear();
+    this.handshakes.set(token, { headers, uid, value });
+    return value;
+  }
+
   private turn(token: string, uid: string, turn: ChatTurnInput, agent: HttpAgent | undefined, headers: GrokHeaders, signal: AbortLike | undefined): Promise<ChatStreamResult> {
-    const ws = new WebSocket(mgwUrl(this.opts.baseUrl, uid), {
-      headers: mgwHandshakeHeaders(headers, token, uid),
+    const ws = new WebSocket(withUid(this.urlPrefix, uid), {
+      headers: this.handshakeHeaders(headers, token, uid),
       handshakeTimeout: this.opts.handshakeTimeoutMs,
       maxPayload: this.opts.maxFrameBytes ?? 16 * 1024 * 1024,
       perMessageDeflate: false,
