@@ -5,6 +5,7 @@
 // a ping every 25 s, server events parsed into neutral events. We close the socket ourselves after
 // response.done, on an error, on abort (client gone, watchdog), so no socket outlives its turn.
 import type { Agent as HttpAgent } from 'node:http';
+import { Socket } from 'node:net';
 import WebSocket from 'ws';
 import type { AbortLike } from '../cancellation.js';
 import type { ChatEventSource, ChatStreamResult } from '../chat-client.js';
@@ -140,6 +141,15 @@ export class MgwChatClient implements ChatTurnOpener {
   }
 }
 
+/**
+ * The TCP/TLS socket under an open `ws` client, when this ws version exposes it as `_socket` (it
+ * has since v1; ws has no public cork). Undefined otherwise: the frames then simply go out one by one.
+ */
+function netSocketOf(ws: WebSocket): Socket | undefined {
+  const s = (ws as unknown as { _socket?: unknown })._socket;
+  return s instanceof Socket ? s : undefined;
+}
+
 /** `p`, or the signal's reason as soon as it aborts (the work behind `p` goes on for others). */
 function untilAborted<T>(p: Promise<T>, signal: AbortLike | undefined): Promise<T> {
   if (!signal) return p;
@@ -256,8 +266,12 @@ class MgwTurn implements ChatEventSource {
       const sid = this.parser.sessionId ?? '';
       const t = this.turn;
       const personality = t.customPersonality ? `[system]\n${t.customPersonality}\n\n` : '';
+      // The item and response.create leave back to back: one write to the kernel instead of two.
+      const sock = netSocketOf(this.ws);
+      sock?.cork();
       this.send(itemCreate(sid, stamp, personality + t.prompt, t.fileIds, t.continuation?.parentResponseId));
       this.send(responseCreate(sid, stamp));
+      sock?.uncork();
       this.resolveOpen({ events: this, abort: () => this.abortNow(), status: 101, requestId: this.initEventId, stats: this.stats });
       return;
     }
