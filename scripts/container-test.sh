@@ -126,8 +126,11 @@ build_redis_image() {
   chmod 755 "$root"
   mkdir -p "$root/usr/local/bin" "$root/data" "$root/tmp"
   chmod 1777 "$root/tmp"
-  for bin in redis-server redis-cli; do
-    cp -L "$(command -v "$bin")" "$root/usr/local/bin/$bin"
+  # /bin/sh too: podman-compose hands the compose healthcheck to podman as a shell command.
+  mkdir -p "$root/bin"
+  cp -L /bin/sh "$root/bin/sh"
+  for bin in redis-server redis-cli sh; do
+    [ "$bin" = sh ] || cp -L "$(command -v "$bin")" "$root/usr/local/bin/$bin"
     # ldd: "libx.so => /path (addr)" for libraries, "/lib64/ld-linux-x86-64.so.2 (addr)" for the
     # loader; each goes where the binary looks for it.
     for f in $(ldd "$(command -v "$bin")" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
@@ -136,7 +139,7 @@ build_redis_image() {
     done
   done
   tar -C "$root" -c . | "${PODMAN[@]}" import \
-    --change 'ENV PATH=/usr/local/bin' --change 'WORKDIR /data' --change 'CMD ["redis-server"]' \
+    --change 'ENV PATH=/usr/local/bin:/bin' --change 'WORKDIR /data' --change 'CMD ["redis-server"]' \
     - "$REDIS_IMG" >/dev/null 2>>"$PODMAN_ERR" || fail "could not import the redis stand-in"
   rm -rf "$root"
 }
