@@ -213,6 +213,10 @@ export function parseRetryAfter(value: string | null | undefined): number | unde
 }
 
 /** A turn that completed without anything to answer with (no text, no image, no tool call). */
-export function emptyAnswerError(detail = 'the turn completed without answer text, image or tool call'): GrokUpstreamError {
-  return new GrokUpstreamError({ kind: 'empty-answer', status: 502, message: `Grok returned an empty answer: ${detail}` });
+/** The message of every empty-answer error; a detail, when there is one, follows after ": ". */
+export const EMPTY_ANSWER_MESSAGE = 'Grok returned an empty answer';
+
+/** `detail`: what was specific about this empty turn (none: it completed with nothing to show). */
+export function emptyAnswerError(detail?: string): GrokUpstreamError {
+  return new GrokUpstreamError({ kind: 'empty-answer', status: 502, message: detail === undefined ? EMPTY_ANSWER_MESSAGE : `${EMPTY_ANSWER_MESSAGE}: ${detail}` });
 }

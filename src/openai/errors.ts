@@ -1,6 +1,6 @@
 // OpenAI's error envelope and the mapping from our failure kinds to what a client sees.
 // Clients (and SDK retry logic) key on status and `code`, so each kind gets a distinct, stable one.
-import type { FailureKind } from '../grok/errors.js';
+import { EMPTY_ANSWER_MESSAGE, type FailureKind } from '../grok/errors.js';
 
 export type OpenAIErrorType =
   | 'invalid_request_error'
@@ -83,6 +83,8 @@ export function clientErrorForKind(
   retryAfterSeconds?: number,
 ): OpenAIHttpError {
   const m = KIND_TO_CLIENT[kind];
+  // The client text already says the answer was empty: only what was specific about it follows.
+  if (kind === 'empty-answer' && detail?.startsWith(EMPTY_ANSWER_MESSAGE)) detail = detail.slice(EMPTY_ANSWER_MESSAGE.length).replace(/^: /, '');
   const headers: Record<string, string> = {};
   if (kind === 'rate-limited') headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterSeconds ?? 60)));
   return new OpenAIHttpError(m.status, detail ? `${m.text}: ${detail}` : m.text, {

@@ -16,6 +16,7 @@ import { parseDirectives } from './directives.js';
 import type { Step } from './frames.js';
 import { isRecord, refuseUpgrade } from './http-util.js';
 import { buildMgwScript, errorForStatus, mgwErrorEvent, mgwEvent, type MgwError } from './mgw-script.js';
+import { mgwReplay, type MgwReplay } from './replay.js';
 import type { ScriptContext } from './script-context.js';
 import { simModelHash } from './script-context.js';
 import type { SimState } from './state.js';
@@ -59,6 +60,8 @@ class MgwSession {
   private mode = 'auto';
   private imageCount = 2;
   private prompt = '';
+  /** Replay mode: the recorded frames this session answers with. */
+  private replay: MgwReplay | undefined;
   private readonly play = new AbortController();
 
   constructor(
@@ -135,14 +138,23 @@ class MgwSession {
     } else {
       this.sessionId = randomUUID();
     }
-    this.phase = 'creating';
     const eventId = typeof event.event_id === 'string' ? event.event_id : undefined;
+    if (this.behavior.replay !== undefined) return this.replayHandshake(this.behavior.replay, eventId);
+    this.phase = 'creating';
     this.send(mgwEvent(this.sessionId, { type: 'session.created', ...(eventId ? { client_event_id: eventId } : {}) }));
     // A moment between the two: a client that sends its item without waiting for both is caught.
     setTimeout(() => {
       if (this.phase !== 'creating') return;
       if (this.send(mgwEvent(this.sessionId, { type: 'conversation.attached', conversation: { id: this.sessionId } }))) this.phase = 'attached';
     }, 5).unref();
+  }
+
+  /** Replay mode: the recorded handshake frames, verbatim but for the client's event id. */
+  private replayHandshake(file: string, eventId: string | undefined): void {
+    this.replay = mgwReplay(file, eventId);
+    this.sessionId = this.replay.sessionId;
+    for (const line of this.replay.handshake) if (this.ws.readyState === this.ws.OPEN) this.ws.send(line);
+    this.phase = 'attached';
   }
 
   private onItem(msg: Record<string, unknown>, event: Record<string, unknown>): void {
@@ -189,6 +201,7 @@ class MgwSession {
       const secs = w.resetAt === undefined ? w.windowSeconds : Math.max(1, Math.ceil((w.resetAt - Date.now()) / 1000));
       return fail({ code: 8, message: 'Too many requests', retry_after_seconds: secs });
     }
+    if (this.replay) return this.playSteps(this.replay.answer, delayMs, signal);
     const responseId = randomUUID();
     const ctx: ScriptContext = {
       message: this.prompt, text, directives: d, mode: this.mode,

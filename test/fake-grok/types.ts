@@ -50,6 +50,12 @@ export interface FakeTokenBehavior {
    * `video720p`); null = product not offered. Missing keys get the default bucket.
    */
   mediaQuota?: Partial<Record<FakeMediaQuotaKey, FakeMediaBucket | null>>;
+  /**
+   * Replay mode (replay.ts): answer with this recorded fixture file (absolute path) instead of a
+   * scripted answer. REST chat plays a *.ndjson file as the stream body, the mgw socket a *.jsonl
+   * file of server frames, the imagine socket a *.jsonl file of its frames; verbatim.
+   */
+  replay?: string;
 }
 
 export type FakeMediaQuotaKey = 'image' | 'imagePro' | 'imageEdit' | 'video' | 'video720p';
