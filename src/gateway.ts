@@ -7,13 +7,13 @@ import { AdminCredentials, LoginLimiter, SessionStore, registerAdmin } from './a
 import { CallLog } from './calllog/index.js';
 import { importLegacyTokenFile } from './accounts/legacy-import.js';
 import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from './config/index.js';
-import { EgressService, egressMediaTransport, egressSettingsFrom, routedRateLimits } from './egress/index.js';
+import { EgressService, createTransport, egressMediaTransport, egressSettingsFrom, loadImpit, routedRateLimits } from './egress/index.js';
 import { ChatService, mgwMode, type ChatSettings } from './gateway/chat-service.js';
 import { messagesToGrokPrompt } from './gateway/messages-to-grok-prompt.js';
 import { messagesToMgwPrompt } from './gateway/messages-to-mgw-prompt.js';
 import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
 import { DriftMonitor } from './grok/drift/index.js';
-import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
+import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner } from './grok/index.js';
 import { Metrics, registerAdmissionGauges, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
 import { limitConnectionsPerAddress, throttledRefusalLog } from './server/connection-limits.js';
@@ -139,9 +139,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     userAgent: config.grok.user_agent,
     acceptLanguage: config.grok.accept_language,
     ...(config.grok.cf_clearance ? { cfClearance: config.grok.cf_clearance } : {}),
-    connectTimeoutMs: config.chat.connect_timeout * 1000,
     headersTimeoutMs: config.network.headers_timeout * 1000,
-    requestTimeoutMs: config.chat.request_timeout * 1000,
     transport: direct,
     statsig,
   });

@@ -6,10 +6,6 @@ import type { Logger } from 'pino';
 import {
   GrokHeaders,
   buildCfCookieSuffix,
-  createTransport,
-  maskProxyUrl,
-  parseProxyUrl,
-  type CreateTransportOptions,
   type GrokRoute,
   type GrokUpstreamError,
   type Transport,
@@ -17,6 +13,8 @@ import {
 } from '../grok/index.js';
 import type { Store } from '../store/index.js';
 import type { Dispatcher } from 'undici';
+import { createTransport, type CreateTransportOptions } from './create-transport.js';
+import { maskProxyUrl, parseProxyUrl } from './proxy-url.js';
 import { isEgressFailure } from './egress-failure.js';
 import { PROXY_DOC_KEY, emptyProxyDoc, parseProxyDoc, type ProxyDoc, type ProxyPoolName, type StoredProxy } from './proxy-doc.js';
 import { parseProxyEntry, parseProxyLines, proxyIdFor, type ClearanceProfile } from './proxy-entry.js';

@@ -20,3 +20,10 @@ export type { ProbeResult } from './probe.js';
 export { egressSettingsFrom } from './egress-settings.js';
 export { routedRateLimits } from './routed-rate-limits.js';
 export { egressMediaTransport } from './egress-media-transport.js';
+// The transports every upstream call leaves through (direct or one proxy), built from network.transport.
+export { UndiciTransport } from './undici-transport.js';
+export { ImpitTransport, impitBrowserFor, loadImpit } from './impit-transport.js';
+export { createTransport, type CreateTransportOptions } from './create-transport.js';
+export { PROXY_SCHEMES, ProxyUrlError, isSocks, maskProxyUrl, parseProxyUrl, type ProxyScheme, type ProxyUrl } from './proxy-url.js';
+export { ProxyTunnelError, TunnelAgent, openTunnel, socksConnector } from './proxy-tunnel.js';
+export { DirectMediaTransport } from './direct-media-transport.js';

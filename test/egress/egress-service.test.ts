@@ -7,7 +7,8 @@ import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { EgressService, parseProxyEntry, parseProxyLines, proxyIdFor, type EgressSettings, type ProxyBindings } from '../../src/egress/index.js';
-import { GrokUpstreamError, type CreateTransportOptions, type Transport, type TransportResponse } from '../../src/grok/index.js';
+import type { CreateTransportOptions } from '../../src/egress/index.js';
+import { GrokUpstreamError, type Transport, type TransportResponse } from '../../src/grok/index.js';
 import type { Dispatcher } from 'undici';
 
 class FakeBindings implements ProxyBindings {
