@@ -1,7 +1,7 @@
 // Quota syncs (/rest/rate-limits, /rest/media/imagine/quota_info) leave through the account's proxy
 // like its chats do, and their network failures count against that proxy.
 import { classifyTransportError, type GrokClient, type GrokRoute, type MediaQuotaSnapshot, type RateLimitWindow } from '../grok/index.js';
-import type { EgressSelector } from './egress-service.js';
+import type { EgressSelector } from './egress-types.js';
 
 const NONE: ReadonlySet<string> = new Set();
 
