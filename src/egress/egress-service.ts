@@ -29,6 +29,7 @@ import { ProxyPersistence } from './proxy-persistence.js';
 import { ProxyPool } from './proxy-pool.js';
 import { configKeyOf, reconcileProxies } from './proxy-reconcile.js';
 import { routeFor } from './proxy-routing.js';
+import { throughRoute } from './route-attempts.js';
 
 export interface EgressServiceOptions {
   store: Pick<Store, 'kv' | 'locks' | 'mode'>;
@@ -92,6 +93,11 @@ export class EgressService implements EgressSelector {
    */
   assetRoute(accountId: string): AssetRoute | undefined {
     return this.pool.assetRoute(accountId);
+  }
+
+  /** One call of the account's own (quota syncs, the token test) through its route, outcome reported. */
+  throughRoute<T>(accountId: string, call: (route: EgressRoute) => Promise<T>): Promise<T> {
+    return throughRoute(this, accountId, call);
   }
 
   /** Rebuilds the binding index from the accounts (changes made by other instances, removed accounts). */

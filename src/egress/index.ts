@@ -17,7 +17,6 @@ export { parseProxyEntry, parseProxyLines, proxyIdFor, type ClearanceProfile, ty
 export { PROXY_DOC_KEY, type ProxyDoc, type ProxyPoolName, type StoredProxy } from './proxy-doc.js';
 export type { ProbeResult } from './probe.js';
 export { egressSettingsFrom } from './egress-settings.js';
-export { routedRateLimits } from './routed-rate-limits.js';
 export { egressMediaTransport } from './egress-media-transport.js';
 // The transports every upstream call leaves through (direct or one proxy), built from network.transport.
 export { UndiciTransport } from './undici-transport.js';
@@ -26,3 +25,4 @@ export { createTransport, type CreateTransportOptions } from './create-transport
 export { PROXY_SCHEMES, ProxyUrlError, isSocks, maskProxyUrl, parseProxyUrl, type ProxyScheme, type ProxyUrl } from './proxy-url.js';
 export { ProxyTunnelError, TunnelAgent, openTunnel, socksConnector } from './proxy-tunnel.js';
 export { DirectMediaTransport } from './direct-media-transport.js';
+export { RouteAttempts, throughRoute } from './route-attempts.js';
