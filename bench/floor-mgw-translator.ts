@@ -6,7 +6,8 @@
 // pool, retries, validation, logging, metrics, watchdogs or pings. The gateway is compared to this.
 import { createServer } from 'node:http';
 import WebSocket from 'ws';
-import { GrokHeaders, createTransport, fetchSessionIdentity, itemCreate, mgwHandshakeHeaders, mgwUrl, newInitEventId, responseCreate, sessionCreate } from '../src/grok/index.js';
+import { createTransport } from '../src/egress/index.js';
+import { GrokHeaders, fetchSessionIdentity, itemCreate, mgwHandshakeHeaders, mgwUrl, newInitEventId, responseCreate, sessionCreate } from '../src/grok/index.js';
 
 const upstream = process.env.FLOOR_UPSTREAM ?? 'http://127.0.0.1:9100';
 const token = process.env.FLOOR_TOKEN ?? 'bench-token';

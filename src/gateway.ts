@@ -7,13 +7,13 @@ import { AdminCredentials, LoginLimiter, SessionStore, registerAdmin } from './a
 import { CallLog } from './calllog/index.js';
 import { importLegacyTokenFile } from './accounts/legacy-import.js';
 import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from './config/index.js';
-import { EgressService, egressMediaTransport, egressSettingsFrom, routedRateLimits } from './egress/index.js';
+import { EgressService, createTransport, egressMediaTransport, egressSettingsFrom, loadImpit } from './egress/index.js';
 import { ChatService, mgwMode, type ChatSettings } from './gateway/chat-service.js';
 import { messagesToGrokPrompt } from './gateway/messages-to-grok-prompt.js';
 import { messagesToMgwPrompt } from './gateway/messages-to-mgw-prompt.js';
 import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
 import { DriftMonitor } from './grok/drift/index.js';
-import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
+import { ChatTurnRouter, GrokClient, GrokHeaders, MgwChatClient, StatsigProvider, createStatsigSigner } from './grok/index.js';
 import { Metrics, registerAdmissionGauges, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
 import { buildServer, type AppServices } from './server.js';
 import { limitConnectionsPerAddress, throttledRefusalLog } from './server/connection-limits.js';
@@ -139,9 +139,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     userAgent: config.grok.user_agent,
     acceptLanguage: config.grok.accept_language,
     ...(config.grok.cf_clearance ? { cfClearance: config.grok.cf_clearance } : {}),
-    connectTimeoutMs: config.chat.connect_timeout * 1000,
     headersTimeoutMs: config.network.headers_timeout * 1000,
-    requestTimeoutMs: config.chat.request_timeout * 1000,
     transport: direct,
     statsig,
   });
@@ -160,11 +158,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   });
   const chatTurns = new ChatTurnRouter({ rest: client, mgw });
   const store = await createStore({ mode: config.storage.mode, url: config.storage.url, keyPrefix: config.storage.key_prefix, dataDir: loaded.dataDir, logger });
-  // Quota syncs leave through the account's proxy too, once the egress service exists (below).
-  const egressRef: { current?: EgressService } = {};
   const accounts = await AccountService.create({
     store,
-    client: routedRateLimits(client, () => egressRef.current, accountIdFor),
+    client,
     logger,
     settings: () => {
       const a = loaded.config.accounts;
@@ -191,8 +187,9 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     instanceId: accounts.instanceId,
     settings: () => egressSettingsFrom(loaded.config),
   });
-  egressRef.current = egressService;
-  accounts.setProxyPinner((accountId, proxyUrl) => egressService.pinAccount(accountId, proxyUrl));
+  // The egress is built on the accounts (their bindings); from here on the accounts' quota syncs
+  // leave through each account's proxy and `proxyURL@token` imports pin their account.
+  accounts.attachEgress(egressService);
   // Seeding is idempotent: a token already in the store (from an earlier start) is left as it is.
   const seeded = parseTokenLines(parseSeedTokens(env.GROK2API_SSO_TOKENS).join('\n'));
   const fresh = seeded.entries.filter((e) => !accounts.pool.get(accountIdFor(e.token)));
@@ -318,11 +315,10 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     // The token test's tiny chat leaves through the account's proxy, like a real call.
     chatProbe: {
       openChat: async (token, chat, o) => {
-        const route = egressService.routeFor(o.accountId);
         const transport = current().grok.chat_transport;
         const message = { role: 'user' as const, text: chat.text, attachments: [] };
-        try {
-          const res = await chatTurns.openTurn(token, {
+        return egressService.throughRoute(o.accountId, (route) =>
+          chatTurns.openTurn(token, {
             transport,
             prompt: transport === 'mgw' ? messagesToMgwPrompt([message]) : messagesToGrokPrompt([message]),
             mode: transport === 'mgw' ? mgwMode(chat.mode) : chat.mode,
@@ -330,13 +326,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
             temporary: chat.temporary,
             disableMemory: chat.disableMemory,
             userId: accounts.userIdOf(o.accountId),
-          }, { signal: o.signal, route, onUserId: (uid) => accounts.setUserId(o.accountId, uid) });
-          egressService.report(route);
-          return res;
-        } catch (err) {
-          if (err instanceof GrokUpstreamError) egressService.report(route, err);
-          throw err;
-        }
+          }, { signal: o.signal, route, onUserId: (uid) => accounts.setUserId(o.accountId, uid) }),
+        );
       },
     },
     store,

@@ -9,12 +9,14 @@ import { AdmissionQueue, type AdmissionSettings } from './admission-queue.js';
 import { accountIdFor } from './account-id.js';
 import { defaultQuotas, newAccountRecord, type PoolAccount } from './pool-account.js';
 import { PoolPersistence } from './pool-persistence.js';
-import { QuotaSyncer, type RateLimitsClient, type SyncResult } from './quota-sync.js';
+import { routedQuotaClient, type AccountEgress, type RoutableQuotaClient } from './account-egress.js';
+import { QuotaSyncer, type SyncResult } from './quota-sync.js';
 import type { TokenEntry } from './token-import.js';
 
 export interface AccountServiceOptions {
   store: Store;
-  client: RateLimitsClient;
+  /** Quota calls; they leave through the account's route once an egress is attached. */
+  client: RoutableQuotaClient;
   logger: Logger;
   settings: () => PoolSettings & {
     defaultTier: AccountTier;
@@ -44,8 +46,8 @@ export class AccountService implements AccountSource {
   readonly admission: AdmissionQueue;
   readonly instanceId = randomUUID();
   private readonly now: () => number;
-  /** Set by the egress service: pins `proxyURL@token` imports to their proxy. */
-  private proxyPinner: ((accountId: string, proxyUrl: string) => void) | undefined;
+  /** The egress layer (attached once by the app root): routes quota syncs, pins `proxyURL@token` imports. */
+  private egress: AccountEgress | undefined;
 
   private constructor(private readonly opts: AccountServiceOptions) {
     this.now = opts.now ?? Date.now;
@@ -63,7 +65,7 @@ export class AccountService implements AccountSource {
     );
     this.admission = new AdmissionQueue((req) => this.pool.lease(req), opts.admission ?? (() => ({ timeoutMs: 0, max: 0 })), this.now);
     this.persistence = new PoolPersistence(this.pool, opts.store, { flushMs: s.flushMs, pollMs: s.pollMs, logger: opts.logger });
-    this.syncer = new QuotaSyncer(this.pool, opts.client, opts.store.locks, {
+    this.syncer = new QuotaSyncer(this.pool, routedQuotaClient(opts.client, () => this.egress), opts.store.locks, {
       concurrency: s.syncConcurrency,
       intervalBasicMs: s.syncIntervalBasicMs,
       intervalSuperMs: s.syncIntervalSuperMs,
@@ -130,16 +132,17 @@ export class AccountService implements AccountSource {
       result.ids.push(id);
     }
     // Pinned before the first sync, so even that call leaves through the account's proxy.
-    for (const [id, url] of pins) this.proxyPinner?.(id, url);
+    for (const [id, url] of pins) this.egress?.pinAccount(id, url);
     if (s.syncOnImport) for (const acc of fresh) this.syncer.request(acc);
     return result;
   }
 
   // ---- egress bindings (AccountRecord.proxyId; the egress service owns the policy) ----------------
 
-  /** Called once by the egress service so `proxyURL@token` imports pin their account. */
-  setProxyPinner(pinner: ((accountId: string, proxyUrl: string) => void) | undefined): void {
-    this.proxyPinner = pinner;
+  /** Attaches the egress layer, once (the app root does, right after building it on these accounts). */
+  attachEgress(egress: AccountEgress): void {
+    if (this.egress) throw new Error('an egress is already attached to the account service');
+    this.egress = egress;
   }
 
   hasAccount(id: string): boolean {

@@ -7,9 +7,10 @@
 import { DriftMonitor } from '../grok/drift/index.js';
 import { maskSecret, type AppConfig } from '../config/index.js';
 import {
-  GrokClient, GrokHeaders, GrokUpstreamError, StatsigProvider, createStatsigSigner, createTransport, fetchSessionIdentity,
+  GrokClient, GrokHeaders, GrokUpstreamError, StatsigProvider, createStatsigSigner, fetchSessionIdentity,
   type RateLimitWindow, type Transport,
 } from '../grok/index.js';
+import { createTransport } from '../egress/index.js';
 import { probeMgwTurn } from './mgw-probe.js';
 
 export interface DoctorOptions {
@@ -80,9 +81,7 @@ export async function runDoctor(o: DoctorOptions): Promise<boolean> {
     userAgent: c.grok.user_agent,
     acceptLanguage: c.grok.accept_language,
     ...(c.grok.cf_clearance && !proxied ? { cfClearance: c.grok.cf_clearance } : {}),
-    connectTimeoutMs: c.chat.connect_timeout * 1000,
     headersTimeoutMs: c.network.headers_timeout * 1000,
-    requestTimeoutMs: c.chat.request_timeout * 1000,
     transport,
     statsig,
   });

@@ -1,6 +1,6 @@
 // The egress settings, read from the live configuration (recomputed only when it changes).
 import type { AppConfig } from '../config/index.js';
-import type { EgressSettings } from './egress-service.js';
+import type { EgressSettings } from './egress-types.js';
 
 let lastConfig: AppConfig | undefined;
 let lastSettings: EgressSettings | undefined;

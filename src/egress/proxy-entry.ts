@@ -3,7 +3,7 @@
 //   socks5://user:pass@host:1080 cf_clearance=<value> user_agent=<the browser's UA, rest of the line>
 // Bulk text (admin console, config lists) has one per line; blank lines and `#` comments are skipped.
 import { createHash } from 'node:crypto';
-import { parseProxyUrl, ProxyUrlError } from '../grok/index.js';
+import { parseProxyUrl, ProxyUrlError } from './proxy-url.js';
 
 export interface ClearanceProfile {
   /** cf_clearance obtained through this proxy's IP; only sent through it. */

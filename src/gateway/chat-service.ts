@@ -3,13 +3,13 @@
 // (non-streaming, where nothing has reached the client yet).
 import type { AccountLease, AccountSource, AccountTier } from '../accounts/index.js';
 import type { ModelSpec } from '../config/index.js';
-import type { EgressSelector } from '../egress/index.js';
+import { RouteAttempts, type EgressSelector } from '../egress/index.js';
 import type { AbortLike, ChatTransport, ChatTurnInput, ChatTurnOpener, GrokRoute } from '../grok/index.js';
 import { classifyInBandError, emptyAnswerError } from '../grok/errors.js';
 import type { GrokEvent } from '../grok/events.js';
 import { AnswerAssembler } from './answer-assembler.js';
 import type { AttachmentUploader, PreparedFile } from './attachments.js';
-import { EgressAttempts } from './egress-attempts.js';
+import { withRouteLabels } from './route-labels.js';
 import { messagesToGrokPrompt } from './messages-to-grok-prompt.js';
 import { messagesToMgwPrompt } from './messages-to-mgw-prompt.js';
 import { RetriesExhaustedError, runWithAccountRetries, type AttemptRecord, type RetryPolicy } from './retry.js';
@@ -122,18 +122,6 @@ function unavailable(c: ContinueFrom, why: string): OpenAIHttpError {
   });
 }
 
-/** Runs the retries and puts each attempt's egress on its record (also on the error's records). */
-async function withEgress<T extends { attempts: AttemptRecord[] }>(egress: EgressAttempts, run: () => Promise<T>): Promise<T> {
-  try {
-    const result = await run();
-    egress.annotate(result.attempts);
-    return result;
-  } catch (err) {
-    if (err instanceof RetriesExhaustedError) egress.annotate(err.attempts);
-    throw err;
-  }
-}
-
 /** The mgw `model`: one of fast/auto/expert/heavy (other registry modes map to the nearest one). */
 export function mgwMode(mode: string | undefined): string {
   if (mode === 'fast' || mode === 'auto' || mode === 'expert' || mode === 'heavy') return mode;
@@ -229,7 +217,7 @@ export class ChatService {
     const base = this.turnInput({ ...turn, messages }, spec, s);
     const input: ChatTurnInput = from ? { ...base, prompt: continuedPrompt(messages), continuation: { conversationId: from.conversationId, parentResponseId: from.upstreamResponseId } } : base;
     const files = await this.deps.attachments?.prepare(messages, signal);
-    const egress = new EgressAttempts(this.deps.egress);
+    const egress = new RouteAttempts(this.deps.egress, signal);
     const pinned = from?.accountId;
     const accounts = pinned === undefined && (avoid?.length ?? 0) === 0
       ? this.deps.accounts
@@ -242,15 +230,14 @@ export class ChatService {
           summary: () => this.deps.accounts.summary(),
         };
     let opened: UpstreamChat | undefined;
-    const result = await withEgress(egress, () => runWithAccountRetries({
+    const result = await withRouteLabels(egress, () => runWithAccountRetries({
       accounts,
       tier: spec.tier as AccountTier,
       bucket: spec.bucket,
       policy: pinned === undefined ? s.retry : { ...s.retry, maxAttempts: 1 },
       signal,
       onRetry: (r) => this.deps.onRetry?.({ requestId: turn.requestId, attempt: r.attempt, account: r.account, kind: r.error.kind, delayMs: r.delayMs }),
-      attempt: async (lease) => {
-        const route = egress.route(lease.accountId);
+      attempt: (lease) => egress.run(lease.accountId, async (route) => {
         const upstream = new UpstreamChat({ idleTimeoutMs: s.idleTimeoutMs, requestTimeoutMs: s.requestTimeoutMs }, signal);
         try {
           const ids = this.deps.userIds;
@@ -259,15 +246,13 @@ export class ChatService {
             onUserId: ids ? (uid) => ids.setUserId(lease.accountId, uid) : undefined,
           });
           const value = await run(upstream, s);
-          egress.succeeded(route);
           opened = upstream;
           return value;
         } catch (err) {
           upstream.abort();
-          egress.failed(route, err, signal);
           throw err;
         }
-      },
+      }),
     }));
     return { value: result.value, lease: result.lease, attempts: result.attempts, proxy: egress.last, upstream: opened as UpstreamChat };
   }

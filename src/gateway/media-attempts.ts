@@ -5,9 +5,9 @@
 // off that proxy, as on the chat path.
 import type { AccountSource, AccountTier } from '../accounts/index.js';
 import type { ModelSpec } from '../config/index.js';
-import type { EgressRoute, EgressSelector } from '../egress/index.js';
-import { EgressAttempts } from './egress-attempts.js';
-import { RetriesExhaustedError, runWithAccountRetries, type AttemptRecord, type RetryPolicy } from './retry.js';
+import { RouteAttempts, type EgressRoute, type EgressSelector } from '../egress/index.js';
+import { withRouteLabels } from './route-labels.js';
+import { runWithAccountRetries, type AttemptRecord, type RetryPolicy } from './retry.js';
 
 export interface MediaAttemptDeps {
   accounts: AccountSource;
@@ -35,32 +35,18 @@ export async function runMediaAttempts<T>(
   policy: RetryPolicy,
   attempt: (token: string, route: EgressRoute | undefined, accountId: string) => Promise<T>,
 ): Promise<MediaAttemptResult<T>> {
-  const egress = new EgressAttempts(deps.egress);
-  try {
-    const result = await runWithAccountRetries({
+  const egress = new RouteAttempts(deps.egress, job.signal);
+  const result = await withRouteLabels(egress, () =>
+    runWithAccountRetries({
       accounts: deps.accounts,
       tier: spec.tier as AccountTier,
       bucket: spec.bucket,
       policy,
       signal: job.signal,
       onRetry: (r) => deps.onRetry?.({ requestId: job.requestId, attempt: r.attempt, account: r.account, kind: r.error.kind, delayMs: r.delayMs }),
-      attempt: async (lease) => {
-        const route = egress.route(lease.accountId);
-        try {
-          const value = await attempt(lease.token, route, lease.accountId);
-          egress.succeeded(route);
-          return value;
-        } catch (err) {
-          egress.failed(route, err, job.signal);
-          throw err;
-        }
-      },
-    });
-    egress.annotate(result.attempts);
-    result.lease.release({ ok: true });
-    return { value: result.value, account: result.lease.masked, attempts: result.attempts };
-  } catch (err) {
-    if (err instanceof RetriesExhaustedError) egress.annotate(err.attempts);
-    throw err;
-  }
+      attempt: (lease) => egress.run(lease.accountId, (route) => attempt(lease.token, route, lease.accountId)),
+    }),
+  );
+  result.lease.release({ ok: true });
+  return { value: result.value, account: result.lease.masked, attempts: result.attempts };
 }

@@ -4,7 +4,6 @@
 // consumed or destroyed on every path so no socket leaks.
 import { randomUUID } from 'node:crypto';
 import { finished, type Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import type { AbortLike } from './cancellation.js';
 import { buildChatBody } from './chat-body.js';
 import type { ChatTurnInput, ChatTurnOpener, TurnOpenOptions } from './chat-turn.js';
@@ -19,7 +18,6 @@ import { normalizeRateLimits, type RateLimitWindow } from './rate-limits.js';
 import { readLimitedText } from './read-limited-text.js';
 import { localStatsig, type StatsigProvider } from './statsig.js';
 import type { Transport, TransportResponse } from './transport.js';
-import { UndiciTransport } from './undici-transport.js';
 
 export interface GrokEndpoints {
   /** `https://grok.com` */
@@ -36,15 +34,15 @@ export interface GrokClientOptions {
   acceptLanguage: string;
   cfClearance?: string | undefined;
   cfCookies?: string | undefined;
-  /** Applies to the client's own Agent only (a given dispatcher brings its own). */
-  connectTimeoutMs: number;
   /** Time allowed for the response headers after the request was sent. */
   headersTimeoutMs: number;
-  dispatcher?: Dispatcher | undefined;
-  /** Default transport (wins over `dispatcher`); a call's `route` may name another one. */
-  transport?: Transport | undefined;
-  /** Total cap of one call (impit needs it up front); defaults to headersTimeoutMs. */
-  requestTimeoutMs?: number | undefined;
+  /**
+   * The default egress (built by src/egress: direct undici or impit); a call's `route` may name
+   * another one. Given, not built here, so the protocol layer never depends on the egress layer.
+   */
+  transport: Transport;
+  /** close() closes `transport` too (default: no, whoever built it closes it). */
+  ownsTransport?: boolean | undefined;
   /** Where `x-statsig-id` values come from (grok.statsig_mode); default: made locally. */
   statsig?: StatsigProvider | undefined;
   /** Protocol-drift checks of the quota answers (src/grok/drift); none when absent. */
@@ -121,21 +119,8 @@ export class GrokClient implements ChatTurnOpener {
       cfClearance: opts.cfClearance,
       cfCookies: opts.cfCookies,
     });
-    if (opts.transport !== undefined) {
-      this.transport = opts.transport;
-      this.ownsTransport = false;
-    } else {
-      // Without a dispatcher this builds the client's own keep-alive Agent (closed by close()).
-      this.transport = new UndiciTransport(
-        {
-          connectTimeoutMs: opts.connectTimeoutMs,
-          headersTimeoutMs: opts.headersTimeoutMs,
-          requestTimeoutMs: opts.requestTimeoutMs ?? opts.headersTimeoutMs,
-        },
-        opts.dispatcher,
-      );
-      this.ownsTransport = true;
-    }
+    this.transport = opts.transport;
+    this.ownsTransport = opts.ownsTransport === true;
   }
 
   /** The default headers (direct egress: grok.user_agent + grok.cf_clearance). */
@@ -265,7 +250,7 @@ export class GrokClient implements ChatTurnOpener {
     }
   }
 
-  /** Closes the client's own transport (waits for requests in flight). A given dispatcher or transport is left open. */
+  /** Closes the transport when the client owns it (ownsTransport; waits for requests in flight). */
   async close(): Promise<void> {
     if (this.ownsTransport) await this.transport.close();
   }

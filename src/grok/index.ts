@@ -51,11 +51,6 @@ export { Cancellation, toAbortSignal, type AbortLike } from './cancellation.js';
 export { GrokClient } from './chat-client.js';
 export type { GrokClientOptions, GrokEndpoints, ChatEventSource, ChatStreamResult, GrokRoute } from './chat-client.js';
 export type { Transport, TransportKind, TransportMethod, TransportOptions, TransportRequest, TransportResponse } from './transport.js';
-export { UndiciTransport } from './undici-transport.js';
-export { ImpitTransport, impitBrowserFor, loadImpit } from './impit-transport.js';
-export { createTransport, type CreateTransportOptions } from './create-transport.js';
-export { PROXY_SCHEMES, ProxyUrlError, isSocks, maskProxyUrl, parseProxyUrl, type ProxyScheme, type ProxyUrl } from './proxy-url.js';
-export { ProxyTunnelError, TunnelAgent, openTunnel, socksConnector } from './proxy-tunnel.js';
 export { readLimitedText } from './read-limited-text.js';
 export { GrokMediaClient } from './media-client.js';
 export type { GrokMediaClientOptions, UploadInput, UploadedFile, UploadPurpose, DownloadedAsset } from './media-client.js';
@@ -73,7 +68,7 @@ export {
   parseUploadV2Response,
 } from './upload-v2.js';
 export type { UploadV2Result } from './upload-v2.js';
-export { DirectMediaTransport, routeEgress } from './media-transport.js';
+export { routeEgress } from './media-transport.js';
 export type { MediaEgress, MediaTransport, WebSocketEgress } from './media-transport.js';
 export type { AssetKind } from './asset-headers.js';
 export { ImagineClient } from './imagine-ws.js';

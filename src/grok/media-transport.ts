@@ -3,8 +3,10 @@
 // its MediaTransport, per token (= per account). Each answer pairs the connection with the
 // clearance headers that belong to it: cf_clearance and its User-Agent only work from the IP that
 // obtained them, so a proxy's connection never carries another egress's clearance.
+// The interface lives here because the media clients speak it; its implementations (the direct
+// one, the proxied one) live in src/egress/.
 import type { Agent as HttpAgent } from 'node:http';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { GrokRoute } from './chat-client.js';
 import type { GrokUpstreamError } from './errors.js';
 import type { GrokHeaders } from './headers.js';
@@ -46,33 +48,4 @@ export function routeEgress(route: GrokRoute | undefined, fresh: boolean): Media
   const t = route?.transport;
   if (!t) return undefined;
   return { dispatcher: fresh ? t.freshDispatcher() : t.dispatcher(), headers: route.headers };
-}
-
-/** Plain undici agents, no proxy: one shared keep-alive Agent, and a new one-connection Agent per fresh call. */
-export class DirectMediaTransport implements MediaTransport {
-  private readonly agent: Agent;
-
-  constructor(private readonly connectTimeoutMs: number) {
-    this.agent = new Agent({ connect: { timeout: connectTimeoutMs }, pipelining: 1 });
-  }
-
-  shared(): MediaEgress {
-    return { dispatcher: this.agent, headers: undefined };
-  }
-
-  fresh(): MediaEgress {
-    return { dispatcher: new Agent({ connect: { timeout: this.connectTimeoutMs }, connections: 1, pipelining: 0 }), headers: undefined };
-  }
-
-  assets(_token: string, fallback?: GrokRoute): MediaEgress {
-    return routeEgress(fallback, false) ?? this.shared();
-  }
-
-  webSocket(): WebSocketEgress {
-    return { agent: undefined, headers: undefined };
-  }
-
-  async close(): Promise<void> {
-    await this.agent.close();
-  }
 }

@@ -1,6 +1,7 @@
 // One interface for "send this HTTP request upstream and stream the answer back", whatever carries
 // it: undici (direct, http(s) proxy, SOCKS) or a browser-impersonating client (impit). GrokClient
-// and the egress layer only ever talk to this.
+// and the egress layer only ever talk to this. The implementations live in src/egress/ (grok
+// defines the interface it speaks, so it never imports the egress layer).
 import type { Agent as HttpAgent } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';

@@ -3,11 +3,12 @@
 // backoff, readiness, persistence shared by two instances, and bulk-line parsing.
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { after, describe, it } from 'node:test';
+import { after, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
-import { EgressService, parseProxyEntry, parseProxyLines, proxyIdFor, type EgressSettings, type ProxyBindings } from '../../src/egress/index.js';
-import { GrokUpstreamError, type CreateTransportOptions, type Transport, type TransportResponse } from '../../src/grok/index.js';
+import { EgressService, RouteAttempts, parseProxyEntry, parseProxyLines, proxyIdFor, throughRoute, type EgressSettings, type ProxyBindings } from '../../src/egress/index.js';
+import type { CreateTransportOptions } from '../../src/egress/index.js';
+import { GrokUpstreamError, type Transport, type TransportResponse } from '../../src/grok/index.js';
 import type { Dispatcher } from 'undici';
 
 class FakeBindings implements ProxyBindings {
@@ -280,5 +281,75 @@ void describe('EgressService', () => {
     assert.equal(r.entries[1]?.url, 'http://h2:80');
     assert.deepEqual(r.errors.map((e) => e.line), [5, 6]);
     for (const e of r.errors) assert.ok(!e.message.includes('hunter2'), e.message);
+  });
+});
+
+void describe('route → attempt → report (RouteAttempts, throughRoute)', () => {
+  // Every probe answers (so only the reported calls move the counters).
+  beforeEach(() => network.clear());
+  after(async () => {
+    await Promise.all(services.splice(0).map((s) => s.close()));
+  });
+  const network503 = (): GrokUpstreamError => new GrokUpstreamError({ kind: 'upstream-5xx', status: 503, message: 'Grok is down' });
+  const stats = (e: EgressService, url: string) => e.list().find((p) => p.id === proxyIdFor(parseProxyEntry(url).url));
+
+  void it('a proxy fault is reported and the request\'s next attempt goes around that proxy; each attempt is labelled', async () => {
+    const e = await make(new FakeBindings(['a1', 'a2']), settings({ urls: [P1, P2], failThreshold: 5 }));
+    // a1 binds to the least-bound proxy first: P1 (list order).
+    assert.equal(e.routeFor('a1', new Set()).proxyId, proxyIdFor(parseProxyEntry(P1).url));
+    const routes = new RouteAttempts(e, new AbortController().signal);
+    await assert.rejects(routes.run('a1', async () => {
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    }), /socket hang up/);
+    assert.equal(stats(e, P1)?.failures, 1);
+    const second = await routes.run('a1', async (route) => route?.proxyId);
+    assert.equal(second, proxyIdFor(parseProxyEntry(P2).url), 'the retry avoided the proxy that failed it');
+    assert.equal(stats(e, P2)?.successes, 1);
+    const records: Array<{ proxy?: string | undefined }> = [{}, {}];
+    routes.annotate(records);
+    assert.deepEqual(records.map((r) => r.proxy), [stats(e, P1)?.url, stats(e, P2)?.url]);
+    assert.equal(routes.last, stats(e, P2)?.url);
+    // Not the proxy's fault (Grok's 503): reported, not counted, and the proxy is not avoided.
+    const other = new RouteAttempts(e);
+    await assert.rejects(other.run('a1', async () => {
+      throw network503();
+    }));
+    assert.equal(stats(e, P1)?.failures, 1);
+    assert.equal(await other.run('a1', async (route) => route?.proxyId), proxyIdFor(parseProxyEntry(P1).url));
+  });
+
+  void it('a failure after the client went away says nothing about the proxy: not reported', async () => {
+    const e = await make(new FakeBindings(['a1']), settings({ urls: [P1] }));
+    const ctl = new AbortController();
+    const routes = new RouteAttempts(e, ctl.signal);
+    await assert.rejects(routes.run('a1', async () => {
+      ctl.abort();
+      throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    }));
+    assert.equal(stats(e, P1)?.failures, 0);
+  });
+
+  void it('without an egress every attempt leaves by the defaults (no route, no label)', async () => {
+    const routes = new RouteAttempts(undefined);
+    assert.equal(await routes.run('a1', async (route) => route), undefined);
+    const records: Array<{ proxy?: string | undefined }> = [{}];
+    routes.annotate(records);
+    assert.equal(records[0]?.proxy, undefined);
+  });
+
+  void it('throughRoute credits a success, counts a network error against the proxy, and lets a missing route throw as it is', async () => {
+    const e = await make(new FakeBindings(['a1']), settings({ urls: [P1], failThreshold: 5 }));
+    assert.equal(await throughRoute(e, 'a1', async (route) => route.label), stats(e, P1)?.url);
+    assert.equal(stats(e, P1)?.successes, 1);
+    await assert.rejects(throughRoute(e, 'a1', async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    }), /ECONNREFUSED/);
+    assert.equal(stats(e, P1)?.failures, 1);
+    const required = await make(new FakeBindings(['a1']), settings({ required: true }));
+    let called = false;
+    await assert.rejects(throughRoute(required, 'a1', async () => {
+      called = true;
+    }), (err: unknown) => (err as { code?: string }).code === 'ERR_NO_PROXY');
+    assert.equal(called, false);
   });
 });

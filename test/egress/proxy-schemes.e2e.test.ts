@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTransport } from '../../src/grok/index.js';
+import { createTransport } from '../../src/egress/index.js';
 import { expectedAnswer, simHeaders, startFakeGrok, type FakeGrok } from '../fake-grok/index.js';
 import { startHarness, type Harness } from '../e2e/harness.js';
 import { startGatewayProcess, exitWithin, type GatewayProcess } from '../reliability/gateway-process.js';

@@ -11,13 +11,11 @@ import {
   GrokHeaders,
   GrokUpstreamError,
   buildChatBody,
-  createTransport,
-  maskProxyUrl,
-  parseProxyUrl,
   type GrokEvent,
   type Transport,
   type TransportKind,
 } from '../../src/grok/index.js';
+import { UndiciTransport, createTransport, maskProxyUrl, parseProxyUrl } from '../../src/egress/index.js';
 import { expectedAnswer, simHeaders, startFakeGrok, type FakeGrok } from '../fake-grok/index.js';
 import { startHttpProxy, startSocks5Proxy, type TestProxy } from './test-proxies.js';
 
@@ -48,8 +46,10 @@ void describe('transports through real proxies', () => {
       endpoints: { baseUrl: sim.baseUrl, assetsUrl: sim.assetsUrl, wsUrl: sim.wsUrl },
       userAgent: UA,
       acceptLanguage: 'en',
-      connectTimeoutMs: 2000,
       headersTimeoutMs: 5000,
+      // What the client built for itself before transports moved to src/egress.
+      transport: new UndiciTransport({ connectTimeoutMs: 2000, headersTimeoutMs: 5000, requestTimeoutMs: 5000 }),
+      ownsTransport: true,
     });
     httpProxy = await startHttpProxy({ auth: { user: 'alice', pass: 's3cr3t-pass' } });
     socks = await startSocks5Proxy({ auth: { user: 'bob', pass: 'socks-pass-123' } });

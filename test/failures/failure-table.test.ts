@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AccountPool } from '../../src/accounts/index.js';
 import { newAccountRecord } from '../../src/accounts/pool-account.js';
-import { isEgressFailure } from '../../src/egress/index.js';
+import { RouteAttempts, isEgressFailure } from '../../src/egress/index.js';
 import { FAILURE_KINDS, FAILURE_TABLE, failurePolicySchema, isAccountFault, isRetryable, retryTargets, type AccountEffect, type FailureKind } from '../../src/failures/index.js';
-import { EgressAttempts } from '../../src/gateway/egress-attempts.js';
 import { RetriesExhaustedError, runWithAccountRetries, type RetryPolicy } from '../../src/gateway/retry.js';
 import { GrokUpstreamError, classifyHttpFailure, classifyInBandError } from '../../src/grok/errors.js';
 import { clientErrorForKind } from '../../src/openai/errors.js';
@@ -124,18 +123,19 @@ void describe('FAILURE_TABLE', () => {
     assert.equal(clientErrorForKind('rate-limited', undefined).message, 'Grok rate limit reached on every available account');
   });
 
-  void it('the next attempt avoids the proxy exactly for the kinds that are its fault', () => {
+  void it('the next attempt avoids the proxy exactly for the kinds that are its fault', async () => {
     for (const kind of FAILURE_KINDS) {
       const asked: Array<ReadonlySet<string>> = [];
-      const attempts = new EgressAttempts({
+      const attempts = new RouteAttempts({
         routeFor: (_account, exclude) => {
           asked.push(new Set(exclude));
-          return { proxyId: 'p1', label: 'http://p1' } as ReturnType<NonNullable<ConstructorParameters<typeof EgressAttempts>[0]>['routeFor']>;
+          return { proxyId: 'p1', label: 'http://p1' } as ReturnType<NonNullable<ConstructorParameters<typeof RouteAttempts>[0]>['routeFor']>;
         },
         report: (_route, error) => error !== undefined && isEgressFailure(error),
       });
-      attempts.failed(attempts.route('a1'), fail(kind, 0), undefined);
-      attempts.route('a2');
+      const failure = fail(kind, 0);
+      await assert.rejects(attempts.run('a1', () => Promise.reject(failure)));
+      await attempts.run('a2', () => Promise.resolve());
       assert.equal(asked[1]?.has('p1'), EXPECTED[kind].egressFault, kind);
     }
   });

@@ -6,6 +6,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import zlib from 'node:zlib';
 import { GrokClient, type ChatStreamResult } from '../../src/grok/chat-client.js';
+import { UndiciTransport } from '../../src/egress/index.js';
 import { GrokUpstreamError } from '../../src/grok/errors.js';
 import type { GrokEvent } from '../../src/grok/events.js';
 import { buildChatBody } from '../../src/grok/chat-body.js';
@@ -64,8 +65,10 @@ function makeClient(baseUrl: string, over: Partial<ConstructorParameters<typeof 
     endpoints: { baseUrl, assetsUrl: baseUrl, wsUrl: baseUrl.replace('http', 'ws') },
     userAgent: UA,
     acceptLanguage: 'en-US,en;q=0.9',
-    connectTimeoutMs: 2_000,
     headersTimeoutMs: 5_000,
+    // What the client built for itself before transports moved to src/egress.
+    transport: new UndiciTransport({ connectTimeoutMs: 2_000, headersTimeoutMs: 5_000, requestTimeoutMs: 5_000 }),
+    ownsTransport: true,
     ...over,
   });
 }

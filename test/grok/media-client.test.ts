@@ -4,7 +4,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent } from 'undici';
-import { GrokHeaders, GrokMediaClient, GrokUpstreamError, UndiciTransport, type GrokRoute, type MediaEgress, type MediaTransport, type WebSocketEgress } from '../../src/grok/index.js';
+import { GrokHeaders, GrokMediaClient, GrokUpstreamError, type GrokRoute, type MediaEgress, type MediaTransport, type WebSocketEgress } from '../../src/grok/index.js';
+import { UndiciTransport } from '../../src/egress/index.js';
 import { makePng, startFakeGrok, type FakeGrok } from '../fake-grok/index.js';
 
 const TOKEN = 'sso-media-client-0001';

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Cancellation, createTransport, GrokHeaders, GrokUpstreamError, MgwChatClient, type ChatTurnInput, type GrokEvent, type Transport } from '../../src/grok/index.js';
+import { Cancellation, GrokHeaders, GrokUpstreamError, MgwChatClient, type ChatTurnInput, type GrokEvent, type Transport } from '../../src/grok/index.js';
+import { createTransport } from '../../src/egress/index.js';
 import { MGW_WS_PATH, startFakeGrok, userIdFor, type FakeGrok, type FakeTokenBehavior } from '../fake-grok/index.js';
 import { startHttpProxy, startSocks5Proxy, type TestProxy } from '../egress/test-proxies.js';
 

@@ -18,6 +18,7 @@ import {
   type StatsigSettings,
 } from '../../src/grok/index.js';
 import { startFakeGrok, type FakeGrok } from '../fake-grok/index.js';
+import { UndiciTransport } from '../../src/egress/index.js';
 
 const VALID70 = Buffer.alloc(70, 7).toString('base64');
 
@@ -181,8 +182,10 @@ void describe('GrokClient and statsig', () => {
       endpoints: { baseUrl: sim.baseUrl, assetsUrl: sim.assetsUrl, wsUrl: sim.wsUrl },
       userAgent: 'UA',
       acceptLanguage: 'en',
-      connectTimeoutMs: 2000,
       headersTimeoutMs: 5000,
+      // What the client built for itself before transports moved to src/egress.
+      transport: new UndiciTransport({ connectTimeoutMs: 2000, headersTimeoutMs: 5000, requestTimeoutMs: 5000 }),
+      ownsTransport: true,
       statsig: provider,
     });
     return { client, signed: () => i };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { splitUrl } from '../../src/grok/undici-transport.js';
+import { splitUrl } from '../../src/egress/undici-transport.js';
 
 void describe('splitUrl (origin and path for the undici dispatcher)', () => {
   void it('splits the plain upstream shapes by hand, keeping the query in the path', () => {

@@ -5,7 +5,7 @@ import type { Agent as HttpAgent } from 'node:http';
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import { socksConnector, TunnelAgent } from './proxy-tunnel.js';
 import { isSocks, maskProxyUrl, parseProxyUrl, type ProxyUrl } from './proxy-url.js';
-import type { Transport, TransportOptions, TransportRequest, TransportResponse } from './transport.js';
+import type { Transport, TransportOptions, TransportRequest, TransportResponse } from '../grok/index.js';
 
 export class UndiciTransport implements Transport {
   readonly kind = 'undici' as const;

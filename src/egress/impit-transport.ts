@@ -8,7 +8,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Browser, Impit, ImpitOptions, RequestInit as ImpitRequestInit } from 'impit';
 import type { Dispatcher } from 'undici';
 import { maskProxyUrl, parseProxyUrl } from './proxy-url.js';
-import type { Transport, TransportOptions, TransportRequest, TransportResponse } from './transport.js';
+import type { Transport, TransportOptions, TransportRequest, TransportResponse } from '../grok/index.js';
 import { UndiciTransport } from './undici-transport.js';
 
 type ImpitModule = { Impit: new (opts?: ImpitOptions) => Impit };

@@ -1,6 +1,6 @@
 // Builds the transport network.transport names, for one egress (direct or one proxy).
 import { ImpitTransport } from './impit-transport.js';
-import type { Transport, TransportKind, TransportOptions } from './transport.js';
+import type { Transport, TransportKind, TransportOptions } from '../grok/index.js';
 import { UndiciTransport } from './undici-transport.js';
 
 export interface CreateTransportOptions extends TransportOptions {
