@@ -1,6 +1,6 @@
 // Process entry: load config, build, listen, shut down gracefully on SIGTERM/SIGINT.
 import type { Logger } from 'pino';
-import { createGateway } from './gateway.js';
+import { createGateway } from './app/create-gateway.js';
 import { listenFailureLine, startupFailureLines } from './server/startup-failure.js';
 
 async function main(): Promise<void> {

@@ -2,27 +2,27 @@
 // test runs exactly the wiring that production runs, only with other config values.
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { AccountService, accountIdFor, parseTokenLines } from './accounts/index.js';
-import { AdminCredentials, LoginLimiter, SessionStore, registerAdmin } from './admin/index.js';
-import { CallLog } from './calllog/index.js';
-import { importLegacyTokenFile } from './accounts/legacy-import.js';
-import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from './config/index.js';
-import { EgressService, egressMediaTransport, egressSettingsFrom, routedRateLimits } from './egress/index.js';
-import { ChatService, mgwMode, type ChatSettings } from './gateway/chat-service.js';
-import { messagesToGrokPrompt } from './gateway/messages-to-grok-prompt.js';
-import { messagesToMgwPrompt } from './gateway/messages-to-mgw-prompt.js';
-import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
-import { DriftMonitor } from './grok/drift/index.js';
-import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from './grok/index.js';
-import { Metrics, registerAdmissionGauges, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
-import { buildServer, type AppServices } from './server.js';
-import { limitConnectionsPerAddress, throttledRefusalLog } from './server/connection-limits.js';
-import { findConsoleDir, registerConsole } from './server/console-routes.js';
-import { assertWritableDataDir } from './server/data-dir-check.js';
-import { Inflight } from './server/inflight.js';
-import { batchedLogDestination } from './server/log-destination.js';
-import { createStore, permissionsOf, type Store } from './store/index.js';
-import { ClientKeyGate, ClientKeyService, keyStats } from './keys/index.js';
+import { AccountService, accountIdFor, parseTokenLines } from '../accounts/index.js';
+import { AdminCredentials, LoginLimiter, SessionStore, registerAdmin } from '../admin/index.js';
+import { CallLog } from '../calllog/index.js';
+import { importLegacyTokenFile } from '../accounts/legacy-import.js';
+import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from '../config/index.js';
+import { EgressService, egressMediaTransport, egressSettingsFrom, routedRateLimits } from '../egress/index.js';
+import { ChatService, mgwMode, type ChatSettings } from '../gateway/chat-service.js';
+import { messagesToGrokPrompt } from '../gateway/messages-to-grok-prompt.js';
+import { messagesToMgwPrompt } from '../gateway/messages-to-mgw-prompt.js';
+import { createMediaRuntime, type MediaRuntime } from '../gateway/media-runtime.js';
+import { DriftMonitor } from '../grok/drift/index.js';
+import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from '../grok/index.js';
+import { Metrics, registerAdmissionGauges, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from '../metrics/index.js';
+import { buildServer, type AppServices } from './build-server.js';
+import { limitConnectionsPerAddress, throttledRefusalLog } from '../server/connection-limits.js';
+import { findConsoleDir, registerConsole } from '../server/console-routes.js';
+import { assertWritableDataDir } from '../server/data-dir-check.js';
+import { Inflight } from '../server/inflight.js';
+import { batchedLogDestination } from '../server/log-destination.js';
+import { createStore, permissionsOf, type Store } from '../store/index.js';
+import { ClientKeyGate, ClientKeyService, keyStats } from '../keys/index.js';
 
 export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
