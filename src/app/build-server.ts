@@ -14,10 +14,11 @@ import { handleMediaChat } from '../openai/media-chat.js';
 import { mediaApiDeps, registerMediaApi, type MediaServices } from '../openai/media-api.js';
 import { registerModels } from '../openai/models-route.js';
 import { OpenAIHttpError } from '../openai/errors.js';
-import { finishedCall, newCallContext, type CallContext, type CallListener } from '../server/call-context.js';
+import { finishedCall, newCallContext, type CallListener } from '../calllog/index.js';
 import { clip, MAX_ECHOED_PATH } from '../server/clip.js';
 import { httpTimeoutOptions } from '../server/connection-limits.js';
 import { decorateKeyOwner } from '../server/request-owner.js';
+import { decorateCall } from '../server/request-call.js';
 import { frameworkErrorHandler, installErrorHandlers } from '../server/error-handler.js';
 import { lazyChildLoggerFactory } from '../server/lazy-child-logger.js';
 import type { Inflight } from '../server/inflight.js';
@@ -99,7 +100,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     frameworkErrors: frameworkErrorHandler,
   });
 
-  app.decorateRequest('call', undefined as unknown as CallContext);
+  decorateCall(app);
   decorateKeyOwner(app);
   let closing = false;
   app.addHook('preClose', async () => {
@@ -181,7 +182,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   // The cached media files (/images/<name>, /videos/<name>) are public links: outside the /v1 scope.
   if (media) registerMediaRoutes(app, media.cache, media.remote);
   // The text API (models, chat completions, responses): the same in /v1 and, for base URLs without
-  // /v1, in the unprefixed alias scope (ROOT_ALIAS_PATHS), behind the same key check.
+  // /v1, in the unprefixed alias scope (calllog/api-routes.ts ROOT_ALIAS_PATHS), behind the same key check.
   const registerTextApi = (scope: FastifyInstance): void => {
     const keys = services.clientKeys;
     registerModels(

@@ -2,7 +2,7 @@
 // increments per finished call, nothing else on the request path), and gauges read at scrape time
 // from whoever registers them (account pool, store, streams; proxies and the call log later).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { FinishedCall } from '../server/call-context.js';
+import type { FinishedCall } from '../calllog/index.js';
 
 /** One labelled sample of a gauge or counter read at scrape time. */
 export interface LabelledValue {
