@@ -11,7 +11,7 @@ import { EgressService, egressMediaTransport, egressSettingsFrom, routedRateLimi
 import { ChatService, mgwMode, type ChatSettings } from '../gateway/chat-service.js';
 import { messagesToGrokPrompt } from '../gateway/messages-to-grok-prompt.js';
 import { messagesToMgwPrompt } from '../gateway/messages-to-mgw-prompt.js';
-import { createMediaRuntime, type MediaRuntime } from '../gateway/media-runtime.js';
+import { createMediaRuntime, type MediaRuntime } from './media-runtime.js';
 import { DriftMonitor } from '../grok/drift/index.js';
 import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner, createTransport, loadImpit } from '../grok/index.js';
 import { Metrics, registerAdmissionGauges, registerCallLogGauges, registerPoolGauges, registerProxyGauges } from '../metrics/index.js';

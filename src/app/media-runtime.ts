@@ -8,10 +8,10 @@ import type { AppConfig, ModelRegistry } from '../config/index.js';
 import type { EgressSelector } from '../egress/index.js';
 import { DirectMediaTransport, GrokHeaders, GrokMediaClient, ImagineClient, type ChatTurnOpener, type MediaTransport } from '../grok/index.js';
 import { InvalidMediaError, MediaCache, MediaPublisher, RemoteMedia, validateMedia, type MediaKind } from '../media/index.js';
-import { AttachmentLoader, ChatAttachments } from './attachments.js';
-import type { AccountUserIds, ChatSettings } from './chat-service.js';
-import { ImageService } from './image-service.js';
-import type { UpstreamChatOpener } from './upstream-chat.js';
+import { AttachmentLoader, ChatAttachments } from '../gateway/attachments.js';
+import type { AccountUserIds, ChatSettings } from '../gateway/chat-service.js';
+import { ImageService } from '../gateway/image-service.js';
+import type { UpstreamChatOpener } from '../gateway/upstream-chat.js';
 import type { AbortLike, GrokRoute, ChatStreamResult } from '../grok/index.js';
 import type { Store } from '../store/index.js';
 
@@ -23,8 +23,8 @@ export interface MediaChatOpener {
     opts: { signal?: AbortLike; referer?: string; route?: GrokRoute; renewStatsig?: boolean },
   ): Promise<ChatStreamResult>;
 }
-import { VideoJobs } from './video-jobs.js';
-import { VideoService } from './video-service.js';
+import { VideoJobs } from '../gateway/video-jobs.js';
+import { VideoService } from '../gateway/video-service.js';
 
 export interface MediaRuntimeOptions {
   config: () => AppConfig;
