@@ -29,6 +29,7 @@ import { installOversizeBodyDrain } from '../server/oversize-body-drain.js';
 import { registerMediaRoutes } from '../media/index.js';
 import { modelNotAllowed, type ClientKeyGate } from '../keys/key-gate.js';
 import { registerMcpScope } from '../mcp/index.js';
+import { anthropicRouteSettingsFrom, bytesOfMb, chatRouteSettingsFrom, mediaApiSettingsFrom, responsesRouteSettingsFrom, responsesTtlMsFrom } from './settings.js';
 
 export interface AppServices {
   /** Live configuration (settings changed at run time apply to the next request). */
@@ -83,7 +84,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     logController: new LogController({ disableRequestLogging: true }),
     // The per-request child logger is made only if the request logs (most never do).
     childLoggerFactory: lazyChildLoggerFactory,
-    bodyLimit: Math.round(cfg.server.body_limit_mb * 1024 * 1024),
+    bodyLimit: bytesOfMb(cfg.server.body_limit_mb),
     trustProxy: trustProxyOption(cfg.server.trust_proxy),
     // Fastify's defaults, spelled out because access rules rely on them: one spelling of a route
     // matches it (case, duplicate and trailing slashes are other paths, hence 404s).
@@ -107,7 +108,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     closing = true;
   });
   installErrorHandlers(app);
-  installOversizeBodyDrain(app, () => Math.round(services.config().server.body_drain_limit_mb * 1024 * 1024));
+  installOversizeBodyDrain(app, () => bytesOfMb(services.config().server.body_drain_limit_mb));
 
   // One synchronous onRequest hook for everything every request needs: each async hook costs a
   // promise and a microtask turn per request, and this runs on every call. Access decisions are
@@ -178,7 +179,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
 
   registerHealth(app, () => readiness(services));
   const onStream = services.streams ? services.streams.enter.bind(services.streams) : undefined;
-  const media = services.media ? mediaApiDeps(services.media, services.config, services.models, onStream) : undefined;
+  const media = services.media ? mediaApiDeps(services.media, () => mediaApiSettingsFrom(services.config()), services.models, onStream) : undefined;
   // The cached media files (/images/<name>, /videos/<name>) are public links: outside the /v1 scope.
   if (media) registerMediaRoutes(app, media.cache, media.remote);
   // The text API (models, chat completions, responses): the same in /v1 and, for base URLs without
@@ -198,10 +199,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       ...(media ? { media: (request, reply, body, spec) => handleMediaChat(media, request, reply, body, spec) } : {}),
       chat: services.chat,
       models: services.models,
-      settings: () => {
-        const c = services.config();
-        return { reasoning: c.chat.reasoning, heartbeatMs: c.chat.heartbeat_interval * 1000, showSearchSources: c.chat.show_search_sources, continueConversations: c.chat.continue_conversations };
-      },
+      settings: () => chatRouteSettingsFrom(services.config()),
       ...(services.streams ? { onStream: services.streams.enter.bind(services.streams) } : {}),
     });
     const documents = services.documents;
@@ -209,8 +207,8 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       registerResponses(scope, {
         chat: services.chat,
         models: services.models,
-        responses: new ResponseStore(() => documents, () => services.config().responses.ttl * 1000),
-        settings: () => ({ heartbeatMs: services.config().chat.heartbeat_interval * 1000, showSearchSources: services.config().chat.show_search_sources }),
+        responses: new ResponseStore(() => documents, () => responsesTtlMsFrom(services.config())),
+        settings: () => responsesRouteSettingsFrom(services.config()),
         onStream,
       });
     }
@@ -221,10 +219,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     registerAnthropicMessages(v1, {
       chat: services.chat,
       models: services.models,
-      settings: () => {
-        const c = services.config();
-        return { modelAliases: c.anthropic.model_aliases, heartbeatMs: c.chat.heartbeat_interval * 1000 };
-      },
+      settings: () => anthropicRouteSettingsFrom(services.config()),
       ...(onStream ? { onStream } : {}),
     });
   }, services.clientKeys);

@@ -10,6 +10,7 @@ import {
   GrokClient, GrokHeaders, GrokUpstreamError, StatsigProvider, createStatsigSigner, createTransport, fetchSessionIdentity,
   type RateLimitWindow, type Transport,
 } from '../grok/index.js';
+import { upstreamTimeoutsFrom } from '../app/settings.js';
 import { probeMgwTurn } from './mgw-probe.js';
 
 export interface DoctorOptions {
@@ -60,9 +61,7 @@ export async function runDoctor(o: DoctorOptions): Promise<boolean> {
       impitBrowser: c.network.impit_browser,
       userAgent: c.grok.user_agent,
       ...(proxied ? { proxyUrl } : {}),
-      connectTimeoutMs: c.chat.connect_timeout * 1000,
-      headersTimeoutMs: c.network.headers_timeout * 1000,
-      requestTimeoutMs: c.chat.request_timeout * 1000,
+      ...upstreamTimeoutsFrom(c),
     });
   } catch (err) {
     print(`egress: cannot be built: ${failure(err)}`);
@@ -80,9 +79,7 @@ export async function runDoctor(o: DoctorOptions): Promise<boolean> {
     userAgent: c.grok.user_agent,
     acceptLanguage: c.grok.accept_language,
     ...(c.grok.cf_clearance && !proxied ? { cfClearance: c.grok.cf_clearance } : {}),
-    connectTimeoutMs: c.chat.connect_timeout * 1000,
-    headersTimeoutMs: c.network.headers_timeout * 1000,
-    requestTimeoutMs: c.chat.request_timeout * 1000,
+    ...upstreamTimeoutsFrom(c),
     transport,
     statsig,
   });

@@ -17,6 +17,5 @@ export { isEgressFailure } from './egress-failure.js';
 export { parseProxyEntry, parseProxyLines, proxyIdFor, type ClearanceProfile, type ParsedProxyLines, type ProxyEntry } from './proxy-entry.js';
 export { PROXY_DOC_KEY, type ProxyDoc, type ProxyPoolName, type StoredProxy } from './proxy-doc.js';
 export type { ProbeResult } from './probe.js';
-export { egressSettingsFrom } from './egress-settings.js';
 export { routedRateLimits } from './routed-rate-limits.js';
 export { egressMediaTransport } from './egress-media-transport.js';
