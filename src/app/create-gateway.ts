@@ -82,7 +82,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       },
       destination,
     );
-  // The per-call line (server.ts) carries only masked or bounded fields: same destination, no redaction.
+  // The per-call line (build-server.ts) carries only masked or bounded fields: same destination, no redaction.
   const callLogger = destination ? pino({ level: config.log.level }, destination) : undefined;
   for (const w of loaded.warnings) logger.warn(w);
   if (config.app.api_keys.length === 0) {

@@ -107,7 +107,7 @@ export class Metrics {
   private readonly callChildren = new Map<string, CallChildren>();
   private readonly upstreamChildren = new Map<string, { inc(): void }>();
 
-  /** The call listener (server.ts `callListeners`). */
+  /** The call listener (app/build-server.ts `callListeners`). */
   readonly onCall = (call: FinishedCall): void => {
     const endpoint = call.route ?? 'unmatched';
     // A model id no configured model has is counted as "other": clients cannot grow the label set.
