@@ -41,8 +41,8 @@ for (const { mode, url } of [
         GROK2API_ACCOUNTS_SYNC_ON_IMPORT: 'false',
         GROK2API_ACCOUNTS_POLL_INTERVAL: '5',
       };
-      gws.push(await startTempGatewayProcess(env, { startMs: 30_000 }));
-      gws.push(await startTempGatewayProcess(env, { startMs: 30_000 }));
+      gws.push(await startTempGatewayProcess(env));
+      gws.push(await startTempGatewayProcess(env));
     });
     after(async () => {
       await Promise.all(gws.map((g) => g.stop()));

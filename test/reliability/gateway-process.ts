@@ -47,12 +47,12 @@ export function spawnGateway(env: Record<string, string>, port: number, as?: { u
 
 /**
  * Spawns the gateway and waits until /health answers (rejects if it exits or takes longer than
- * `opts.startMs`, default 20 s). `opts.port` reuses a port (a restart behind a balancer).
+ * `opts.startMs`, default 60 s: tsx compiles at start-up, slow on a loaded machine). `opts.port` reuses a port (a restart behind a balancer).
  */
 export async function startGatewayProcess(env: Record<string, string>, opts: { port?: number; startMs?: number } = {}): Promise<GatewayProcess> {
   const port = opts.port ?? (await freePort());
   const gp = spawnGateway(env, port);
-  const deadline = Date.now() + (opts.startMs ?? 20_000);
+  const deadline = Date.now() + (opts.startMs ?? 60_000);
   for (;;) {
     if (gp.child.exitCode !== null) throw new Error(`gateway exited early (${gp.child.exitCode}): ${gp.stderr()}${gp.stdout()}`);
     const ok = await fetch(`${gp.url}/health`).then((r) => r.ok, () => false);

@@ -18,7 +18,7 @@ export interface GatewayProcess {
 }
 
 export async function startGatewayProcess(env: Record<string, string>, dataDir: string, port?: number): Promise<GatewayProcess> {
-  const gp = await startChild({ ...env, DATA_DIR: dataDir }, { ...(port !== undefined ? { port } : {}), startMs: 30_000 });
+  const gp = await startChild({ ...env, DATA_DIR: dataDir }, port !== undefined ? { port } : {});
   const { child } = gp;
   const signal = async (sig: NodeJS.Signals): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
