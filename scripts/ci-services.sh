@@ -2,7 +2,8 @@
 # Makes sure the servers the test suite talks to are up: Redis on 127.0.0.1:6379 and MariaDB on
 # 127.0.0.1:3306 (root, no password, database `test`). Installs them from Debian's packages when
 # missing (needs root), starts them when stopped. Also installs Debian's Chromium for the browser
-# tests (test/browser) when /usr/bin/chromium is missing. Idempotent; safe to run on a developer machine.
+# tests (test/browser) when /usr/bin/chromium is missing, and podman & co. for the container test.
+# Idempotent; safe to run on a developer machine.
 set -euo pipefail
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -20,6 +21,21 @@ need_pkg() {
 # fail without it; elsewhere they are skipped, so a non-root developer machine is not stopped here.
 if [ ! -x /usr/bin/chromium ]; then
   need_pkg /usr/bin/chromium chromium || echo "ci-services: without chromium the browser tests fail in CI and are skipped elsewhere" >&2
+fi
+
+# The container test (.ci/run runs it; `npm run test:container`) builds and runs the image with
+# Debian's podman, runc, mmdebstrap and podman-compose: installed here, in one apt-get run, when
+# root. Without root they are left to the developer (the container test needs root anyway).
+container_pkgs=()
+for p in podman runc mmdebstrap podman-compose; do command -v "$p" >/dev/null 2>&1 || container_pkgs+=("$p"); done
+if [ ${#container_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    [ $apt_updated = 1 ] || { apt-get update -qq; apt_updated=1; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${container_pkgs[@]}" >/dev/null ||
+      echo "ci-services: could not install ${container_pkgs[*]}; the container test will fail in CI" >&2
+  else
+    echo "ci-services: ${container_pkgs[*]} missing and not root; npm run test:container needs them" >&2
+  fi
 fi
 
 if ! port_open 6379; then

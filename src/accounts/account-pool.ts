@@ -4,7 +4,7 @@
 import type { GrokUpstreamError } from '../grok/errors.js';
 import type { AccountRecord, InflightCounter } from '../store/index.js';
 import type { AccountLease, AccountSource, AccountSummary, AccountTier, LeaseOutcome, LeaseRequest, LeaseResult } from './account-source.js';
-import { FAILURE_EFFECT } from './failure-policy.js';
+import { accountEffect } from '../failures/index.js';
 import { LruRing } from './lru-ring.js';
 import { MinHeap } from './min-heap.js';
 import { currentWindow, refreshStatus, wrapRecord, type PoolAccount } from './pool-account.js';
@@ -310,7 +310,10 @@ export class AccountPool implements AccountSource {
     return w;
   }
 
-  /** Applies a classified failure to the account (also used by the quota sync and token tests). */
+  /**
+   * Applies a classified failure to the account (also used by the quota sync and token tests); what
+   * each kind does to an account is the failure table's `account` column (src/failures).
+   */
   recordFailure(acc: PoolAccount, bucket: string, err: GrokUpstreamError): void {
     const now = this.now();
     const r = acc.rec;
@@ -319,7 +322,7 @@ export class AccountPool implements AccountSource {
     r.consecutiveFailures++;
     r.lastErrorKind = err.kind;
     r.lastErrorMessage = err.message.slice(0, 300);
-    switch (FAILURE_EFFECT[err.kind]) {
+    switch (accountEffect(err.kind)) {
       case 'invalidate':
         r.status = 'invalid';
         break;

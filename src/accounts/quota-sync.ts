@@ -5,6 +5,7 @@
 // record for the console. When upstream is unreachable the ledger stands. Scheduled syncs run on
 // one instance at a time (a store lock).
 import type { Logger } from 'pino';
+import { isAccountFault } from '../failures/index.js';
 import { GrokUpstreamError, classifyTransportError } from '../grok/errors.js';
 import type { MediaQuotaSnapshot } from '../grok/quota-info.js';
 import { SYNC_MODES, tierFromTotals } from '../grok/rate-limits.js';
@@ -87,7 +88,7 @@ export class QuotaSyncer {
       return { ok: true, tier: r.tier, windows, ...(media ? { media } : {}) };
     } catch (raw) {
       const err = raw instanceof GrokUpstreamError ? raw : classifyTransportError(raw);
-      if (err.kind === 'invalid-credential' || err.kind === 'blocked-account') this.pool.recordFailure(acc, 'auto', err);
+      if (isAccountFault(err.kind)) this.pool.recordFailure(acc, 'auto', err);
       // Anything else (network, Cloudflare, 5xx): the ledger stands.
       return { ok: false, kind: err.kind, message: err.message };
     }
@@ -127,7 +128,7 @@ export class QuotaSyncer {
       snap = await this.client.quotaInfo(acc.rec.token);
     } catch (raw) {
       const err = raw instanceof GrokUpstreamError ? raw : classifyTransportError(raw);
-      if (err.kind === 'invalid-credential' || err.kind === 'blocked-account') throw err;
+      if (isAccountFault(err.kind)) throw err;
       this.opts.logger.debug({ account: acc.masked, kind: err.kind }, 'quota_info read failed; media buckets unchanged');
       return undefined;
     }

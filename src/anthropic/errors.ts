@@ -5,7 +5,7 @@
 // keeping the status, so the /v1 scope's other routes stay OpenAI-shaped.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { OpenAIHttpError } from '../openai/errors.js';
-import { fromFastifyError } from '../server/error-handler.js';
+import { answeredClientGone, knownError } from '../server/error-handler.js';
 
 export type AnthropicErrorType =
   | 'invalid_request_error'
@@ -62,19 +62,14 @@ export function anthropicErrorBody(err: OpenAIHttpError): AnthropicErrorBody {
  * from the /v1 scope's onRequest hook (a missing or wrong key) for these paths only.
  */
 export function anthropicErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  if (error.name === 'AbortError' && reply.raw.destroyed) {
-    // The client went away and the upstream call was cancelled for it: not an error.
-    request.call.status = 499;
-    request.call.error = 'client_closed_request';
-    void reply.code(499).send();
-    return;
-  }
-  let out = error instanceof OpenAIHttpError ? error : fromFastifyError(error);
+  if (answeredClientGone(error, request, reply)) return;
+  let out = knownError(error);
   if (!out) {
     request.log.error({ err: error }, 'unhandled error');
     out = new OpenAIHttpError(500, 'Internal server error', { type: 'server_error', code: 'internal_error' });
   }
   request.call.status = out.status;
+  request.call.kind ??= out.kind;
   request.call.error ??= out.code ?? out.message;
   void reply.code(out.status).headers(out.headers).send(anthropicErrorBody(out));
 }

@@ -23,7 +23,7 @@ import { zodToOpenAIError } from '../openai/validation.js';
 import { invalidModelOutput } from '../openai/chat-emulated.js';
 import { ContentBlocks } from './content-blocks.js';
 import { anthropicErrorHandler } from './errors.js';
-import { resolveAnthropicModel } from './model-aliases.js';
+import { aliasRules, aliasTarget, resolveAnthropicModel } from './model-aliases.js';
 import { outputRequest, refusePrefill, type AnthropicOutputRequest } from './output-request.js';
 import { countTokensRequestSchema, messagesRequestSchema, type CountTokensRequest } from './request-schema.js';
 import { AnthropicStreamWriter } from './stream-writer.js';
@@ -105,7 +105,9 @@ function clientError(request: FastifyRequest, err: unknown): OpenAIHttpError {
 /** `app` is the /v1 scope: the paths below are relative to it. */
 export function registerAnthropicMessages(app: FastifyInstance, deps: MessagesRouteDeps): void {
   // Route-level: renders this route's errors, the /v1 key check's 401 included, in Anthropic's shape.
-  const opts = { errorHandler: anthropicErrorHandler };
+  // The client-key allow-list compares the Grok model a claude-* name maps to (src/keys/key-gate.ts).
+  const keyModel = (requested: string): string | undefined => aliasTarget(requested, aliasRules(deps.settings().modelAliases), deps.models());
+  const opts = { errorHandler: anthropicErrorHandler, config: { keyModel } };
 
   app.post('/messages/count_tokens', opts, async (request: FastifyRequest) => {
     const parsed = countTokensRequestSchema.safeParse(request.body);

@@ -29,6 +29,8 @@ export interface CallContext {
   proxy?: string | undefined;
   /** Names of the tool calls the answer made (emulated tool calling), in order. */
   toolCalls?: string[] | undefined;
+  /** A turn that asked to continue a Grok conversation: continued there, or fell back (fresh). */
+  continuation?: 'continued' | 'fallback' | undefined;
 }
 
 /**
@@ -55,6 +57,7 @@ export function newCallContext(endpoint: string): CallContext {
     upstream: undefined,
     proxy: undefined,
     toolCalls: undefined,
+    continuation: undefined,
   };
 }
 
@@ -78,6 +81,7 @@ export function finishedCall(c: CallContext, requestId: string, method: string, 
     upstream: c.upstream,
     proxy: c.proxy,
     toolCalls: c.toolCalls,
+    continuation: c.continuation,
     requestId,
     method,
     route,

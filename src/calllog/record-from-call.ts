@@ -57,5 +57,6 @@ export function recordFromCall(c: FinishedCall): CallLogRecord {
   if (c.completionTokens !== undefined) r.completionTokens = c.completionTokens;
   if (c.bytes !== undefined) r.bytes = c.bytes;
   if (c.toolCalls !== undefined && c.toolCalls.length > 0) r.toolCalls = c.toolCalls.slice(0, MAX_TOOL_CALLS).map((n) => cut(n, 64));
+  if (c.continuation !== undefined) r.continuation = c.continuation;
   return r;
 }

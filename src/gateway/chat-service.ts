@@ -80,6 +80,11 @@ export interface CollectedChat {
 export interface ChatTurnOptions {
   /** Continue this earlier conversation on its own account (mgw), else fall back as documented. */
   continueFrom?: ContinueFrom | undefined;
+  /**
+   * Pool ids never leased for this turn: an emulated turn whose answer came back empty retries on
+   * another account (the plain path gets this from runWithAccountRetries' own exclusion).
+   */
+  avoidAccounts?: readonly string[] | undefined;
 }
 
 /**
@@ -189,7 +194,7 @@ export class ChatService {
         if (c.strict) throw unavailable(c, 'grok.chat_transport = "rest" cannot continue a conversation');
       } else {
         try {
-          const r = await this.attempts(turn, spec, signal, s, c.newMessages, c.from, run);
+          const r = await this.attempts(turn, spec, signal, s, c.newMessages, c.from, opts.avoidAccounts, run);
           return { value: r.value, lease: r.lease, attempts: r.attempts, proxy: r.proxy, continuation: 'continued', upstream: r.upstream };
         } catch (err) {
           // Only "this account could not do it" falls back; a bad request or a client gone does not.
@@ -200,7 +205,7 @@ export class ChatService {
       }
     }
     try {
-      const r = await this.attempts(turn, spec, signal, s, turn.messages, undefined, run);
+      const r = await this.attempts(turn, spec, signal, s, turn.messages, undefined, opts.avoidAccounts, run);
       // Fixed object shape on the per-call path (no spreads): see README "Benchmarks".
       const attempts = earlier.length > 0 ? earlier.concat(r.attempts) : r.attempts;
       return { value: r.value, lease: r.lease, attempts, proxy: r.proxy, continuation: c ? 'fallback' : 'none', upstream: r.upstream };
@@ -218,6 +223,7 @@ export class ChatService {
     s: ChatSettings,
     messages: ChatTurnRequest['messages'],
     from: ConversationRef | undefined,
+    avoid: readonly string[] | undefined,
     run: (upstream: UpstreamChat, s: ChatSettings) => Promise<T>,
   ): Promise<{ value: T; lease: AccountLease; attempts: AttemptRecord[]; proxy: string | undefined; upstream: UpstreamChat }> {
     const base = this.turnInput({ ...turn, messages }, spec, s);
@@ -225,7 +231,16 @@ export class ChatService {
     const files = await this.deps.attachments?.prepare(messages, signal);
     const egress = new EgressAttempts(this.deps.egress);
     const pinned = from?.accountId;
-    const accounts = pinned === undefined ? this.deps.accounts : { lease: (req: Parameters<AccountSource['lease']>[0]) => this.deps.accounts.lease({ ...req, only: pinned }), summary: () => this.deps.accounts.summary() };
+    const accounts = pinned === undefined && (avoid?.length ?? 0) === 0
+      ? this.deps.accounts
+      : {
+          lease: (req: Parameters<AccountSource['lease']>[0]) => this.deps.accounts.lease({
+            ...req,
+            ...(pinned === undefined ? {} : { only: pinned }),
+            ...(avoid && avoid.length > 0 ? { exclude: new Set([...req.exclude, ...avoid]) } : {}),
+          }),
+          summary: () => this.deps.accounts.summary(),
+        };
     let opened: UpstreamChat | undefined;
     const result = await withEgress(egress, () => runWithAccountRetries({
       accounts,

@@ -5,16 +5,27 @@
 // collects the outputs), so a stop sequence or the token budget cancels the upstream turn in both.
 //
 // The corrective retry is a second upstream call with the bad answer and the correction appended
-// to the flattened history. Continuing the same Grok conversation instead comes with multi-turn
-// support in the chat transport; nothing here depends on which one it is.
+// to the flattened history, as a fresh conversation on any account.
+//
+// A turn may continue an earlier Grok conversation (`options.continueFrom`, Responses
+// previous_response_id): only the new messages go upstream, with the tool/JSON instruction
+// sections in front again (tools and formats are per request, and the model needs them on every
+// turn). The conversation the answer ended in is reported (`conversation()`) for the next turn.
+//
+// An answer that ends with nothing in it (no text, no call, no image) is the failure kind
+// `empty-answer`, as on the plain path: tried once more on another account with the whole
+// history, then thrown (502 `empty_answer`). No answer text reached the client by then (there was
+// none); reasoning a stream already sent stays, and the retry's follows it.
 import type { ModelSpec } from '../config/index.js';
 import type { AbortLike } from '../grok/index.js';
-import { GrokUpstreamError, classifyInBandError } from '../grok/errors.js';
+import { GrokUpstreamError, classifyInBandError, emptyAnswerError } from '../grok/errors.js';
 import { AnswerAssembler } from './answer-assembler.js';
-import type { ChatService, OpenedChatStream } from './chat-service.js';
+import type { ChatService, ChatTurnOptions, OpenedChatStream } from './chat-service.js';
+import type { ContinuationOutcome, ConversationRef } from './conversation-ref.js';
 import { jsonInstructions, type JsonValidator } from './json-output.js';
 import { toolsActive, type EmittedToolCall, type FinishReason, type OutputControls } from './output-controls.js';
 import { OutputPipeline, type PipelineOut } from './output-pipeline.js';
+import { OpenAIHttpError } from '../openai/errors.js';
 import type { AttemptRecord } from './retry.js';
 import { toolInstructions } from './tool-prompt.js';
 import type { ChatTurnRequest, ConversationMessage } from './types.js';
@@ -50,11 +61,14 @@ export interface EmulatedTurnInput {
   validator?: JsonValidator | undefined;
   /** The settings' "## Sources" block (only for plain answers: it would break JSON and calls). */
   showSearchSources: boolean;
+  /** Continue an earlier Grok conversation (its `newMessages` get the instruction sections too). */
+  options?: ChatTurnOptions | undefined;
 }
 
 function isEmpty(o: PipelineOut): boolean {
   return o.content === '' && o.reasoning === '' && o.calls.length === 0;
 }
+
 
 export class EmulatedTurn {
   private current: OpenedChatStream | undefined;
@@ -72,6 +86,9 @@ export class EmulatedTurn {
   finishReason: FinishReason = 'stop';
   /** How many upstream calls the answer took (2 after a corrective retry). */
   upstreamCalls = 1;
+  /** Whether the first upstream call continued an earlier conversation, fell back, or neither. */
+  continuation: ContinuationOutcome;
+  private ended = false;
 
   private constructor(private readonly input: EmulatedTurnInput, turn: ChatTurnRequest, opened: OpenedChatStream, thinkTags: boolean) {
     this.turn = turn;
@@ -80,6 +97,7 @@ export class EmulatedTurn {
     this.attempts = [...opened.attempts];
     this.account = opened.lease.masked;
     this.proxy = opened.proxy;
+    this.continuation = opened.continuation;
   }
 
   /** Opens the first upstream call; a failure here happens before anything reached the client. */
@@ -91,8 +109,20 @@ export class EmulatedTurn {
       // The pipeline wraps reasoning into <think> itself, so limits and parsers see only the answer.
       reasoning: thinkTags ? 'reasoning_content' : input.turn.reasoning,
     };
-    const opened = await input.chat.openStream(turn, input.spec, input.signal);
+    const c = input.options?.continueFrom;
+    const options: ChatTurnOptions = c ? { ...input.options, continueFrom: { ...c, newMessages: withInstructions(c.newMessages, input.controls) } } : (input.options ?? {});
+    const opened = await input.chat.openStream(turn, input.spec, input.signal, options);
     return new EmulatedTurn(input, turn, opened, thinkTags);
+  }
+
+  /**
+   * Where the answered turn lives upstream, for a later continuation: only once the answer ended
+   * on its own (a stop sequence or the token budget cut it, so Grok holds more than the client
+   * saw) and the transport reported both ids.
+   */
+  conversation(): ConversationRef | undefined {
+    if (!this.ended || this.pipeline?.limitReached) return undefined;
+    return this.current?.conversation();
   }
 
   /** Content sent so far (the final message's content once outputs() is done). */
@@ -127,6 +157,7 @@ export class EmulatedTurn {
   async *outputs(): AsyncGenerator<PipelineOut> {
     const { controls, signal } = this.input;
     let retryAllowed = true;
+    let emptyRetried = false;
     for (;;) {
       const opened = this.current;
       if (!opened) return;
@@ -156,12 +187,20 @@ export class EmulatedTurn {
             if (!isEmpty(o)) yield o;
           }
           if (assembler.modelError && !assembler.hasContent) throw classifyInBandError(undefined, assembler.modelError);
+          if (!assembler.hasContent && assembler.generatedImages().length === 0) {
+            const empty = emptyAnswerError();
+            if (emptyRetried) throw empty;
+            emptyRetried = true;
+            await this.retryElsewhere(opened, empty);
+            continue;
+          }
         }
       } catch (err) {
         if (err instanceof GrokUpstreamError) this.outcomeError = err;
         throw err;
       }
       const { out, verdict } = pipeline.finish();
+      this.ended = verdict.kind !== 'retry';
       this.releaseCurrent();
       if (verdict.kind === 'retry') {
         if (!isEmpty(out)) yield out;
@@ -188,6 +227,29 @@ export class EmulatedTurn {
       if (!isEmpty(out)) yield out;
       return;
     }
+  }
+
+  /**
+   * The empty answer's account is blamed (as runWithAccountRetries does on the plain path) and the
+   * whole history goes to another account as a fresh conversation.
+   */
+  private async retryElsewhere(opened: OpenedChatStream, empty: GrokUpstreamError): Promise<void> {
+    this.outcomeError = empty;
+    this.releaseCurrent();
+    this.outcomeError = undefined;
+    const last = this.attempts[this.attempts.length - 1];
+    if (last) this.attempts[this.attempts.length - 1] = { ...last, kind: empty.kind, status: empty.status };
+    const next = await this.input.chat.openStream(this.turn, this.input.spec, this.input.signal, { avoidAccounts: [opened.lease.accountId] }).catch((err: unknown) => {
+      // No other account to ask: the client hears about the empty answer, not about the pool.
+      throw err instanceof OpenAIHttpError && err.code === 'no_available_account' ? empty : err;
+    });
+    this.current = next;
+    this.released = false;
+    this.attempts.push(...next.attempts);
+    this.account = next.lease.masked;
+    this.proxy = next.proxy;
+    this.upstreamCalls++;
+    if (this.continuation === 'continued') this.continuation = 'fallback';
   }
 
   private releaseCurrent(): void {

@@ -170,12 +170,13 @@ export class AnswerMarkupFilter {
 
   /**
    * An inline citation of `url` at this point of the answer (mgw `render_citation`): returns the
-   * `[[n]](url)` marker to show now, numbered like the tag citations, written right after the cited
-   * text (the mgw shape, no space), or "" when it repeats the citation just made.
+   * `[[n]](url)` marker to show now, numbered and spaced like the tag citations (one space before
+   * it unless the text already ends in one: both transports read the same), or "" when it repeats
+   * the citation just made.
    */
   cite(url: string): string {
     this.out = '';
-    this.citation({ url }, false);
+    this.citation({ url });
     const result = this.out;
     this.out = '';
     return result;
@@ -377,7 +378,7 @@ export class AnswerMarkupFilter {
     // render_generated_image: the image itself comes from the image card; unknown types: removed.
   }
 
-  private citation(card: Record<string, unknown>, spaced = true): void {
+  private citation(card: Record<string, unknown>): void {
     const url = stringField(card, 'url');
     if (!url) return;
     // The same source cited twice in a row (nothing but whitespace between) adds nothing.
@@ -389,7 +390,7 @@ export class AnswerMarkupFilter {
     }
     const marker = `[[${n}]](${escapeLinkUrl(url)})`;
     // Grok writes the tag right after the cited word; the space keeps the marker readable.
-    if (spaced && !this.lastWs) this.write(' ');
+    if (!this.lastWs) this.write(' ');
     const start = this.emitted;
     this.write(marker);
     const title = stringField(card, 'title') || this.cards.titleFor(url) || url;

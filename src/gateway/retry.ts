@@ -1,14 +1,19 @@
 // Account-switching retries. Every attempt leases a different account (never one already tried
 // for this request); a failure is classified once, the account's fate recorded at release, and
-// the client sees a mapped OpenAI error only when no attempt is left.
+// the client sees a mapped OpenAI error only when no attempt is left. Whether a failure is worth
+// another attempt is decided by its kind (src/failures, the `retry` column).
 import type { AccountLease, AccountSource, AccountTier } from '../accounts/index.js';
 import { sleepUnlessAborted, type AbortLike } from '../grok/cancellation.js';
+import { isRetryable } from '../failures/index.js';
 import { GrokUpstreamError, classifyTransportError, type FailureKind } from '../grok/errors.js';
 import { OpenAIHttpError, clientErrorForKind } from '../openai/errors.js';
 
 export interface RetryPolicy {
   maxAttempts: number;
-  /** Upstream statuses worth another account (transport failures count as 502, timeouts as 504). */
+  /**
+   * retry.statuses: for the kinds retried by status, the upstream statuses worth another account
+   * (failures without an HTTP answer count as the table's statusWithoutHttp: 502, timeouts 504).
+   */
   statuses: readonly number[];
   backoffBaseMs: number;
   backoffFactor: number;
@@ -34,11 +39,6 @@ export interface RetryResult<T> {
 /** Thrown when the retry layer gives up; carries the attempts for the call log. */
 export class RetriesExhaustedError extends OpenAIHttpError {
   attempts: AttemptRecord[] = [];
-}
-
-function effectiveStatus(err: GrokUpstreamError): number {
-  if (err.status > 0) return err.status;
-  return err.kind === 'timeout' ? 504 : 502;
 }
 
 /** Full jitter (AWS style): uniform in [0, min(max, base * factor^k)]. */
@@ -122,12 +122,10 @@ export async function runWithAccountRetries<T>(opts: {
       lease.release({ ok: false, error: err });
       attempts.push({ account: lease.masked, kind: err.kind, status: err.status });
       lastError = err;
-      const status = effectiveStatus(err);
       const elapsed = Date.now() - started;
-      // An empty answer is worth one other account, not every one: a protocol change empties them all.
-      const emptyAgain = err.kind === 'empty-answer' && attempts.filter((a) => a.kind === 'empty-answer').length > 1;
-      const retryable = (policy.statuses.includes(status) || err.kind === 'empty-answer') && !emptyAgain && i + 1 < policy.maxAttempts;
-      if (!retryable) break;
+      const earlierOfKind = attempts.filter((a) => a.kind === err.kind).length - 1;
+      const retryable = isRetryable({ kind: err.kind, status: err.status, retryStatuses: policy.statuses, earlierOfKind });
+      if (!retryable || i + 1 >= policy.maxAttempts) break;
       const delayMs = backoffDelayMs(policy, i);
       if (elapsed + delayMs > policy.budgetMs) break;
       opts.onRetry?.({ attempt: i + 1, account: lease.masked, error: err, delayMs });

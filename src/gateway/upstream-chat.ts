@@ -115,6 +115,10 @@ export class UpstreamChat {
       const batch = await this.stream.events.nextBatch();
       // An aborted body may end quietly instead of throwing: a timeout must still surface.
       if (this.timedOut) throw this.timeoutError();
+      // Ended because the caller left (client gone): we closed the turn, so the end says nothing
+      // about Grok. Surfacing it as the abort keeps it from being read as an empty answer (an
+      // account penalty, a retry, an error log) by whoever counts what was received.
+      if (batch === undefined && this.outerSignal?.aborted) throw this.outerSignal.reason;
       this.touch();
       // The end event closes its batch: keep it for the continuation ids (no scan per event).
       const last = batch?.[batch.length - 1];

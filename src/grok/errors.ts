@@ -1,21 +1,10 @@
-// One classifier for every upstream failure (DESIGN "Failures are classified once").
-// The kind decides the account's fate, whether the gateway retries, and what the client sees.
+// One classifier for every upstream failure (DESIGN "Failures are classified once"): HTTP status
+// and body, in-band stream errors, session status and transport errors all become a kind. What a
+// kind does (account, egress, retry, client) is src/failures/failure-table.ts, not decided here.
 
-export const FAILURE_KINDS = [
-  'invalid-credential',
-  'blocked-account',
-  'rate-limited',
-  'anti-bot',
-  'safety-refusal',
-  'upstream-5xx',
-  'transport',
-  'timeout',
-  'bad-request',
-  // The turn ended "successfully" with no answer text, no image and no tool call (protocol drift or
-  // a silent upstream failure): retried on another account once, then a 502 empty_answer.
-  'empty-answer',
-] as const;
-export type FailureKind = (typeof FAILURE_KINDS)[number];
+// The kinds live with the policy table (src/failures/); re-exported so grok/ imports keep working.
+import type { FailureKind } from '../failures/index.js';
+export { FAILURE_KINDS, type FailureKind } from '../failures/index.js';
 
 /**
  * Body markers that mean the SSO session is dead, checked case-insensitively: the April protocol's
@@ -111,6 +100,9 @@ function httpKind(status: number, lower: string): FailureKind {
   }
   if (status === 400 && includesAny(lower, BLOCKED_MARKERS)) return 'blocked-account';
   if (status === 400 && includesAny(lower, INVALID_CREDENTIAL_MARKERS)) return 'invalid-credential';
+  // A challenge page or anti-bot answer is the egress's problem whatever status carries it (a 503
+  // "Just a moment…", a 429 from Cloudflare limiting the proxy's IP): never cool or blame the account.
+  if (includesAny(lower, ANTI_BOT_MARKERS)) return 'anti-bot';
   if (status === 429) return 'rate-limited';
   if (status >= 500) return 'upstream-5xx';
   if (status === 408) return 'timeout';
@@ -125,8 +117,8 @@ export function classifyHttpFailure(status: number, body: string, retryAfterHead
   const retryAfter = parseRetryAfter(retryAfterHeader);
   return new GrokUpstreamError({
     kind,
-    // The retry layer keys on the status: a 403 safety refusal must not be retried elsewhere
-    // (same content, same answer), a 402 quota exhaustion must (another account has quota).
+    // The status retry.statuses is compared with (src/failures): a safety refusal is never retried
+    // whatever its status; a 402 quota exhaustion counts as a 429 (another account has quota).
     status: kind === 'safety-refusal' ? 400 : status === 402 ? 429 : status,
     message: `Grok answered HTTP ${status} (${kind})${ex ? `: ${ex}` : ''}`,
     bodyExcerpt: ex,
@@ -139,8 +131,9 @@ function inBandKind(code: unknown, lower: string): FailureKind {
   const n = typeof code === 'number' ? code : typeof code === 'string' && /^\d+$/.test(code) ? Number(code) : undefined;
   // The account itself is blocked: more specific than the status code it comes with.
   if (includesAny(lower, BLOCKED_MARKERS)) return 'blocked-account';
-  // Anti-bot (gRPC PERMISSION_DENIED 7 on mgw, or the marker): the egress's fault, not the account's.
-  if (n === 7 || lower.includes('anti-bot')) return 'anti-bot';
+  // PERMISSION_DENIED (7) or the marker: anti-bot, the egress's fault, not the account's; unless
+  // the message is a safety refusal, which is the caller's answer (400 content_policy_violation).
+  if (n === 7 || lower.includes('anti-bot')) return includesAny(lower, SAFETY_MARKERS) ? 'safety-refusal' : 'anti-bot';
   // RESOURCE_EXHAUSTED, "too many requests", usage limits and quota markers: cool that mode.
   if (n === 8 || includesAny(lower, RATE_LIMIT_MARKERS) || includesAny(lower, QUOTA_MARKERS)) return 'rate-limited';
   if (n === 16 || includesAny(lower, INVALID_CREDENTIAL_MARKERS)) return 'invalid-credential';
@@ -213,6 +206,10 @@ export function parseRetryAfter(value: string | null | undefined): number | unde
 }
 
 /** A turn that completed without anything to answer with (no text, no image, no tool call). */
-export function emptyAnswerError(detail = 'the turn completed without answer text, image or tool call'): GrokUpstreamError {
-  return new GrokUpstreamError({ kind: 'empty-answer', status: 502, message: `Grok returned an empty answer: ${detail}` });
+/** The message of every empty-answer error; a detail, when there is one, follows after ": ". */
+export const EMPTY_ANSWER_MESSAGE = 'Grok returned an empty answer';
+
+/** `detail`: what was specific about this empty turn (none: it completed with nothing to show). */
+export function emptyAnswerError(detail?: string): GrokUpstreamError {
+  return new GrokUpstreamError({ kind: 'empty-answer', status: 502, message: detail === undefined ? EMPTY_ANSWER_MESSAGE : `${EMPTY_ANSWER_MESSAGE}: ${detail}` });
 }

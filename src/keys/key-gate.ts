@@ -17,6 +17,13 @@ declare module 'fastify' {
     /** The client key that authenticated this /v1 request (undefined: a static key, or none). */
     clientKey: ClientKeyRecord | undefined;
   }
+  interface FastifyContextConfig {
+    /**
+     * The model a requested name stands for on this route, for the allow-list (/v1/messages maps
+     * claude-* names through its alias table): a key allowed that model may call the name.
+     */
+    keyModel?: (requested: string) => string | undefined;
+  }
 }
 
 /** Matches no presented key (checkApiKey compares digests; nobody presents a NUL). */
@@ -24,10 +31,11 @@ const NO_STATIC_KEY: readonly string[] = ['\u0000'];
 
 const invalidKey = (message: string): OpenAIHttpError => new OpenAIHttpError(401, message, { type: 'invalid_request_error', code: 'invalid_api_key' });
 
-export function modelNotAllowed(model: string): OpenAIHttpError {
+export function modelNotAllowed(model: string, mapped?: string): OpenAIHttpError {
   // 403 rather than OpenAI's 404 for unknown models: the model exists, this key may not use it,
   // and a client (or its operator) should be told so instead of hunting for a typo.
-  return new OpenAIHttpError(403, `The model '${model}' is not allowed for this API key`, { type: 'invalid_request_error', code: 'model_not_allowed', param: 'model' });
+  const name = mapped !== undefined && mapped !== model ? `'${model}' (served by '${mapped}')` : `'${model}'`;
+  return new OpenAIHttpError(403, `The model ${name} is not allowed for this API key`, { type: 'invalid_request_error', code: 'model_not_allowed', param: 'model' });
 }
 
 function presentedKey(request: FastifyRequest): string | undefined {
@@ -135,8 +143,10 @@ export class ClientKeyGate {
     const body = request.body;
     const model = typeof body === 'object' && body !== null && typeof (body as { model?: unknown }).model === 'string' ? (body as { model: string }).model : undefined;
     if (rec.models.length > 0) {
-      if (model !== undefined && !this.keys.allowsModel(rec, model)) {
-        done(modelNotAllowed(model));
+      const mapped = model === undefined ? undefined : request.routeOptions.config.keyModel?.(model);
+      // The name itself may be on the list; otherwise the model it maps to on this route must be.
+      if (model !== undefined && !this.keys.allowsModel(rec, model) && (mapped === undefined || !this.keys.allowsModel(rec, mapped))) {
+        done(modelNotAllowed(model, mapped));
         return;
       }
       if (model === undefined) this.guardModel(request, rec);

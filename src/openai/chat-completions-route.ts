@@ -7,6 +7,7 @@ import { AnswerAssembler } from '../gateway/answer-assembler.js';
 import type { ChatTurnRequest, ReasoningMode } from '../gateway/types.js';
 import { buildUsage, estimatePromptTokens, estimateTokens } from '../gateway/usage.js';
 import { GrokUpstreamError, emptyAnswerError } from '../grok/errors.js';
+import type { GrokEvent } from '../grok/events.js';
 import { chatRequestSchema, type ChatRequestInput } from './chat-request-schema.js';
 import { ChatStreamWriter } from './chat-stream-writer.js';
 import { OpenAIHttpError, clientErrorForKind, invalidRequest } from './errors.js';
@@ -46,6 +47,11 @@ function completionId(): string {
   return ID_PREFIX + idSerial.toString(16).padStart(12, '0');
 }
 
+/** The model hash in a batch of events (system_fingerprint), if Grok already sent it. */
+function firstModelHash(batch: readonly GrokEvent[] | undefined): string | undefined {
+  for (const ev of batch ?? []) if (ev.type === 'meta' && ev.modelHash) return ev.modelHash;
+  return undefined;
+}
 
 /** `app` is the /v1 scope: the path below is relative to it. */
 export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDeps): void {
@@ -113,6 +119,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       call.proxy = done.proxy;
       call.attempts = done.attempts.length;
       call.upstream = done.attempts;
+      if (done.continuation !== 'none') call.continuation = done.continuation;
       const a = done.assembler;
       const content = a.contentText();
       const reasoningText = a.reasoningText();
@@ -144,10 +151,12 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
     call.proxy = opened.proxy;
     call.attempts = opened.attempts.length;
     call.upstream = opened.attempts;
+    if (opened.continuation !== 'none') call.continuation = opened.continuation;
     reply.hijack();
     const writer = new ChatStreamWriter(
       reply.raw,
-      { id: completionId(), created: Math.floor(started / 1000), model: body.model, includeUsage: turn.includeUsage },
+      // The first batch usually carries Grok's model hash: then even the role chunk has the fingerprint.
+      { id: completionId(), created: Math.floor(started / 1000), model: body.model, includeUsage: turn.includeUsage, systemFingerprint: firstModelHash(opened.first) },
       settings.heartbeatMs,
     );
     const assembler = new AnswerAssembler({ reasoning, showSearchSources: settings.showSearchSources });
@@ -160,6 +169,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       pump: for (let batch = opened.first; batch; batch = await upstream.nextBatch()) {
         for (const ev of batch) {
           const d = assembler.push(ev);
+          writer.systemFingerprint(assembler.modelHash);
           if (d) await writer.delta(d.content, d.reasoning);
           if (client.aborted) break pump;
         }

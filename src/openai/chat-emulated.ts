@@ -138,6 +138,7 @@ export async function streamEmulated(request: FastifyRequest, reply: FastifyRepl
   let callIndex = 0;
   try {
     for await (const o of t.outputs()) {
+      writer.systemFingerprint(t.modelHash);
       if (o.content || o.reasoning) await writer.delta(o.content, o.reasoning);
       if (o.calls.length > 0) {
         await writer.toolCalls(o.calls, callIndex);
@@ -146,6 +147,7 @@ export async function streamEmulated(request: FastifyRequest, reply: FastifyRepl
       if (client.aborted) break;
     }
     if (!client.aborted) {
+      writer.systemFingerprint(t.modelHash);
       const u = usageOf(args, t);
       call.completionTokens = u.content + u.reasoning;
       if (t.calls.length > 0) call.toolCalls = t.calls.map((c) => c.name);

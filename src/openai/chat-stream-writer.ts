@@ -20,7 +20,7 @@ export interface UsageBlock {
 }
 
 export class ChatStreamWriter {
-  private readonly prefix: string;
+  private prefix: string;
   private readonly suffix: string;
   private heartbeat: NodeJS.Timeout | undefined;
   private ended = false;
@@ -33,16 +33,29 @@ export class ChatStreamWriter {
     private readonly meta: ChunkMeta,
     private readonly heartbeatMs: number,
   ) {
-    const head: Record<string, unknown> = {
-      id: meta.id,
-      object: 'chat.completion.chunk',
-      created: meta.created,
-      model: meta.model,
-      system_fingerprint: meta.systemFingerprint ?? null,
-    };
-    const headJson = JSON.stringify(head);
-    this.prefix = `data: ${headJson.slice(0, -1)},"choices":[{"index":0,"delta":`;
+    this.prefix = this.chunkPrefix();
     this.suffix = meta.includeUsage ? ',"logprobs":null,"finish_reason":null}],"usage":null}\n\n' : ',"logprobs":null,"finish_reason":null}]}\n\n';
+  }
+
+  private chunkPrefix(): string {
+    const head: Record<string, unknown> = {
+      id: this.meta.id,
+      object: 'chat.completion.chunk',
+      created: this.meta.created,
+      model: this.meta.model,
+      system_fingerprint: this.meta.systemFingerprint ?? null,
+    };
+    return `data: ${JSON.stringify(head).slice(0, -1)},"choices":[{"index":0,"delta":`;
+  }
+
+  /**
+   * The model hash Grok sent, once known: every later chunk carries it, as the JSON answer does.
+   * (Grok sends it before the answer text, so in practice every chunk after the role chunk has it.)
+   */
+  systemFingerprint(fingerprint: string | undefined): void {
+    if (fingerprint === undefined || this.meta.systemFingerprint !== undefined) return;
+    this.meta.systemFingerprint = fingerprint;
+    this.prefix = this.chunkPrefix();
   }
 
   /** Sends the SSE headers and the role chunk; starts the keep-alive timer. */

@@ -1,6 +1,7 @@
-// OpenAI's error envelope and the mapping from our failure kinds to what a client sees.
-// Clients (and SDK retry logic) key on status and `code`, so each kind gets a distinct, stable one.
-import type { FailureKind } from '../grok/errors.js';
+// OpenAI's error envelope, and the error a failure kind becomes (the failure table's client
+// mapping). Clients (and SDK retry logic) key on status and `code`, so each kind has a distinct one.
+import { clientFailure, type FailureKind } from '../failures/index.js';
+import { EMPTY_ANSWER_MESSAGE } from '../grok/errors.js';
 
 export type OpenAIErrorType =
   | 'invalid_request_error'
@@ -62,33 +63,17 @@ function defaultType(status: number): OpenAIErrorType {
 export const invalidRequest = (message: string, param: string | null = null, code: string | null = null): OpenAIHttpError =>
   new OpenAIHttpError(400, message, { type: 'invalid_request_error', param, code });
 
-/** What the client sees for each upstream failure kind once retries are exhausted. */
-const KIND_TO_CLIENT: Record<FailureKind, { status: number; code: string; type: OpenAIErrorType; text: string }> = {
-  // Never 401: a 401 would make the client believe its own API key is wrong.
-  'invalid-credential': { status: 502, code: 'upstream_auth_failed', type: 'upstream_error', text: 'The Grok account session was rejected (SSO cookie invalid or expired)' },
-  'blocked-account': { status: 502, code: 'upstream_account_blocked', type: 'upstream_error', text: 'The Grok account is blocked' },
-  'rate-limited': { status: 429, code: 'rate_limit_exceeded', type: 'rate_limit_error', text: 'Grok rate limit reached on every available account' },
-  'anti-bot': { status: 502, code: 'upstream_forbidden', type: 'upstream_error', text: 'Grok refused the request (Cloudflare / anti-bot challenge: check cf_clearance, User-Agent and proxy)' },
-  'safety-refusal': { status: 400, code: 'content_policy_violation', type: 'invalid_request_error', text: 'Grok refused the request for safety reasons' },
-  'upstream-5xx': { status: 502, code: 'upstream_error', type: 'upstream_error', text: 'Grok answered with a server error' },
-  transport: { status: 502, code: 'upstream_unreachable', type: 'upstream_error', text: 'Could not reach Grok (network error)' },
-  timeout: { status: 504, code: 'upstream_timeout', type: 'upstream_error', text: 'Grok did not answer in time' },
-  'bad-request': { status: 502, code: 'upstream_bad_request', type: 'upstream_error', text: 'Grok rejected the request' },
-  'empty-answer': { status: 502, code: 'empty_answer', type: 'upstream_error', text: 'Grok ended the turn without an answer (no text, image or tool call)' },
-};
-
+/**
+ * What the client sees for an upstream failure kind once retries are exhausted: the failure
+ * table's `openai` column (src/failures), with Retry-After for rate limits.
+ */
 export function clientErrorForKind(
   kind: FailureKind,
   detail: string | undefined,
   retryAfterSeconds?: number,
 ): OpenAIHttpError {
-  const m = KIND_TO_CLIENT[kind];
-  const headers: Record<string, string> = {};
-  if (kind === 'rate-limited') headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterSeconds ?? 60)));
-  return new OpenAIHttpError(m.status, detail ? `${m.text}: ${detail}` : m.text, {
-    type: m.type,
-    code: m.code,
-    headers,
-    kind,
-  });
+  // The client text already says the answer was empty: only what was specific about it follows.
+  if (kind === 'empty-answer' && detail?.startsWith(EMPTY_ANSWER_MESSAGE)) detail = detail.slice(EMPTY_ANSWER_MESSAGE.length).replace(/^: /, '');
+  const c = clientFailure(kind, detail, retryAfterSeconds);
+  return new OpenAIHttpError(c.status, c.message, { type: c.type, code: c.code, headers: c.headers, kind });
 }

@@ -1,7 +1,8 @@
 // Every error leaves as OpenAI's envelope with the right status; nothing internal leaks.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clip, MAX_ECHOED_PATH } from './clip.js';
-import { OpenAIHttpError } from '../openai/errors.js';
+import { GrokUpstreamError } from '../grok/errors.js';
+import { OpenAIHttpError, clientErrorForKind } from '../openai/errors.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
 /** Fastify's own errors (body parsing, limits) as the gateway's error; undefined for anything else. */
@@ -28,21 +29,39 @@ export function fromFastifyError(err: FastifyError): OpenAIHttpError | undefined
   return undefined;
 }
 
+/**
+ * Any error the gateway knows how to answer, as the client error: its own, Fastify's, and an
+ * upstream failure that a route let through unmapped (the same answer the retry layer gives for
+ * that failure kind: it is Grok's failure, not an internal error). Undefined for anything else.
+ */
+export function knownError(err: FastifyError): OpenAIHttpError | undefined {
+  if (err instanceof OpenAIHttpError) return err;
+  if (err instanceof GrokUpstreamError) return clientErrorForKind(err.kind, err.message, err.retryAfterSeconds);
+  return fromFastifyError(err);
+}
+
+/**
+ * The client went away mid-request and the upstream call was cancelled for it (the cancellation's
+ * AbortError): not an error. Marks the call 499 and answers the dead socket; true when it did.
+ */
+export function answeredClientGone(error: FastifyError, request: FastifyRequest, reply: FastifyReply): boolean {
+  if (error.name !== 'AbortError' || !reply.raw.destroyed) return false;
+  request.call.status = 499;
+  request.call.error = 'client_closed_request';
+  void reply.code(499).send();
+  return true;
+}
+
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error.name === 'AbortError' && reply.raw.destroyed) {
-      // The client went away mid-request and the upstream call was cancelled for it: not an error.
-      request.call.status = 499;
-      request.call.error = 'client_closed_request';
-      void reply.code(499).send();
-      return;
-    }
-    let out = error instanceof OpenAIHttpError ? error : fromFastifyError(error);
+    if (answeredClientGone(error, request, reply)) return;
+    let out = knownError(error);
     if (!out) {
       request.log.error({ err: error }, 'unhandled error');
       out = new OpenAIHttpError(500, 'Internal server error', { type: 'server_error', code: 'internal_error' });
     }
     request.call.status = out.status;
+    request.call.kind ??= out.kind;
     request.call.error ??= out.code ?? out.message;
     void reply.code(out.status).headers(out.headers).send(out.toBody());
   });

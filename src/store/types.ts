@@ -90,6 +90,8 @@ export interface CallLogRecord {
   bytes?: number | undefined;
   /** Names of the tool calls the answer made (at most 32 kept), in order. */
   toolCalls?: string[] | undefined;
+  /** previous_response_id / chat.continue_conversations: the Grok conversation was continued, or the turn fell back. */
+  continuation?: 'continued' | 'fallback' | undefined;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
+import { accountIdFor } from '../../src/accounts/index.js';
 import { chatCalls, startHarness, transportOverrides, TRANSPORTS, type Harness } from './harness.js';
 
 const KEY = 'sk-test-harness-key-000000';
@@ -112,6 +113,56 @@ for (const transport of TRANSPORTS) void describe(`retries on another account ($
       for (const line of h.logs) {
         assert.ok(!line.includes('sso-good-0000000000003'), 'no whole token in any log line');
       }
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+// A client that leaves mid-turn (a load generator ending its run, a user closing the tab) is not an
+// upstream failure: the turn ended early because we closed it, so it must not be read as Grok's
+// empty answer (no account penalty, no retry, no error-level "unhandled error" line).
+const ABORTS: Array<[string, boolean, string]> = [
+  ['non-streaming, before the first answer chunk', false, 'wait [sim:stall-start=5000]'],
+  ['non-streaming, mid-answer', false, 'long [sim:tokens=2000] [sim:delay=20]'],
+  // The SSE head is held until the first content: the client leaves while the request is pending.
+  ['streaming, before the first answer chunk', true, 'wait [sim:stall-start=5000]'],
+];
+
+for (const transport of TRANSPORTS) void describe(`a client abort is not an empty answer (${transport})`, () => {
+  void it('no empty-answer error, no error-level log line, no retry, the account stays healthy', async () => {
+    const TOKEN = 'sso-token-abort-00001';
+    const h = await startHarness({ tokens: [TOKEN], overrides: { retry: { max_attempts: 3, backoff_base: 0.01, backoff_max: 0.02 }, ...transportOverrides(transport) } });
+    try {
+      for (const [name, stream, content] of ABORTS) {
+        const calls = chatCalls(h).length;
+        const logged = h.logs.length;
+        const ctl = new AbortController();
+        const p = fetch(`${h.baseURL}/chat/completions`, {
+          method: 'POST',
+          signal: ctl.signal,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+          body: JSON.stringify({ model: 'grok-chat-fast', stream, messages: [{ role: 'user', content }] }),
+        }).catch(() => undefined);
+        assert.ok(await waitFor(() => h.sim.openStreams() === 1, 2000), `${name}: the turn is open upstream`);
+        // Past the handshake and session set-up: the turn is running when the client leaves.
+        await new Promise((r) => setTimeout(r, 200));
+        ctl.abort();
+        await p;
+        assert.ok(await waitFor(() => h.sim.openStreams() === 0, 1000), `${name}: upstream closed`);
+        // The call line is written when the response ends; give the close a moment to travel.
+        assert.ok(await waitFor(() => h.logs.slice(logged).some((l) => /"status":499/.test(l)), 2000), `${name}: the call is logged as 499`);
+        const lines = h.logs.slice(logged);
+        const errors = lines.map((l) => JSON.parse(l) as { level: number }).filter((l) => l.level >= 50);
+        assert.deepEqual(errors, [], `${name}: no error-level log line`);
+        assert.ok(!lines.some((l) => /empty answer|empty_answer/i.test(l)), `${name}: not classified as an empty answer`);
+        assert.equal(chatCalls(h).length, calls + 1, `${name}: not retried`);
+      }
+      h.gw.accounts.summary();
+      const acc = h.gw.accounts.pool.get(accountIdFor(TOKEN));
+      assert.equal(acc?.rec.status, 'active');
+      assert.equal(acc?.rec.failures, 0, 'no failure counted against the account');
+      assert.equal(acc?.inflight, 0, 'every lease was released');
     } finally {
       await h.close();
     }

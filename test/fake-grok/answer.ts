@@ -97,7 +97,7 @@ export function imageCardId(index: number): string {
   return `img-card-${index}`;
 }
 
-export function planAnswer(text: string, d: SimDirectives, opts: { heavy?: boolean; imageCount?: number } = {}): AnswerPlan {
+export function planAnswer(text: string, d: SimDirectives, opts: { heavy?: boolean; imageCount?: number; history?: string | undefined } = {}): AnswerPlan {
   const line = echoLine(text);
   const heavy = d.heavy === true || opts.heavy === true;
   const imageMode = isImagePrompt(text);
@@ -120,7 +120,7 @@ export function planAnswer(text: string, d: SimDirectives, opts: { heavy?: boole
     }
   } else {
     // Tool and JSON instructions from the gateway are answered like a model would (model-answers.ts).
-    const emulated = emulationAnswer(text, d, line);
+    const emulated = emulationAnswer(text, d, line, opts.history);
     answerTexts = emulated !== undefined ? splitTokens(emulated) : baseAnswerTokens(d, line);
     // The citation tag is split mid-tag so a client must buffer across tokens.
     if (d.citation) answerTexts.push(' ' + SIM_CITATION_TAG.slice(0, 37), SIM_CITATION_TAG.slice(37));

@@ -85,13 +85,14 @@ function htmlPage(status: number, title: string): ErrorAnswer {
  * The body the simulator answers a scripted status with. 403 defaults to the Cloudflare page;
  * 429 always carries retry-after: 30; 502/503/504 default to a Cloudflare-style HTML page.
  */
-export function errorFor(status: number, variant?: 'html' | 'blocked' | 'json'): ErrorAnswer {
+export function errorFor(status: number, variant?: 'html' | 'blocked' | 'json' | 'safety'): ErrorAnswer {
   switch (status) {
     case 401:
       return variant === 'html' ? htmlPage(401, 'Unauthorized') : sessionNotFound();
     case 403:
       if (variant === 'blocked') return jsonError(403, 7, 'blocked-user: this account has been blocked');
       if (variant === 'json') return jsonError(403, 7, 'Request rejected by anti-bot rules.');
+      if (variant === 'safety') return jsonError(403, 7, 'Content violates usage guidelines');
       return cloudflareChallenge();
     case 429:
       return variant === 'html'

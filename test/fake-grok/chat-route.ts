@@ -9,6 +9,7 @@ import { parseDirectives } from './directives.js';
 import { applyFaults, faultsFrom } from './faults.js';
 import type { Step } from './frames.js';
 import { jsonObject, sendAnswer, sendJson } from './http-util.js';
+import { restReplaySteps } from './replay.js';
 import { buildImageEditScript } from './image-edit-script.js';
 import { checkImageEditBody, checkVideoBody, isImageToImage, isTextToVideo, legacyMediaField } from './media-body-check.js';
 import type { ScriptContext } from './script-context.js';
@@ -88,10 +89,12 @@ export async function handleChat(
     body,
   };
   let steps: Step[];
-  if (video) steps = buildVideoScript(ctx);
+  // A replayed fixture goes out verbatim: no scripted faults on top of what was recorded.
+  if (behavior.replay !== undefined) steps = restReplaySteps(behavior.replay);
+  else if (video) steps = buildVideoScript(ctx);
   else if (edit) steps = buildImageEditScript(ctx);
   else steps = buildChatScript(ctx);
-  steps = applyFaults(steps, faultsFrom(directives, behavior.inBandRateLimit));
+  if (behavior.replay === undefined) steps = applyFaults(steps, faultsFrom(directives, behavior.inBandRateLimit));
 
   await stream(state, res, steps, {
     delayMs: directives.delayMs ?? state.tokenDelayMs,

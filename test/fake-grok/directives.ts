@@ -6,8 +6,8 @@
 const DIRECTIVE_RE = /\[sim:([a-z0-9-]+)(?:=([^\]\n]*))?\]/g;
 
 export interface SimDirectives {
-  /** HTTP status to answer with before streaming, and an optional body variant (`403-html`, `403-blocked`). */
-  status?: { code: number; variant?: 'html' | 'blocked' | 'json' };
+  /** HTTP status to answer with before streaming, and an optional body variant (`403-html`, `403-blocked`, `403-safety`). */
+  status?: { code: number; variant?: 'html' | 'blocked' | 'json' | 'safety' };
   /** In-band error after the first content frame: 'rate' = code 8, 'other' = code 13. */
   inbandError?: 'rate' | 'other';
   /** Pause after the first content frame, ms. */
@@ -80,10 +80,10 @@ function intValue(value: string | undefined, fallback: number): number {
 }
 
 function parseStatus(value: string | undefined): SimDirectives['status'] {
-  const m = /^(\d{3})(?:-(html|blocked|json))?$/.exec(value ?? '');
+  const m = /^(\d{3})(?:-(html|blocked|json|safety))?$/.exec(value ?? '');
   if (!m) return { code: 500 };
   const code = Number(m[1]);
-  const variant = m[2] as 'html' | 'blocked' | 'json' | undefined;
+  const variant = m[2] as 'html' | 'blocked' | 'json' | 'safety' | undefined;
   return variant === undefined ? { code } : { code, variant };
 }
 

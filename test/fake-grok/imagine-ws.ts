@@ -14,6 +14,7 @@ import { errorFor, ssoToken } from './auth.js';
 import { parseDirectives } from './directives.js';
 import { isRecord } from './http-util.js';
 import { makeJpeg, makePng } from './media-bytes.js';
+import { imagineReplay } from './replay.js';
 import type { SimState } from './state.js';
 
 export const IMAGINE_WS_PATH = '/ws/imagine/listen';
@@ -147,6 +148,16 @@ class ImagineSession {
   async #play(r: RoundRequest, signal: AbortSignal): Promise<void> {
     const { directives: d } = parseDirectives(r.text);
     const delay = d.slowMs ?? this.#state.tokenDelayMs;
+    const replay = this.#state.tokens.behavior(ssoToken(this.#req.headers) ?? '').replay;
+    if (replay !== undefined) {
+      // Replay mode: the recorded frames, verbatim but for the request id they answer.
+      for (const line of imagineReplay(replay, r.requestId)) {
+        if (delay > 0 && !(await sleep(delay, true, { signal }).catch(() => false))) return;
+        if (signal.aborted || this.#ws.readyState !== this.#ws.OPEN) return;
+        this.#ws.send(line);
+      }
+      return;
+    }
     const emit = async (frame: Record<string, unknown>): Promise<boolean> => {
       if (delay > 0) {
         try {

@@ -20,14 +20,16 @@ export interface MgwError {
 }
 
 /** The in-stream error a scripted HTTP status becomes on the socket (after the upgrade there is no status). */
-export function errorForStatus(status: number, variant?: 'html' | 'blocked' | 'json'): MgwError {
+export function errorForStatus(status: number, variant?: 'html' | 'blocked' | 'json' | 'safety'): MgwError {
   switch (status) {
     case 400: return { code: 3, message: 'invalid argument' };
     case 401: return { code: 16, message: 'unauthenticated: failed to look up session id: session not found' };
     case 402: return { code: 9, message: 'personal-team-blocked:spending-limit: You have run out of credits or need a Grok subscription' };
     case 403: return variant === 'blocked'
       ? { code: 7, message: 'blocked-user: this account has been blocked' }
-      : { code: 7, message: 'Request rejected by anti-bot rules.' };
+      : variant === 'safety'
+        ? { code: 7, message: 'Content violates usage guidelines' }
+        : { code: 7, message: 'Request rejected by anti-bot rules.' };
     case 429: return { code: 8, message: 'Too many requests' };
     case 500: return { code: 13, message: 'internal error' };
     case 502: case 503: case 504: return { code: 14, message: 'unavailable' };
@@ -60,7 +62,7 @@ export function buildMgwScript({ ctx, sessionId, responseId, doneStatus, inBandR
   const ev = (event: Record<string, unknown>): Record<string, unknown> => mgwEvent(sessionId, event);
   const chunk = (c: Record<string, unknown>): Record<string, unknown> => ev({ type: 'response.chunk', chunk: c });
   // Citations travel as render_citation chunks here, not as tags inside the text.
-  const plan = planAnswer(ctx.text, { ...d, citation: false }, { imageCount: ctx.imageCount });
+  const plan = planAnswer(ctx.text, { ...d, citation: false }, { imageCount: ctx.imageCount, history: ctx.history });
   const steps: Step[] = [];
   const toolCard = (): void => {
     steps.push(frame(chunk({ tool_usage_card: { tool_usage_card_id: 'tuc_1', web_search: { args: { query: plan.line } } } })));

@@ -6,6 +6,13 @@
 // were sent is a protocol error), the turn is played from the same script as REST, and the
 // conversation is remembered per account for load_existing. We never close after response.done:
 // the client must (tests count the sockets left open).
+//
+// A continued turn (load_existing + parent_response_id, docs/grok-protocol.md §5.9) is answered
+// with the conversation's earlier turns up to that parent in view, like a model that has the
+// history: tool results are counted over the whole conversation and `[sim:tool-steps=N]` /
+// `[sim:tool-variant=V]` written in an earlier turn still hold. Fault directives of earlier turns
+// do not (each turn's faults are its own). An unknown conversation, another account's, or a
+// parent response that is not one of the conversation's is refused with code 5 "not found".
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -16,9 +23,10 @@ import { parseDirectives } from './directives.js';
 import type { Step } from './frames.js';
 import { isRecord, refuseUpgrade } from './http-util.js';
 import { buildMgwScript, errorForStatus, mgwErrorEvent, mgwEvent, type MgwError } from './mgw-script.js';
+import { mgwReplay, type MgwReplay } from './replay.js';
 import type { ScriptContext } from './script-context.js';
 import { simModelHash } from './script-context.js';
-import type { SimState } from './state.js';
+import type { SimState, SimTurn } from './state.js';
 import { userIdFor } from './token-registry.js';
 import type { FakeTokenBehavior } from './types.js';
 
@@ -59,6 +67,11 @@ class MgwSession {
   private mode = 'auto';
   private imageCount = 2;
   private prompt = '';
+  /** Replay mode: the recorded frames this session answers with. */
+  private replay: MgwReplay | undefined;
+  /** Continued conversations: the earlier turns this one follows (up to its parent response). */
+  private earlier: SimTurn[] = [];
+  private continued = false;
   private readonly play = new AbortController();
 
   constructor(
@@ -132,17 +145,27 @@ class MgwSession {
       // Only the account that owns a conversation may re-open it.
       if (msg.session_id !== id || !known || known.token !== this.token) return this.refuse({ code: 5, message: 'conversation not found' });
       this.sessionId = id;
+      this.continued = true;
     } else {
       this.sessionId = randomUUID();
     }
-    this.phase = 'creating';
     const eventId = typeof event.event_id === 'string' ? event.event_id : undefined;
+    if (this.behavior.replay !== undefined) return this.replayHandshake(this.behavior.replay, eventId);
+    this.phase = 'creating';
     this.send(mgwEvent(this.sessionId, { type: 'session.created', ...(eventId ? { client_event_id: eventId } : {}) }));
     // A moment between the two: a client that sends its item without waiting for both is caught.
     setTimeout(() => {
       if (this.phase !== 'creating') return;
       if (this.send(mgwEvent(this.sessionId, { type: 'conversation.attached', conversation: { id: this.sessionId } }))) this.phase = 'attached';
     }, 5).unref();
+  }
+
+  /** Replay mode: the recorded handshake frames, verbatim but for the client's event id. */
+  private replayHandshake(file: string, eventId: string | undefined): void {
+    this.replay = mgwReplay(file, eventId);
+    this.sessionId = this.replay.sessionId;
+    for (const line of this.replay.handshake) if (this.ws.readyState === this.ws.OPEN) this.ws.send(line);
+    this.phase = 'attached';
   }
 
   private onItem(msg: Record<string, unknown>, event: Record<string, unknown>): void {
@@ -160,6 +183,15 @@ class MgwSession {
     if (mentions.length > 0 && (JSON.stringify(item.file_attachment_ids) !== ids || JSON.stringify(event.file_attachment_ids) !== ids)) {
       return this.refuse({ code: 3, message: 'file_attachment_ids must list the mentioned files, in item and event' });
     }
+    if (this.continued) {
+      const known = this.state.conversations.get(this.sessionId);
+      const turns = known?.turns ?? [];
+      const parent = event.parent_response_id;
+      // Without a parent the turn follows the last answer; with one, that answer (a branch).
+      const at = parent === undefined ? turns.length - 1 : turns.findIndex((t) => t.responseId === parent);
+      if (parent !== undefined && at < 0) return this.refuse({ code: 5, message: 'parent response not found' });
+      this.earlier = turns.slice(0, at + 1);
+    }
     this.prompt = text;
     this.phase = 'item';
   }
@@ -173,6 +205,12 @@ class MgwSession {
 
   private async respond(): Promise<void> {
     const { directives: d, text } = parseDirectives(this.prompt);
+    const history = this.history();
+    if (history !== undefined) {
+      const h = parseDirectives(history.raw).directives;
+      d.toolSteps ??= h.toolSteps;
+      d.toolVariant ??= h.toolVariant;
+    }
     const delayMs = d.delayMs ?? this.state.tokenDelayMs;
     const signal = this.play.signal;
     const fail = (e: MgwError): void => {
@@ -189,18 +227,28 @@ class MgwSession {
       const secs = w.resetAt === undefined ? w.windowSeconds : Math.max(1, Math.ceil((w.resetAt - Date.now()) / 1000));
       return fail({ code: 8, message: 'Too many requests', retry_after_seconds: secs });
     }
+    if (this.replay) return this.playSteps(this.replay.answer, delayMs, signal);
     const responseId = randomUUID();
     const ctx: ScriptContext = {
       message: this.prompt, text, directives: d, mode: this.mode,
       model: `grok-4.20-${this.mode}`, modelHash: simModelHash(this.mode), heavy: this.mode === 'heavy',
       imageCount: this.imageCount, userId: userIdFor(this.token), assets: this.state.assets, body: {},
+      history: history?.text,
     };
     const steps = buildMgwScript({ ctx, sessionId: this.sessionId, responseId, doneStatus: d.doneStatus, inBandRateLimit: b.inBandRateLimit });
     await this.playSteps(steps, delayMs, signal);
   }
 
+  /** The earlier turns as the model would see them (`[assistant]` answers between the prompts). */
+  private history(): { raw: string; text: string } | undefined {
+    if (this.earlier.length === 0) return undefined;
+    const raw = this.earlier.map((t) => `${t.prompt}\n\n[assistant]\n${t.answer}`).join('\n\n');
+    return { raw, text: parseDirectives(raw).text };
+  }
+
   private async playSteps(steps: Step[], delayMs: number, signal: AbortSignal): Promise<void> {
     let written = 0;
+    let answer = '';
     for (const step of steps) {
       if (signal.aborted) return;
       if (step.kind === 'pause') {
@@ -219,9 +267,12 @@ class MgwSession {
       } else if (!this.send(value as Record<string, unknown>)) return;
       written++;
       const ev = step.kind === 'frame' && isRecord(step.value) && isRecord(step.value.event) ? step.value.event : undefined;
+      const said = ev?.type === 'response.chunk' && isRecord(ev.chunk) && isRecord(ev.chunk.text) ? ev.chunk.text : undefined;
+      if (said?.channel === 'CHANNEL_ASSISTANT_RESPONSE' && typeof said.text === 'string') answer += said.text;
       if (ev?.type === 'response.done' && isRecord(ev.response)) {
         const id = typeof ev.response.id === 'string' ? ev.response.id : undefined;
-        this.state.rememberConversation(this.sessionId, { token: this.token, lastResponseId: id });
+        const turns = id === undefined ? this.earlier : [...this.earlier, { prompt: this.prompt, answer, responseId: id }];
+        this.state.rememberConversation(this.sessionId, { token: this.token, lastResponseId: id, turns });
       }
     }
   }

@@ -74,10 +74,11 @@ function badKind(value: string | undefined, corrected: boolean): string | undefi
   return kind === '' ? 'unknown' : kind;
 }
 
-function toolAnswer(prompt: string, tools: SimTool[], d: SimDirectives, line: string): string | undefined {
+function toolAnswer(prompt: string, tools: SimTool[], d: SimDirectives, line: string, history: string): string | undefined {
   const forced = /You must call the tool "([^"]+)"/.exec(prompt)?.[1];
   const mustCall = forced !== undefined || /You must call at least one of these tools/.test(prompt);
-  const results = [...prompt.matchAll(TOOL_RESULT_RE)].length;
+  // Results count over the whole conversation (a continued one keeps the earlier ones upstream).
+  const results = [...history.matchAll(TOOL_RESULT_RE)].length + [...prompt.matchAll(TOOL_RESULT_RE)].length;
   if (!mustCall && results >= (d.toolSteps ?? 1)) {
     return `Based on the tool result: ${lastToolResult(prompt) ?? ''}`;
   }
@@ -144,11 +145,15 @@ function jsonAnswer(prompt: string, d: SimDirectives, line: string): string {
   return d.jsonWrap ? `Sure! Here is the JSON you asked for:\n\`\`\`json\n${json}\n\`\`\`\nHope this helps.` : json;
 }
 
-/** The answer text for a prompt with tool or JSON instructions; undefined when it has neither. */
-export function emulationAnswer(prompt: string, d: SimDirectives, line: string): string | undefined {
+/**
+ * The answer text for a prompt with tool or JSON instructions; undefined when it has neither.
+ * `history` is a continued conversation's earlier turns: only its tool results count; the
+ * instructions that apply are the ones in this turn's prompt (as a model follows the latest).
+ */
+export function emulationAnswer(prompt: string, d: SimDirectives, line: string, history = ''): string | undefined {
   const tools = declaredTools(prompt);
   if (tools.length > 0) {
-    const answer = toolAnswer(prompt, tools, d, line);
+    const answer = toolAnswer(prompt, tools, d, line, history);
     if (answer !== undefined && !(answer.startsWith('Based on') && prompt.includes('Answer with JSON only.'))) return answer;
   }
   if (prompt.includes('Answer with JSON only.')) return jsonAnswer(prompt, d, line);

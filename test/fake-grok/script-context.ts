@@ -27,6 +27,8 @@ export interface ScriptContext {
   assets: AssetStore;
   /** The parsed request body, for scripts that read model config (video, image edit). */
   body: Record<string, unknown>;
+  /** mgw continuation: the conversation's earlier turns (directives removed), as the model sees them. */
+  history?: string | undefined;
 }
 
 /** Ids and timestamp shared by the frames of one stream. */

@@ -66,11 +66,12 @@ void describe('fake-grok server', () => {
     });
 
     void it('applies per-token statuses and body variants', async () => {
-      const cases: Array<[number, 'html' | 'blocked' | 'json' | undefined, RegExp]> = [
+      const cases: Array<[number, 'html' | 'blocked' | 'json' | 'safety' | undefined, RegExp]> = [
         [401, undefined, /session not found/],
         [403, undefined, /Just a moment/],
         [403, 'blocked', /blocked-user/],
         [403, 'json', /anti-bot/],
+        [403, 'safety', /Content violates usage guidelines/],
         [429, undefined, /Too many requests/],
         [500, undefined, /internal error/],
         [502, undefined, /Bad Gateway/],

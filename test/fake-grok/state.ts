@@ -12,6 +12,20 @@ import type { FakeGrokOptions, FakeTokenBehavior, RecordedRequest } from './type
 /** mgw conversations kept for load_existing (a real server keeps more; a simulator must not grow without bound). */
 const MAX_CONVERSATIONS = 1000;
 
+/** One answered mgw turn: what the client sent (directives included) and the answer text. */
+export interface SimTurn {
+  prompt: string;
+  answer: string;
+  responseId: string;
+}
+
+/** An mgw conversation as the server keeps it, so a `load_existing` turn sees the earlier turns. */
+export interface SimConversation {
+  token: string;
+  lastResponseId: string | undefined;
+  turns: SimTurn[];
+}
+
 export type GateResult = { ok: true; token: string; behavior: FakeTokenBehavior } | { ok: false; answer: ErrorAnswer };
 
 export class SimState {
@@ -25,10 +39,10 @@ export class SimState {
   readonly maxRecorded: number;
   /** Open mgw chat sockets (the no-leak tests count them). */
   readonly mgwSockets = new Set<{ terminate(): void }>();
-  /** mgw conversations: id → the account (token) that owns it and its last response id. */
-  readonly conversations = new Map<string, { token: string; lastResponseId: string | undefined }>();
+  /** mgw conversations: id → the account (token) that owns it, its last response id and its turns. */
+  readonly conversations = new Map<string, SimConversation>();
   /** Remembers a conversation; the oldest are forgotten past MAX_CONVERSATIONS (long benchmark runs). */
-  rememberConversation(id: string, c: { token: string; lastResponseId: string | undefined }): void {
+  rememberConversation(id: string, c: SimConversation): void {
     this.conversations.delete(id);
     this.conversations.set(id, c);
     if (this.conversations.size > MAX_CONVERSATIONS) {

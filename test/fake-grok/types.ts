@@ -13,10 +13,11 @@ export interface FakeTokenBehavior {
   status?: number;
   /**
    * Body variant for 403: 'html' = Cloudflare "Just a moment..." page (the default),
-   * 'blocked' = JSON {"error":{"code":7,"message":"blocked-user"}}, 'json' = JSON anti-bot rejection.
+   * 'blocked' = JSON {"error":{"code":7,"message":"blocked-user"}}, 'json' = JSON anti-bot rejection,
+   * 'safety' = JSON {"error":{"code":7,"message":"Content violates usage guidelines"}} (a safety refusal).
    * For other statuses 'html' forces an HTML error page and 'json' a JSON body.
    */
-  variant?: 'html' | 'blocked' | 'json';
+  variant?: 'html' | 'blocked' | 'json' | 'safety';
   /** Emit in-band {"error":{"code":8,"message":"Too many requests"}} after the first answer token. */
   inBandRateLimit?: boolean;
   /**
@@ -50,6 +51,12 @@ export interface FakeTokenBehavior {
    * `video720p`); null = product not offered. Missing keys get the default bucket.
    */
   mediaQuota?: Partial<Record<FakeMediaQuotaKey, FakeMediaBucket | null>>;
+  /**
+   * Replay mode (replay.ts): answer with this recorded fixture file (absolute path) instead of a
+   * scripted answer. REST chat plays a *.ndjson file as the stream body, the mgw socket a *.jsonl
+   * file of server frames, the imagine socket a *.jsonl file of its frames; verbatim.
+   */
+  replay?: string;
 }
 
 export type FakeMediaQuotaKey = 'image' | 'imagePro' | 'imageEdit' | 'video' | 'video720p';
@@ -117,7 +124,8 @@ export interface FakeGrok {
   /** Number of mgw chat WebSockets open right now (server side). */
   openMgwSockets(): number;
   /** Every mgw conversation the simulator remembers: id → owner token and last response id. */
-  mgwConversations(): ReadonlyMap<string, { token: string; lastResponseId: string | undefined }>;
+  /** mgw conversations kept for load_existing: owner token, last response id, the turns so far. */
+  mgwConversations(): ReadonlyMap<string, { token: string; lastResponseId: string | undefined; turns: ReadonlyArray<{ prompt: string; answer: string; responseId: string }> }>;
   /**
    * Requests that carried `x-statsig-id` where the current web app sends none (uploads,
    * WebSocket handshakes, asset downloads), in order. Tests assert it stays empty.

@@ -203,7 +203,7 @@ void describe('MgwChatClient against the simulator', () => {
 
   void it('response.done with a failed status and session.ended before done are failures', async () => {
     await assert.rejects(drain(await client.openTurn(TOKEN, turn('[user]\nx [sim:done-status=failed]'))), /status is failed/);
-    await assert.rejects(drain(await client.openTurn(TOKEN, turn('[user]\nx [sim:no-final-frames]'))), (e: unknown) => e instanceof GrokUpstreamError && e.kind === 'transport');
+    await assert.rejects(drain(await client.openTurn(TOKEN, turn('[user]\nx [sim:no-final-frames]'))), (e: unknown) => e instanceof GrokUpstreamError && e.kind === 'upstream-5xx');
   });
 });
 

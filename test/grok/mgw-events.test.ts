@@ -28,11 +28,12 @@ void describe('mgw frame fixtures replayed through the parser', () => {
     const a = new AnswerAssembler({ reasoning: 'reasoning_content' });
     for (const e of events) a.push(e);
     a.finish();
-    assert.equal(a.contentText(), 'The home team won[[1]](https://example.org/score).');
+    // Spaced like the REST path's citations (the marker after "won", not glued to it).
+    assert.equal(a.contentText(), 'The home team won [[1]](https://example.org/score).');
     assert.equal(a.reasoningText().includes('Searching for the result.'), true);
     const notes = a.annotations();
     assert.equal(notes.length, 1, 'the duplicated citation frame collapses');
-    assert.deepEqual(notes[0]?.url_citation, { url: 'https://example.org/score', title: 'Final score', start_index: 17, end_index: 49 });
+    assert.deepEqual(notes[0]?.url_citation, { url: 'https://example.org/score', title: 'Final score', start_index: 18, end_index: 50 });
     assert.deepEqual(a.searchSources(), [{ url: 'https://example.org/score', title: 'Final score' }]);
   });
 
@@ -41,7 +42,7 @@ void describe('mgw frame fixtures replayed through the parser', () => {
     const t = (text: string) => ({ type: 'token', text, thinking: false, tag: 'final', rolloutId: undefined, responseId: undefined }) as const;
     for (const e of [t('Alpha'), { type: 'citation', url: 'https://a.example/x' } as const, { type: 'citation', url: 'https://a.example/x' } as const, t(', beta'), { type: 'citation', url: 'https://a.example/x' } as const, { type: 'citation', url: 'https://b.example/' } as const]) a.push(e);
     a.finish();
-    assert.equal(a.contentText(), 'Alpha[[1]](https://a.example/x), beta[[1]](https://a.example/x)[[2]](https://b.example/)');
+    assert.equal(a.contentText(), 'Alpha [[1]](https://a.example/x), beta [[1]](https://a.example/x) [[2]](https://b.example/)');
   });
 
   void it('waits for both session.created (for our event) and conversation.attached, in either order', () => {

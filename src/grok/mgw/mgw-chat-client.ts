@@ -5,6 +5,7 @@
 // a ping every 25 s, server events parsed into neutral events. We close the socket ourselves after
 // response.done, on an error, on abort (client gone, watchdog), so no socket outlives its turn.
 import type { Agent as HttpAgent } from 'node:http';
+import { Socket } from 'node:net';
 import WebSocket from 'ws';
 import type { AbortLike } from '../cancellation.js';
 import type { ChatEventSource, ChatStreamResult } from '../chat-client.js';
@@ -14,7 +15,7 @@ import type { GrokEvent } from '../events.js';
 import type { GrokHeaders } from '../headers.js';
 import type { ChatStreamStats } from '../parse-chat-stream.js';
 import type { Transport } from '../transport.js';
-import { itemCreate, mgwUrl, newInitEventId, ping, responseCreate, sessionCreate } from './mgw-frames.js';
+import { itemCreate, mgwUrlPrefix, newInitEventId, withUid, ping, responseCreate, sessionCreate } from './mgw-frames.js';
 import { mgwHandshakeHeaders } from './mgw-headers.js';
 import { KNOWN_HANDSHAKE_STATUSES, redactText, type DriftMonitor } from '../drift/index.js';
 import { MgwEventParser, type MgwDriftProbe } from './mgw-events.js';
@@ -49,8 +50,17 @@ export class MgwChatClient implements ChatTurnOpener {
   private readonly pending = new Map<string, Promise<string>>();
   /** Open sockets (tests and shutdown count them). */
   private readonly live = new Set<WebSocket>();
+  /** `ws(s)://host/ws/mgw/?uid=`: the base URL is fixed for the client's life, parsed once. */
+  private readonly urlPrefix: string;
+  /**
+   * The last handshake headers per token, for the route headers and uid they were made with: the
+   * same on every turn of an account (ws copies them before adding its own), so not rebuilt per turn.
+   */
+  private readonly handshakes = new Map<string, { headers: GrokHeaders; uid: string; value: Record<string, string> }>();
 
-  constructor(private readonly opts: MgwChatClientOptions) {}
+  constructor(private readonly opts: MgwChatClientOptions) {
+    this.urlPrefix = mgwUrlPrefix(opts.baseUrl);
+  }
 
   /** WebSockets this client has open right now. */
   get openSockets(): number {
@@ -105,9 +115,18 @@ export class MgwChatClient implements ChatTurnOpener {
     return id.userId;
   }
 
+  private handshakeHeaders(headers: GrokHeaders, token: string, uid: string): Record<string, string> {
+    const hit = this.handshakes.get(token);
+    if (hit !== undefined && hit.headers === headers && hit.uid === uid) return hit.value;
+    const value = mgwHandshakeHeaders(headers, token, uid);
+    if (this.handshakes.size >= UID_CACHE_MAX) this.handshakes.clear();
+    this.handshakes.set(token, { headers, uid, value });
+    return value;
+  }
+
   private turn(token: string, uid: string, turn: ChatTurnInput, agent: HttpAgent | undefined, headers: GrokHeaders, signal: AbortLike | undefined): Promise<ChatStreamResult> {
-    const ws = new WebSocket(mgwUrl(this.opts.baseUrl, uid), {
-      headers: mgwHandshakeHeaders(headers, token, uid),
+    const ws = new WebSocket(withUid(this.urlPrefix, uid), {
+      headers: this.handshakeHeaders(headers, token, uid),
       handshakeTimeout: this.opts.handshakeTimeoutMs,
       maxPayload: this.opts.maxFrameBytes ?? 16 * 1024 * 1024,
       perMessageDeflate: false,
@@ -120,6 +139,15 @@ export class MgwChatClient implements ChatTurnOpener {
     const t = new MgwTurn(ws, turn, signal, this.opts.pingIntervalMs ?? 25_000, drift);
     return t.opened;
   }
+}
+
+/**
+ * The TCP/TLS socket under an open `ws` client, when this ws version exposes it as `_socket` (it
+ * has since v1; ws has no public cork). Undefined otherwise: the frames then simply go out one by one.
+ */
+function netSocketOf(ws: WebSocket): Socket | undefined {
+  const s = (ws as unknown as { _socket?: unknown })._socket;
+  return s instanceof Socket ? s : undefined;
 }
 
 /** `p`, or the signal's reason as soon as it aborts (the work behind `p` goes on for others). */
@@ -238,8 +266,12 @@ class MgwTurn implements ChatEventSource {
       const sid = this.parser.sessionId ?? '';
       const t = this.turn;
       const personality = t.customPersonality ? `[system]\n${t.customPersonality}\n\n` : '';
+      // The item and response.create leave back to back: one write to the kernel instead of two.
+      const sock = netSocketOf(this.ws);
+      sock?.cork();
       this.send(itemCreate(sid, stamp, personality + t.prompt, t.fileIds, t.continuation?.parentResponseId));
       this.send(responseCreate(sid, stamp));
+      sock?.uncork();
       this.resolveOpen({ events: this, abort: () => this.abortNow(), status: 101, requestId: this.initEventId, stats: this.stats });
       return;
     }

@@ -177,7 +177,8 @@ export class MgwEventParser {
       case 'error':
         throw errorOf(ev.error, 'unknown gateway error');
       case 'session.ended':
-        throw new GrokUpstreamError({ kind: 'transport', status: 502, message: 'The mgw session ended before the response completed' });
+        // Grok closed the session: a server-side end, not a network failure (a proxy is not to blame).
+        throw new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: 'The mgw session ended before the response completed' });
       default:
         return [];
     }

@@ -67,10 +67,24 @@ export function ping(stamp: number): Record<string, unknown> {
 
 /** `wss://host/ws/mgw/?uid=<uid>` from the base URL (http → ws, https → wss; its path and query replaced). */
 export function mgwUrl(baseUrl: string, userId: string): string {
+  return withUid(mgwUrlPrefix(baseUrl), userId);
+}
+
+/** The socket URL from mgwUrlPrefix's prefix. */
+export function withUid(prefix: string, userId: string): string {
+  // `'` too, as the URL parser encodes it in a ws(s) query (the uid is a UUID; this keeps any string exact).
+  return prefix + encodeURIComponent(userId).replace(/'/g, '%27');
+}
+
+/**
+ * `wss://host/ws/mgw/?uid=` for a base URL: what mgwUrl puts before the encoded uid. A client with
+ * one base URL makes it once (parsing the URL on every turn cost more than the rest of the URL work).
+ */
+export function mgwUrlPrefix(baseUrl: string): string {
   const u = new URL(baseUrl);
   u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
   u.pathname = '/ws/mgw/';
-  u.search = `?uid=${encodeURIComponent(userId)}`;
+  u.search = '?uid=';
   u.hash = '';
   return u.toString();
 }

@@ -13,6 +13,9 @@ import { sessionLookupHeaders } from './mgw-headers.js';
 export const SESSION_PATH = '/api/auth/session';
 const BODY_LIMIT = 64 * 1024;
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+/** Already canonical (what the account record stores): checked once per turn, so one test, no rewriting. */
+const CANONICAL_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 export interface SessionIdentity {
   userId: string;
@@ -22,6 +25,7 @@ export interface SessionIdentity {
 /** The canonical lower-case 8-4-4-4-12 form of a UUID (braces/urn/no dashes accepted), or undefined (nil UUID too). */
 export function canonicalUserId(raw: unknown): string | undefined {
   if (typeof raw !== 'string') return undefined;
+  if (raw.length === 36 && CANONICAL_RE.test(raw)) return raw === NIL_UUID ? undefined : raw;
   const s = raw.trim().replace(/^urn:uuid:/i, '').replace(/^\{(.*)\}$/, '$1');
   if (!UUID_RE.test(s)) return undefined;
   const hex = s.replace(/-/g, '').toLowerCase();

@@ -2,6 +2,7 @@
 // previous_response_id read. One document per response in the configured store (file, Redis,
 // MySQL), expiring `responses.ttl` seconds after it was written. A response belongs to the API key
 // that created it: any other key is told it does not exist (404), as with video jobs.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { canAccess, type ResourceOwner, type ResourceViewer } from '../../gateway/resource-owner.js';
 import type { ConversationMessage } from '../../gateway/types.js';
@@ -29,13 +30,17 @@ export const storedResponseSchema = z.object({
    */
   conversation: z.array(conversationMessageSchema),
   /**
-   * The Grok-side conversation this response continued, once the chat layer reports it: a
-   * follow-up can then continue it on the same account instead of re-sending the history.
+   * Where this response's answer lives upstream (mgw only): a follow-up with
+   * previous_response_id continues it on the same account instead of re-sending the history.
+   * `instructionsDigest` is the digest of the `instructions` the conversation was started or
+   * continued with: those are not carried over, so a follow-up with other instructions cannot
+   * continue it (the server side holds the old ones) and sends the flattened history instead.
    */
   continuation: z.object({
     accountId: z.string().optional(),
     conversationId: z.string().optional(),
     upstreamResponseId: z.string().optional(),
+    instructionsDigest: z.string().optional(),
   }).optional(),
 });
 export type StoredResponse = z.infer<typeof storedResponseSchema>;
@@ -77,3 +82,8 @@ export function conversationOf(record: StoredResponse): ConversationMessage[] {
 }
 
 export type { ResourceOwner };
+
+/** Digest of a request's `instructions` (absent and empty are the same: no system prompt). */
+export function instructionsDigest(instructions: string | null | undefined): string {
+  return createHash('sha256').update(instructions ?? '').digest('base64url');
+}

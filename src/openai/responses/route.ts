@@ -1,13 +1,17 @@
 // POST /v1/responses (the OpenAI Responses API), GET/DELETE /v1/responses/{id} and
 // GET /v1/responses/{id}/input_items. The answer runs through the same EmulatedTurn as emulated
 // chat completions (tools, JSON output, max tokens); only the wire shapes differ.
-// previous_response_id continues a stored response by re-sending its stored conversation
-// (flattened history); the stored record has room for the Grok conversation to continue instead.
+// previous_response_id continues the stored response's Grok conversation on the account it lives
+// on (mgw `load_existing`), sending only the new input (with the tool/JSON instructions again).
+// It falls back to a fresh conversation with the stored history, flattened, on any account when
+// that account is gone or fails, when the transport is REST, when the record has no conversation
+// (an older record, a cut answer) or when `instructions` changed (they are not carried over).
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ModelRegistry, ModelSpec } from '../../config/index.js';
-import type { ChatService } from '../../gateway/chat-service.js';
+import type { ChatService, ChatTurnOptions } from '../../gateway/chat-service.js';
+import { conversationRefOf } from '../../gateway/conversation-ref.js';
 import { EmulatedTurn, ModelOutputError, withInstructions } from '../../gateway/emulated-turn.js';
 import type { ChatTurnRequest, ConversationMessage } from '../../gateway/types.js';
 import { estimatePromptTokens, estimateTokens } from '../../gateway/usage.js';
@@ -23,7 +27,7 @@ import { ResponseOutputBuilder, type EmitEvent, type UrlCitationAnnotation } fro
 import { refuseUnsupported } from './refuse-unsupported.js';
 import { responsesRequestSchema, type ResponsesRequest } from './request-schema.js';
 import { inputItemsOf, responseObject, responseUsage, type ResponseStatus } from './response-object.js';
-import { conversationOf, ResponseStore, type StoredResponse } from './response-store.js';
+import { conversationOf, instructionsDigest, ResponseStore, type StoredResponse } from './response-store.js';
 import { inputToConversation, responsesOutputRequest } from './to-turn.js';
 
 export interface ResponsesRouteDeps {
@@ -59,6 +63,9 @@ interface Prepared {
   output: ReturnType<typeof responsesOutputRequest>;
   promptTokens: number;
   showReasoning: boolean;
+  /** Continue the previous response's Grok conversation (when it has one and may be continued). */
+  options: ChatTurnOptions;
+  instructionsDigest: string;
 }
 
 async function prepare(request: FastifyRequest, deps: ResponsesRouteDeps): Promise<Prepared> {
@@ -72,12 +79,20 @@ async function prepare(request: FastifyRequest, deps: ResponsesRouteDeps): Promi
   if (spec.kind !== 'chat') throw invalidRequest(`The model '${body.model}' is a ${spec.kind} model; the Responses API serves chat models`, 'model', 'model_not_supported');
   const output = responsesOutputRequest(body);
   let history: ConversationMessage[] = [];
+  const input = inputToConversation(body);
+  const digest = instructionsDigest(body.instructions);
+  let options: ChatTurnOptions = {};
   if (body.previous_response_id) {
     const prev = await deps.responses.load(body.previous_response_id, requestViewer(request));
     if (!prev) throw notFound(body.previous_response_id, 'previous_response_id');
     history = conversationOf(prev);
+    const ref = conversationRefOf(prev.continuation);
+    // Non-strict: the stored history is there, so a conversation that cannot be continued is re-sent.
+    if (ref && prev.continuation?.instructionsDigest === digest) {
+      options = { continueFrom: { from: ref, newMessages: input, strict: false, param: 'previous_response_id' } };
+    }
   }
-  const conversation = [...history, ...inputToConversation(body)];
+  const conversation = [...history, ...input];
   if (!conversation.some((m) => m.role === 'user' || m.role === 'tool')) {
     throw invalidRequest("'input' must contain at least one user message or function_call_output", 'input', 'missing_required_parameter');
   }
@@ -93,7 +108,7 @@ async function prepare(request: FastifyRequest, deps: ResponsesRouteDeps): Promi
     reasoning: body.reasoning?.effort === 'none' ? 'hidden' : 'reasoning_content',
   };
   return {
-    body, spec, turn, conversation, output,
+    body, spec, turn, conversation, output, options, instructionsDigest: digest,
     promptTokens: estimatePromptTokens(withInstructions(messages, output.controls)),
     showReasoning: body.reasoning?.summary !== undefined && body.reasoning.summary !== null && body.reasoning.effort !== 'none',
   };
@@ -125,7 +140,7 @@ async function run(request: FastifyRequest, reply: FastifyReply, deps: Responses
 
   const t = await EmulatedTurn.open({
     chat: deps.chat, turn: p.turn, spec: p.spec, signal: client,
-    controls: p.output.controls, validator: p.output.validator, showSearchSources: false,
+    controls: p.output.controls, validator: p.output.validator, showSearchSources: false, options: p.options,
   }).catch((err: unknown) => {
     recordCallFailure(call, err);
     throw err;
@@ -135,6 +150,7 @@ async function run(request: FastifyRequest, reply: FastifyReply, deps: Responses
     call.proxy = t.proxy;
     call.attempts = t.attempts.length;
     call.upstream = t.attempts;
+    if (t.continuation !== 'none') call.continuation = t.continuation;
   };
   note();
 
@@ -179,6 +195,8 @@ async function run(request: FastifyRequest, reply: FastifyReply, deps: Responses
       const assistant: ConversationMessage = { role: 'assistant', text: builder.outputText, attachments: [] };
       if (t.calls.length > 0) assistant.toolCalls = t.calls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments }));
       const record: StoredResponse = { version: 1, owner, response, inputItems: inputItemsOf(p.body), conversation: [...p.conversation, assistant] };
+      const ref = t.conversation();
+      if (ref) record.continuation = { ...ref, instructionsDigest: p.instructionsDigest };
       // The answer is still given when storing fails; the failure is logged (and GET will 404).
       await deps.responses.save(id, record).catch((err: unknown) => request.log.error({ err, responseId: id }, 'storing the response failed'));
     }

@@ -33,6 +33,7 @@ export function LogDetail(props: { entry: CallLogRecord; onClose: () => void }) 
         <Field label="Prompt tokens" value={e.promptTokens} />
         <Field label="Completion tokens" value={e.completionTokens} />
         <Field label="Tool calls" value={e.toolCalls && e.toolCalls.length > 0 ? `${e.toolCalls.length}: ${e.toolCalls.join(', ')}` : undefined} />
+        <Field label="Conversation" value={e.continuation === 'continued' ? 'continued upstream' : e.continuation === 'fallback' ? 'could not continue: history re-sent' : undefined} />
         <Field label="Bytes sent" value={e.bytes === undefined ? undefined : fmtBytes(e.bytes)} />
         <Field label="Request id" value={e.requestId} />
         <Field label="Entry id" value={e.id} />
