@@ -10,7 +10,7 @@ import { AccountPool } from '../src/accounts/index.js';
 import { newAccountRecord } from '../src/accounts/pool-account.js';
 import { listTokens } from '../src/admin/token-listing.js';
 import { CallLog, arraySource, computeStats, queryEntries } from '../src/calllog/index.js';
-import type { FinishedCall } from '../src/server/call-context.js';
+import type { FinishedCall } from '../src/calllog/index.js';
 import { createStore } from '../src/store/index.js';
 import { syntheticEntries } from '../test/calllog/synthetic.js';
 

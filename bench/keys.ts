@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino from 'pino';
 import { buildModelRegistry, loadConfig } from '../src/config/index.js';
 import { ClientKeyGate, ClientKeyService } from '../src/keys/index.js';
-import { newCallContext } from '../src/server/call-context.js';
+import { newCallContext } from '../src/calllog/index.js';
 import { createStore } from '../src/store/index.js';
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 1000);

@@ -348,7 +348,7 @@ async function main(): Promise<void> {
   };
   writeFileSync(join(BENCH_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const md = markdown(results);
-  writeFileSync(join(BENCH_DIR, 'results.md'), md);
+  writeFileSync(join(BENCH_DIR, 'results.md'), md + keptSection(join(BENCH_DIR, 'results.md')));
   process.stdout.write(`\n${md}\n`);
   log('wrote bench/results.json and bench/results.md');
   rmSync(dataDir, { recursive: true, force: true });
@@ -508,6 +508,23 @@ type Results = {
   targets: Array<{ target: string; value: string; pass: boolean }>;
   gatewayLog: { lines: number; warningsAndErrors: number; kinds: Record<string, number> };
 };
+
+/**
+ * Hand-written notes at the end of results.md (the micro-measurements behind hot-path choices),
+ * from KEPT_MARKER on: carried over when a run rewrites the file above them.
+ */
+const KEPT_MARKER = '<!-- Kept across runs: bench/run.ts rewrites only what is above this line. -->';
+
+function keptSection(path: string): string {
+  let old: string;
+  try {
+    old = readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+  const at = old.indexOf(KEPT_MARKER);
+  return at === -1 ? '' : `\n${old.slice(at)}`;
+}
 
 function markdown(r: Results): string {
   const m = r.machine;

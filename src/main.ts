@@ -1,6 +1,7 @@
 // Process entry: load config, build, listen, shut down gracefully on SIGTERM/SIGINT.
 import type { Logger } from 'pino';
-import { createGateway } from './gateway.js';
+import { createGateway } from './app/create-gateway.js';
+import { ms } from './app/settings.js';
 import { listenFailureLine, startupFailureLines } from './server/startup-failure.js';
 
 async function main(): Promise<void> {
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
       return;
     }
     stopping = true;
-    const timeoutMs = gw.loaded.config.server.shutdown_timeout * 1000;
+    const timeoutMs = ms(gw.loaded.config.server.shutdown_timeout);
     gw.services.logger.info({ signal, timeoutSeconds: timeoutMs / 1000 }, 'shutting down: waiting for in-flight requests and streams');
     // Safety net: draining is bounded by timeoutMs and the final flush normally takes milliseconds.
     const force = setTimeout(() => {

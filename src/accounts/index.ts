@@ -9,6 +9,7 @@ export type {
 } from './account-source.js';
 export { AccountPool, type PoolSettings } from './account-pool.js';
 export { AccountService, type AccountServiceOptions, type ImportResult } from './account-service.js';
+export type { AdmissionSettings } from './admission-queue.js';
 export type { PoolAccount } from './pool-account.js';
 export { currentWindow } from './pool-account.js';
 export { routedQuotaClient, type AccountEgress, type RoutableQuotaClient } from './account-egress.js';

@@ -1,5 +1,5 @@
 // What the admin API is built from. Everything is passed in (no globals), so tests can build it
-// with other parts; gateway.ts wires the real ones.
+// with other parts; app/create-gateway.ts wires the real ones.
 import type { Logger } from 'pino';
 import type { AccountService } from '../accounts/index.js';
 import type { CallLog } from '../calllog/index.js';

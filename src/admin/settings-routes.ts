@@ -14,7 +14,7 @@ import type { AdminDeps } from './admin-deps.js';
 
 /**
  * Keys read on every request (or every use), so a change applies at once. Every other key is
- * saved but needs a restart. Keep in step with gateway.ts / services that read `config()` live.
+ * saved but needs a restart. Keep in step with app/create-gateway.ts / services that read `config()` live.
  */
 export const LIVE_KEYS: ReadonlySet<string> = new Set([
   'server.shutdown_timeout',

@@ -5,7 +5,7 @@
 // close() writes what is pending. With several instances on one Redis/MySQL, each instance's window
 // holds the calls it served plus whatever the store held when it started.
 import type { Logger } from 'pino';
-import type { CallListener, FinishedCall } from '../server/call-context.js';
+import type { CallListener, FinishedCall } from './call-context.js';
 import type { CallLogRecord, CallLogStore } from '../store/index.js';
 import { queryEntries, type CallLogFilter, type CallLogPage } from './call-log-query.js';
 import { computeStats, type BucketSize, type CallLogStats } from './call-log-stats.js';

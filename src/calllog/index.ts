@@ -4,3 +4,4 @@ export { compileFilter, queryEntries, arraySource, type CallLogFilter, type Call
 export { computeStats, pickBucketSize, type BucketSize, type CallLogStats, type CountRow, type Percentiles, type TimeBucket } from './call-log-stats.js';
 export { recordFromCall, isApiCall, newEntryId } from './record-from-call.js';
 export { RingBuffer } from './ring-buffer.js';
+export { finishedCall, newCallContext, type CallContext, type CallListener, type FinishedCall } from './call-context.js';

@@ -1,8 +1,8 @@
-// A finished call (server/call-context.ts) → the entry the call log keeps. Accounts and API keys
+// A finished call (call-context.ts) → the entry the call log keeps. Accounts and API keys
 // arrive masked already; long client-chosen strings (model names, error texts) are cut short.
 import { randomBytes } from 'node:crypto';
-import type { FinishedCall } from '../server/call-context.js';
-import { isRootAliasRoute } from '../server/v1-scope.js';
+import type { FinishedCall } from './call-context.js';
+import { isRootAliasRoute } from './api-routes.js';
 import type { CallLogRecord } from '../store/index.js';
 
 const MAX_MODEL = 200;

@@ -11,6 +11,7 @@ import {
   type RateLimitWindow, type Transport,
 } from '../grok/index.js';
 import { createTransport } from '../egress/index.js';
+import { upstreamTimeoutsFrom } from '../app/settings.js';
 import { probeMgwTurn } from './mgw-probe.js';
 
 export interface DoctorOptions {
@@ -61,9 +62,7 @@ export async function runDoctor(o: DoctorOptions): Promise<boolean> {
       impitBrowser: c.network.impit_browser,
       userAgent: c.grok.user_agent,
       ...(proxied ? { proxyUrl } : {}),
-      connectTimeoutMs: c.chat.connect_timeout * 1000,
-      headersTimeoutMs: c.network.headers_timeout * 1000,
-      requestTimeoutMs: c.chat.request_timeout * 1000,
+      ...upstreamTimeoutsFrom(c),
     });
   } catch (err) {
     print(`egress: cannot be built: ${failure(err)}`);
@@ -81,7 +80,7 @@ export async function runDoctor(o: DoctorOptions): Promise<boolean> {
     userAgent: c.grok.user_agent,
     acceptLanguage: c.grok.accept_language,
     ...(c.grok.cf_clearance && !proxied ? { cfClearance: c.grok.cf_clearance } : {}),
-    headersTimeoutMs: c.network.headers_timeout * 1000,
+    headersTimeoutMs: upstreamTimeoutsFrom(c).headersTimeoutMs,
     transport,
     statsig,
   });

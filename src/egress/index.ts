@@ -16,7 +16,6 @@ export { isEgressFailure } from './egress-failure.js';
 export { parseProxyEntry, parseProxyLines, proxyIdFor, type ClearanceProfile, type ParsedProxyLines, type ProxyEntry } from './proxy-entry.js';
 export { PROXY_DOC_KEY, type ProxyDoc, type ProxyPoolName, type StoredProxy } from './proxy-doc.js';
 export type { ProbeResult } from './probe.js';
-export { egressSettingsFrom } from './egress-settings.js';
 export { egressMediaTransport } from './egress-media-transport.js';
 // The transports every upstream call leaves through (direct or one proxy), built from network.transport.
 export { UndiciTransport } from './undici-transport.js';

@@ -5,7 +5,7 @@
 // the request.
 import type { FastifyBaseLogger } from 'fastify';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import type { CallContext } from '../server/call-context.js';
+import type { CallContext } from '../calllog/index.js';
 import type { ResourceOwner } from '../gateway/resource-owner.js';
 import type { McpClientKey } from './key-limits.js';
 

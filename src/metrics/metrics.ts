@@ -2,7 +2,7 @@
 // increments per finished call, nothing else on the request path), and gauges read at scrape time
 // from whoever registers them (account pool, store, streams; proxies and the call log later).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { FinishedCall } from '../server/call-context.js';
+import type { FinishedCall } from '../calllog/index.js';
 
 /** One labelled sample of a gauge or counter read at scrape time. */
 export interface LabelledValue {
@@ -107,7 +107,7 @@ export class Metrics {
   private readonly callChildren = new Map<string, CallChildren>();
   private readonly upstreamChildren = new Map<string, { inc(): void }>();
 
-  /** The call listener (server.ts `callListeners`). */
+  /** The call listener (app/build-server.ts `callListeners`). */
   readonly onCall = (call: FinishedCall): void => {
     const endpoint = call.route ?? 'unmatched';
     // A model id no configured model has is counted as "other": clients cannot grow the label set.

@@ -3,7 +3,7 @@
 // (@fastify/multipart) is scoped to the routes that take uploads.
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
-import type { AppConfig, ModelRegistry } from '../config/index.js';
+import type { ModelRegistry } from '../config/index.js';
 import { registerImageRoutes } from './images-route.js';
 import type { MediaApiDeps, MediaApiSettings } from './media-api-deps.js';
 import { MAX_FORM_FIELD_BYTES } from './media-form.js';
@@ -20,29 +20,15 @@ export async function registerMediaApi(app: FastifyInstance, deps: MediaApiDeps)
   });
 }
 
-/** The live settings the media routes read, from the configuration. */
-export function mediaApiSettingsFrom(c: AppConfig): MediaApiSettings {
-  return {
-    format: c.media.format,
-    appUrl: c.app.app_url,
-    useWs: c.image.use_ws,
-    heartbeatMs: c.chat.heartbeat_interval * 1000,
-    reasoning: c.chat.reasoning,
-    htmlTag: c.video.html_tag,
-    allowPrivateUrls: c.media.allow_private_urls,
-    maxUploadBytes: Math.round(c.server.body_limit_mb * 1024 * 1024),
-  };
-}
-
 /** The media use cases a server is built with (AppServices.media). */
 export type MediaServices = Pick<MediaApiDeps, 'images' | 'videos' | 'jobs' | 'loader' | 'cache' | 'remote'>;
 
-/** Builds the route deps from the services and the live configuration. */
+/** Builds the route deps from the services and the live settings (app/settings.ts mediaApiSettingsFrom). */
 export function mediaApiDeps(
   media: MediaServices,
-  config: () => AppConfig,
+  settings: () => MediaApiSettings,
   models: () => ModelRegistry,
   onStream: (() => () => void) | undefined,
 ): MediaApiDeps {
-  return { ...media, models, settings: () => mediaApiSettingsFrom(config()), onStream };
+  return { ...media, models, settings, onStream };
 }

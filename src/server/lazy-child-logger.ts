@@ -1,6 +1,6 @@
 // Fastify gives every request its own pino child logger (the request id bound into it). Making one
-// costs a few µs per request (the bindings are serialised, a new logger object is set up), and a
-// request that goes well never logs through it: the per-call line has its own logger (server.ts).
+// serialises the bindings and sets up a new logger object on every request, and a request that goes
+// well never logs through it: the per-call line has its own logger (app/build-server.ts).
 // This stand-in is what Fastify hands out instead; the real child is made on the first log call.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bindings, ChildLoggerOptions } from 'fastify/types/logger.js';

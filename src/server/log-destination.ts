@@ -1,13 +1,12 @@
 // Where the gateway's log lines go: stdout, written in batches.
-// Why batches: an asynchronous pino destination writes each line with its own fs.write, and each
-// of those costs the process tens of microseconds (a thread-pool hand-off, the syscall, the
-// completion callback): measured here at ~50 µs per line, a large part of a request's CPU with one
-// call line per request. Lines now gather here and go out together at most `maxDelayMs` after the
-// first of them (or as soon as `MAX_CHARS` are waiting). A quiet gateway arms no timer at all.
+// Why batches: an asynchronous pino destination writes each line with its own fs.write (a
+// thread-pool hand-off, the syscall, the completion callback), a large part of a request's CPU with
+// one call line per request (bench/results.md, "Micro-measurements"). Lines gather here and go out
+// together at most `maxDelayMs` after the first of them (or as soon as `MAX_CHARS` are waiting). A
+// quiet gateway arms no timer at all.
 // Why our own buffer and not sonic-boom's `minLength`: sonic-boom appends each line to its pending
-// string and measures that string's UTF-8 length on every write, which flattens a string of up to
-// 16 KiB per line (measured: ~7 KB allocated and several µs per call line). Here a line is pushed
-// onto an array and the batch is joined once. What is still waiting when the process exits (normally
+// string and measures that string's UTF-8 length on every write, which flattens the string each
+// time. Here a line is pushed onto an array and the batch is joined once. What is still waiting when the process exits (normally
 // or on an uncaught error) is written synchronously by an exit hook; only a SIGKILL can lose the
 // last `maxDelayMs` of lines.
 import pino from 'pino';

@@ -12,18 +12,6 @@ import { notFound } from './error-handler.js';
 export const V1_PREFIX = '/v1';
 
 /**
- * The API routes also served without the /v1 prefix, for clients configured with a base URL that
- * lacks it (`http://host:8000`): they live in a second scope with the same key check
- * (registerRootAliasScope). Paths are relative to the scope.
- */
-export const ROOT_ALIAS_PATHS: readonly string[] = ['/chat/completions', '/responses', '/models'];
-
-/** True for a matched route of an unprefixed API alias (`/responses/:id` included). */
-export function isRootAliasRoute(route: string): boolean {
-  return ROOT_ALIAS_PATHS.some((p) => route === p || route.startsWith(`${p}/`));
-}
-
-/**
  * Registers `routes` inside the /v1 scope. Synchronous hook on purpose: it runs on every API call
  * and an async one costs a promise and a microtask turn each time.
  */
@@ -47,7 +35,7 @@ export async function registerV1Scope(
 }
 
 /**
- * The unprefixed aliases (ROOT_ALIAS_PATHS) in their own encapsulated scope with the SAME key
+ * The unprefixed aliases (calllog/api-routes.ts ROOT_ALIAS_PATHS) in their own encapsulated scope with the SAME key
  * check as /v1. `routes` must register only those paths; unknown root paths keep the app's 404.
  */
 export async function registerRootAliasScope(

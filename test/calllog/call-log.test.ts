@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pino from 'pino';
 import { CallLog, arraySource, computeStats, queryEntries, RingBuffer, type CallLogFilter } from '../../src/calllog/index.js';
-import type { FinishedCall } from '../../src/server/call-context.js';
+import type { FinishedCall } from '../../src/calllog/index.js';
 import type { CallLogRecord, CallLogStore } from '../../src/store/index.js';
 import { syntheticEntries } from './synthetic.js';
 

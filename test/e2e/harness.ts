@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import pino from 'pino';
-import { createGateway, type Gateway } from '../../src/gateway.js';
+import { createGateway, type Gateway } from '../../src/app/create-gateway.js';
 import { startFakeGrok, type FakeGrok, type FakeGrokOptions } from '../fake-grok/index.js';
 
 /** Both chat transports: the core chat suites run once per transport (mgw is the default). */

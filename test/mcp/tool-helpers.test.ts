@@ -10,7 +10,7 @@ import { gatewayMcpUrl } from '../../src/mcp/stdio-proxy.js';
 import { imageRef } from '../../src/mcp/tools/edit-image.js';
 import { toolError } from '../../src/mcp/tool-result.js';
 import type { McpRequestContext } from '../../src/mcp/request-context.js';
-import { newCallContext } from '../../src/server/call-context.js';
+import { newCallContext } from '../../src/calllog/index.js';
 import { OpenAIHttpError } from '../../src/openai/errors.js';
 import { tempDataDir } from '../config/helpers.js';
 

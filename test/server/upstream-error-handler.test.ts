@@ -8,7 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { GrokUpstreamError } from '../../src/grok/errors.js';
 import { installErrorHandlers } from '../../src/server/error-handler.js';
-import { newCallContext, type CallContext } from '../../src/server/call-context.js';
+import { newCallContext, type CallContext } from '../../src/calllog/index.js';
 
 async function app(): Promise<{ app: FastifyInstance; logs: string[]; calls: CallContext[] }> {
   const logs: string[] = [];

@@ -5,7 +5,7 @@ import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { Logger } from 'pino';
 import type { AccountRecord } from '../records.js';
 import type { AccountChanges, AccountStore } from '../types.js';
-import { checkAccountRecord } from '../validate-account-record.js';
+import { decodeAccountRecords } from '../decode-account-records.js';
 import type { MysqlDb, SqlValue } from './mysql-db.js';
 import { NOW_MS, type MysqlTables } from './mysql-schema.js';
 
@@ -118,25 +118,7 @@ export class MysqlAccountStore implements AccountStore {
   }
 
   private decode(rows: readonly RowDataPacket[]): AccountRecord[] {
-    const out: AccountRecord[] = [];
-    let bad = 0;
-    for (const row of rows) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(String(row.data));
-      } catch {
-        bad++;
-        continue;
-      }
-      const check = checkAccountRecord(parsed);
-      if (check.ok) out.push(check.record);
-      else {
-        bad++;
-        if (bad <= 5) this.opts.logger.error({ store: 'mysql', err: check.error }, 'skipping an invalid account record');
-      }
-    }
-    if (bad > 0) this.opts.logger.error({ store: 'mysql', skipped: bad }, 'invalid account records were skipped');
-    return out;
+    return decodeAccountRecords(rows.map((row) => String(row.data)), 'mysql', this.opts.logger);
   }
 }
 

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AccountRecord } from '../records.js';
 import type { AccountChanges, AccountStore } from '../types.js';
-import { checkAccountRecord } from '../validate-account-record.js';
+import { decodeAccountRecords } from '../decode-account-records.js';
 import type { RedisKeys } from './redis-keys.js';
 import { deleteAccountsScript, upsertAccountsScript } from './redis-scripts.js';
 
@@ -96,30 +96,13 @@ export class RedisAccountStore implements AccountStore {
     }
     const results = await pipeline.exec();
     if (!results) throw new Error('pipeline aborted');
-    const out: AccountRecord[] = [];
-    let bad = 0;
+    const jsons: string[] = [];
     for (const [err, value] of results) {
       if (err) throw err;
       if (!Array.isArray(value)) throw new Error('unexpected MGET reply');
-      for (const json of value as unknown[]) {
-        if (typeof json !== 'string') continue;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(json);
-        } catch {
-          bad++;
-          continue;
-        }
-        const check = checkAccountRecord(parsed);
-        if (check.ok) out.push(check.record);
-        else {
-          bad++;
-          if (bad <= 5) logger.error({ store: 'redis', err: check.error }, 'skipping an invalid account record');
-        }
-      }
+      for (const json of value as unknown[]) if (typeof json === 'string') jsons.push(json);
     }
-    if (bad > 0) logger.error({ store: 'redis', skipped: bad }, 'invalid account records were skipped');
-    return out;
+    return decodeAccountRecords(jsons, 'redis', logger);
   }
 }
 

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api/client';
 import { toast } from '../ui/toast';
-import type { PageProps } from './registry';
+import type { PageProps } from './page-props';
 
 const MIN = 10;
 

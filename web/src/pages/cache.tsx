@@ -8,7 +8,7 @@ import { ErrorBox } from '../ui/error-box';
 import { fmtBytes } from '../ui/format';
 import { toast } from '../ui/toast';
 import { useLoad } from '../ui/use-load';
-import type { PageProps } from './registry';
+import type { PageProps } from './page-props';
 
 type Kind = 'image' | 'video' | 'all';
 

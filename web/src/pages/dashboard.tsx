@@ -9,7 +9,7 @@ import { Lines, StackedBars } from '../ui/charts';
 import { ErrorBox } from '../ui/error-box';
 import { fmtDuration, fmtMs, fmtNum, fmtPct } from '../ui/format';
 import { useLoad } from '../ui/use-load';
-import type { PageProps } from './registry';
+import type { PageProps } from './page-props';
 
 const RANGES: Array<{ id: string; label: string; ms: number }> = [
   { id: '1h', label: 'Last hour', ms: 3_600_000 },

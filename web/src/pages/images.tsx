@@ -7,7 +7,7 @@ import { api, errorFrom } from '../api/client';
 import type { ModelView, SettingsResponse } from '../api/types';
 import { toast } from '../ui/toast';
 import { useLoad } from '../ui/use-load';
-import type { PageProps } from './registry';
+import type { PageProps } from './page-props';
 
 const KEY_STORAGE = 'g2a_console_api_key';
 const SIZES = ['1024x1024', '1024x1536', '1536x1024', '9:16', '16:9'];

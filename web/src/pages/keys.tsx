@@ -8,7 +8,7 @@ import { fmtNum } from '../ui/format';
 import { Modal } from '../ui/modal';
 import { toast } from '../ui/toast';
 import { useLoad } from '../ui/use-load';
-import type { PageProps } from './registry';
+import type { PageProps } from './page-props';
 
 interface Limits {
   rpm?: number;

@@ -7,7 +7,7 @@ import type { DriftReport, DriftSignatureView } from '../api/protocol-types';
 import { ErrorBox } from '../ui/error-box';
 import { fmtAgo, fmtNum, fmtTime } from '../ui/format';
 import { useLoad } from '../ui/use-load';
-import type { PageProps } from './registry';
+import type { PageProps } from './page-props';
 
 function Row(props: { s: DriftSignatureView }) {
   const { s } = props;

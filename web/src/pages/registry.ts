@@ -1,8 +1,6 @@
 // The console's pages, in navigation order. Each is a component taking the route (its hash
 // query holds the page's filters) and the session.
 import type { FunctionComponent } from 'preact';
-import type { Session } from '../api/types';
-import type { Route } from '../ui/router';
 import { AccountPage } from './account';
 import { CachePage } from './cache';
 import { DashboardPage } from './dashboard';
@@ -10,14 +8,10 @@ import { ImageStudioPage } from './images';
 import { KeysPage } from './keys';
 import { ProtocolPage } from './protocol';
 import { LogsPage } from './logs/logs-page';
-import { ProxiesPage } from './proxies';
+import { ProxiesPage } from './proxies/proxies-page';
 import { SettingsPage } from './settings/settings-page';
 import { TokensPage } from './tokens/tokens-page';
-
-export interface PageProps {
-  route: Route;
-  session: Session;
-}
+import type { PageProps } from './page-props';
 
 export interface PageEntry {
   path: string;

@@ -10,7 +10,7 @@ import { Pager } from '../../ui/pager';
 import { replaceParams } from '../../ui/router';
 import { toast } from '../../ui/toast';
 import { useLoad } from '../../ui/use-load';
-import type { PageProps } from '../registry';
+import type { PageProps } from '../page-props';
 import { LogDetail } from './log-detail';
 
 const FILTER_KEYS = ['account', 'status', 'model', 'api_key', 'from', 'to', 'request_id'] as const;

@@ -7,7 +7,7 @@ import type { ModelView, SettingsResponse, SettingsSaved, SettingView } from '..
 import { ErrorBox } from '../../ui/error-box';
 import { toast } from '../../ui/toast';
 import { useLoad } from '../../ui/use-load';
-import type { PageProps } from '../registry';
+import type { PageProps } from '../page-props';
 import { SettingField } from './setting-field';
 import { changed, draftOf, errorsByKey, valueOf, type Draft } from './setting-value';
 

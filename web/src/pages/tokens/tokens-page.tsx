@@ -9,7 +9,7 @@ import { Pager } from '../../ui/pager';
 import { replaceParams } from '../../ui/router';
 import { toast } from '../../ui/toast';
 import { useLoad } from '../../ui/use-load';
-import type { PageProps } from '../registry';
+import type { PageProps } from '../page-props';
 import { AddTokensDialog, BulkEditDialog, TestDialog, isTier, tagsFrom, type BulkEdit } from './token-dialogs';
 import { downloadExport } from './token-export';
 import { allMatchingIds, filtersFrom, inChunks, loadTokens, paramsOf, SORTS, type TokenFilters } from './token-query';

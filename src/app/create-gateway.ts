@@ -2,27 +2,29 @@
 // test runs exactly the wiring that production runs, only with other config values.
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { AccountService, accountIdFor, parseTokenLines } from './accounts/index.js';
-import { AdminCredentials, LoginLimiter, SessionStore, registerAdmin } from './admin/index.js';
-import { CallLog } from './calllog/index.js';
-import { importLegacyTokenFile } from './accounts/legacy-import.js';
-import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from './config/index.js';
-import { EgressService, createTransport, egressMediaTransport, egressSettingsFrom, loadImpit } from './egress/index.js';
-import { ChatService, mgwMode, type ChatSettings } from './gateway/chat-service.js';
-import { messagesToGrokPrompt } from './gateway/messages-to-grok-prompt.js';
-import { messagesToMgwPrompt } from './gateway/messages-to-mgw-prompt.js';
-import { createMediaRuntime, type MediaRuntime } from './gateway/media-runtime.js';
-import { DriftMonitor } from './grok/drift/index.js';
-import { ChatTurnRouter, GrokClient, GrokHeaders, MgwChatClient, StatsigProvider, createStatsigSigner } from './grok/index.js';
-import { Metrics, registerAdmissionGauges, registerCallLogGauges, registerMetricsRoute, registerPoolGauges, registerProxyGauges } from './metrics/index.js';
-import { buildServer, type AppServices } from './server.js';
-import { limitConnectionsPerAddress, throttledRefusalLog } from './server/connection-limits.js';
-import { findConsoleDir, registerConsole } from './server/console-routes.js';
-import { assertWritableDataDir } from './server/data-dir-check.js';
-import { Inflight } from './server/inflight.js';
-import { batchedLogDestination } from './server/log-destination.js';
-import { createStore, permissionsOf, type Store } from './store/index.js';
-import { ClientKeyGate, ClientKeyService, keyStats } from './keys/index.js';
+import { AccountService, accountIdFor, parseTokenLines } from '../accounts/index.js';
+import { AdminCredentials, LoginLimiter, SessionStore, registerAdmin } from '../admin/index.js';
+import { CallLog } from '../calllog/index.js';
+import { importLegacyTokenFile } from '../accounts/legacy-import.js';
+import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from '../config/index.js';
+import { EgressService, createTransport, egressMediaTransport, loadImpit } from '../egress/index.js';
+import { ChatService, mgwMode } from '../gateway/chat-service.js';
+import { messagesToGrokPrompt } from '../gateway/messages-to-grok-prompt.js';
+import { messagesToMgwPrompt } from '../gateway/messages-to-mgw-prompt.js';
+import { createMediaRuntime, type MediaRuntime } from './media-runtime.js';
+import { accountSettingsFrom, admissionSettingsFrom, callLogSettingsFrom, chatSettingsFrom, egressSettingsFrom, ms, upstreamTimeoutsFrom } from './settings.js';
+import { DriftMonitor } from '../grok/drift/index.js';
+import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner } from '../grok/index.js';
+import { Metrics, registerAdmissionGauges, registerCallLogGauges, registerPoolGauges, registerProxyGauges } from '../metrics/index.js';
+import { buildServer, type AppServices } from './build-server.js';
+import { limitConnectionsPerAddress, throttledRefusalLog } from '../server/connection-limits.js';
+import { findConsoleDir, registerConsole } from '../server/console-routes.js';
+import { registerMetricsRoute } from '../server/metrics-route.js';
+import { assertWritableDataDir } from '../server/data-dir-check.js';
+import { Inflight } from '../server/inflight.js';
+import { batchedLogDestination } from '../server/log-destination.js';
+import { createStore, permissionsOf, type Store } from '../store/index.js';
+import { ClientKeyGate, ClientKeyService, keyStats } from '../keys/index.js';
 
 export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
@@ -61,26 +63,6 @@ export interface Gateway {
   close(drainMs?: number): Promise<void>;
 }
 
-export function chatSettingsFrom(c: AppConfig): ChatSettings {
-  return {
-    idleTimeoutMs: c.chat.stream_idle_timeout * 1000,
-    requestTimeoutMs: c.chat.request_timeout * 1000,
-    temporary: c.grok.temporary,
-    disableMemory: c.grok.disable_memory,
-    customPersonality: c.grok.custom_personality,
-    showSearchSources: c.chat.show_search_sources,
-    transport: c.grok.chat_transport,
-    retry: {
-      maxAttempts: c.retry.max_attempts,
-      statuses: c.retry.statuses,
-      backoffBaseMs: c.retry.backoff_base * 1000,
-      backoffFactor: c.retry.backoff_factor,
-      backoffMaxMs: c.retry.backoff_max * 1000,
-      budgetMs: c.retry.budget * 1000,
-    },
-  };
-}
-
 export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway> {
   const env = opts.env ?? process.env;
   const loaded = loadConfig({ env, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.overrides ? { overrides: opts.overrides } : {}) });
@@ -100,7 +82,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       },
       destination,
     );
-  // The per-call line (server.ts) carries only masked or bounded fields: same destination, no redaction.
+  // The per-call line (build-server.ts) carries only masked or bounded fields: same destination, no redaction.
   const callLogger = destination ? pino({ level: config.log.level }, destination) : undefined;
   for (const w of loaded.warnings) logger.warn(w);
   if (config.app.api_keys.length === 0) {
@@ -139,7 +121,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     userAgent: config.grok.user_agent,
     acceptLanguage: config.grok.accept_language,
     ...(config.grok.cf_clearance ? { cfClearance: config.grok.cf_clearance } : {}),
-    headersTimeoutMs: config.network.headers_timeout * 1000,
+    headersTimeoutMs: upstreamTimeoutsFrom(config).headersTimeoutMs,
     transport: direct,
     statsig,
   });
@@ -154,7 +136,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       ...(config.grok.cf_clearance ? { cfClearance: config.grok.cf_clearance } : {}),
     }),
     transport: direct,
-    handshakeTimeoutMs: config.chat.connect_timeout * 1000,
+    handshakeTimeoutMs: upstreamTimeoutsFrom(config).connectTimeoutMs,
   });
   const chatTurns = new ChatTurnRouter({ rest: client, mgw });
   const store = await createStore({ mode: config.storage.mode, url: config.storage.url, keyPrefix: config.storage.key_prefix, dataDir: loaded.dataDir, logger });
@@ -162,22 +144,8 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     store,
     client,
     logger,
-    settings: () => {
-      const a = loaded.config.accounts;
-      return {
-        maxInflight: a.max_inflight,
-        invalidAfter: a.invalid_after,
-        preferHigherTier: a.prefer_higher_tier,
-        defaultTier: a.default_tier,
-        syncOnImport: a.sync_on_import,
-        syncIntervalBasicMs: a.sync_interval_basic * 1000,
-        syncIntervalSuperMs: a.sync_interval_super * 1000,
-        syncConcurrency: a.sync_concurrency,
-        flushMs: a.flush_interval * 1000,
-        pollMs: a.poll_interval * 1000,
-      };
-    },
-    admission: () => ({ timeoutMs: loaded.config.accounts.queue_timeout * 1000, max: loaded.config.accounts.queue_max }),
+    settings: () => accountSettingsFrom(loaded.config),
+    admission: () => admissionSettingsFrom(loaded.config),
   });
   accountsRef.current = accounts;
   const egressService = await EgressService.create({
@@ -198,7 +166,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
   const callLog = await CallLog.create({
     store: store.callLogs,
     logger,
-    settings: () => ({ flushMs: loaded.config.calllog.flush_interval * 1000, maxEntries: loaded.config.calllog.max_entries }),
+    settings: () => callLogSettingsFrom(loaded.config),
   });
   const credentials = await AdminCredentials.init({
     kv: store.kv,
@@ -247,7 +215,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
     logger,
     models: () => services.models(),
     // Other instances' key changes (the file store has a single instance).
-    pollMs: store.mode === 'file' ? 0 : config.accounts.poll_interval * 1000,
+    pollMs: store.mode === 'file' ? 0 : ms(config.accounts.poll_interval),
   });
   // Created 0700 by the store or the media cache; one made earlier (or by hand) keeps its mode.
   // (Windows has no such permission bits.)
@@ -372,7 +340,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       isStarted = true;
       credentials.announce();
     },
-    close: async (drainMs = current().server.shutdown_timeout * 1000) => {
+    close: async (drainMs = ms(current().server.shutdown_timeout)) => {
       const deadline = Date.now() + drainMs;
       const closed = app.close(); // stops accepting at once; kept-alive connections get 503 shutting_down
       // Fastify's close waits for busy sockets but not for the work on them to be over quickly:

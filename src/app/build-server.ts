@@ -2,32 +2,34 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { tiersCanServe, type AccountSource } from './accounts/index.js';
-import type { DocumentStore } from './store/index.js';
-import { trustProxyOption, type AppConfig, type ModelRegistry } from './config/index.js';
-import type { ChatService } from './gateway/chat-service.js';
-import { registerChatCompletions } from './openai/chat-completions-route.js';
-import { registerResponses } from './openai/responses/route.js';
-import { ResponseStore } from './openai/responses/response-store.js';
-import { registerAnthropicMessages } from './anthropic/messages-route.js';
-import { handleMediaChat } from './openai/media-chat.js';
-import { mediaApiDeps, registerMediaApi, type MediaServices } from './openai/media-api.js';
-import { registerModels } from './openai/models-route.js';
-import { OpenAIHttpError } from './openai/errors.js';
-import { finishedCall, newCallContext, type CallContext, type CallListener } from './server/call-context.js';
-import { clip, MAX_ECHOED_PATH } from './server/clip.js';
-import { httpTimeoutOptions } from './server/connection-limits.js';
-import { decorateKeyOwner } from './server/request-owner.js';
-import { frameworkErrorHandler, installErrorHandlers } from './server/error-handler.js';
-import { lazyChildLoggerFactory } from './server/lazy-child-logger.js';
-import type { Inflight } from './server/inflight.js';
-import { applySecurityHeaders } from './server/security-headers.js';
-import { registerHealth, type ReadinessReport } from './server/health-routes.js';
-import { registerRootAliasScope, registerV1Scope } from './server/v1-scope.js';
-import { installOversizeBodyDrain } from './server/oversize-body-drain.js';
-import { registerMediaRoutes } from './media/index.js';
-import { modelNotAllowed, type ClientKeyGate } from './keys/key-gate.js';
-import { registerMcpScope } from './mcp/index.js';
+import { tiersCanServe, type AccountSource } from '../accounts/index.js';
+import type { DocumentStore } from '../store/index.js';
+import { trustProxyOption, type AppConfig, type ModelRegistry } from '../config/index.js';
+import type { ChatService } from '../gateway/chat-service.js';
+import { registerChatCompletions } from '../openai/chat-completions-route.js';
+import { registerResponses } from '../openai/responses/route.js';
+import { ResponseStore } from '../openai/responses/response-store.js';
+import { registerAnthropicMessages } from '../anthropic/messages-route.js';
+import { handleMediaChat } from '../openai/media-chat.js';
+import { mediaApiDeps, registerMediaApi, type MediaServices } from '../openai/media-api.js';
+import { registerModels } from '../openai/models-route.js';
+import { OpenAIHttpError } from '../openai/errors.js';
+import { finishedCall, newCallContext, type CallListener } from '../calllog/index.js';
+import { clip, MAX_ECHOED_PATH } from '../server/clip.js';
+import { httpTimeoutOptions } from '../server/connection-limits.js';
+import { decorateKeyOwner } from '../server/request-owner.js';
+import { decorateCall } from '../server/request-call.js';
+import { frameworkErrorHandler, installErrorHandlers } from '../server/error-handler.js';
+import { lazyChildLoggerFactory } from '../server/lazy-child-logger.js';
+import type { Inflight } from '../server/inflight.js';
+import { applySecurityHeaders } from '../server/security-headers.js';
+import { registerHealth, type ReadinessReport } from '../server/health-routes.js';
+import { registerRootAliasScope, registerV1Scope } from '../server/v1-scope.js';
+import { installOversizeBodyDrain } from '../server/oversize-body-drain.js';
+import { registerMediaRoutes } from '../media/index.js';
+import { modelNotAllowed, type ClientKeyGate } from '../keys/key-gate.js';
+import { registerMcpScope } from '../mcp/index.js';
+import { anthropicRouteSettingsFrom, bytesOfMb, chatRouteSettingsFrom, mediaApiSettingsFrom, responsesRouteSettingsFrom, responsesTtlMsFrom } from './settings.js';
 
 export interface AppServices {
   /** Live configuration (settings changed at run time apply to the next request). */
@@ -38,7 +40,7 @@ export interface AppServices {
   logger: Logger;
   /**
    * Writes the one line per call (absent = the request's logger). Its fields are all masked or
-   * bounded already, so it may skip the redaction pass, which costs a few µs on every line.
+   * bounded already, so it may skip the redaction pass that every other line pays.
    */
   callLogger?: Logger;
   /** Extra readiness checks (storage, proxies) contributed by other parts. */
@@ -82,7 +84,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     logController: new LogController({ disableRequestLogging: true }),
     // The per-request child logger is made only if the request logs (most never do).
     childLoggerFactory: lazyChildLoggerFactory,
-    bodyLimit: Math.round(cfg.server.body_limit_mb * 1024 * 1024),
+    bodyLimit: bytesOfMb(cfg.server.body_limit_mb),
     trustProxy: trustProxyOption(cfg.server.trust_proxy),
     // Fastify's defaults, spelled out because access rules rely on them: one spelling of a route
     // matches it (case, duplicate and trailing slashes are other paths, hence 404s).
@@ -99,14 +101,14 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     frameworkErrors: frameworkErrorHandler,
   });
 
-  app.decorateRequest('call', undefined as unknown as CallContext);
+  decorateCall(app);
   decorateKeyOwner(app);
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
   installErrorHandlers(app);
-  installOversizeBodyDrain(app, () => Math.round(services.config().server.body_drain_limit_mb * 1024 * 1024));
+  installOversizeBodyDrain(app, () => bytesOfMb(services.config().server.body_drain_limit_mb));
 
   // One synchronous onRequest hook for everything every request needs: each async hook costs a
   // promise and a microtask turn per request, and this runs on every call. Access decisions are
@@ -140,9 +142,10 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     const finished = finishedCall(c, request.id, request.method, route, started, status, Date.now() - started);
     if (services.config().log.requests) {
       const callLogger = services.callLogger;
-      // One literal with every key, always in this order: a conditional spread here made V8 build
-      // the object through its slow per-property path (~20 µs per call, measured). pino leaves out
-      // undefined values, so reqId only appears when the request's own logger does not carry it.
+      // One literal with every key, always in this order: a conditional spread here makes V8 build
+      // the object through its slow per-property path (bench/results.md, "Micro-measurements").
+      // pino leaves out undefined values, so reqId only appears when the request's own logger does
+      // not carry it.
       (callLogger ?? request.log).info(
         {
           reqId: callLogger ? request.id : undefined,
@@ -177,11 +180,11 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
 
   registerHealth(app, () => readiness(services));
   const onStream = services.streams ? services.streams.enter.bind(services.streams) : undefined;
-  const media = services.media ? mediaApiDeps(services.media, services.config, services.models, onStream) : undefined;
+  const media = services.media ? mediaApiDeps(services.media, () => mediaApiSettingsFrom(services.config()), services.models, onStream) : undefined;
   // The cached media files (/images/<name>, /videos/<name>) are public links: outside the /v1 scope.
   if (media) registerMediaRoutes(app, media.cache, media.remote);
   // The text API (models, chat completions, responses): the same in /v1 and, for base URLs without
-  // /v1, in the unprefixed alias scope (ROOT_ALIAS_PATHS), behind the same key check.
+  // /v1, in the unprefixed alias scope (calllog/api-routes.ts ROOT_ALIAS_PATHS), behind the same key check.
   const registerTextApi = (scope: FastifyInstance): void => {
     const keys = services.clientKeys;
     registerModels(
@@ -197,10 +200,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       ...(media ? { media: (request, reply, body, spec) => handleMediaChat(media, request, reply, body, spec) } : {}),
       chat: services.chat,
       models: services.models,
-      settings: () => {
-        const c = services.config();
-        return { reasoning: c.chat.reasoning, heartbeatMs: c.chat.heartbeat_interval * 1000, showSearchSources: c.chat.show_search_sources, continueConversations: c.chat.continue_conversations };
-      },
+      settings: () => chatRouteSettingsFrom(services.config()),
       ...(services.streams ? { onStream: services.streams.enter.bind(services.streams) } : {}),
     });
     const documents = services.documents;
@@ -208,8 +208,8 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
       registerResponses(scope, {
         chat: services.chat,
         models: services.models,
-        responses: new ResponseStore(() => documents, () => services.config().responses.ttl * 1000),
-        settings: () => ({ heartbeatMs: services.config().chat.heartbeat_interval * 1000, showSearchSources: services.config().chat.show_search_sources }),
+        responses: new ResponseStore(() => documents, () => responsesTtlMsFrom(services.config())),
+        settings: () => responsesRouteSettingsFrom(services.config()),
         onStream,
       });
     }
@@ -220,10 +220,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     registerAnthropicMessages(v1, {
       chat: services.chat,
       models: services.models,
-      settings: () => {
-        const c = services.config();
-        return { modelAliases: c.anthropic.model_aliases, heartbeatMs: c.chat.heartbeat_interval * 1000 };
-      },
+      settings: () => anthropicRouteSettingsFrom(services.config()),
       ...(onStream ? { onStream } : {}),
     });
   }, services.clientKeys);

@@ -2,8 +2,8 @@
 // `Authorization: Bearer <token>` (compared in constant time, as API keys are). 404 when disabled.
 import type { FastifyInstance } from 'fastify';
 import { OpenAIHttpError } from '../openai/errors.js';
-import { checkApiKey } from '../server/api-key-auth.js';
-import type { Metrics } from './metrics.js';
+import { checkApiKey } from './api-key-auth.js';
+import type { Metrics } from '../metrics/index.js';
 
 export interface MetricsRouteSettings {
   enabled: boolean;

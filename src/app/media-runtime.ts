@@ -1,5 +1,6 @@
 // Composition of the media side (cache, Grok media client, imagine WebSocket, image/video use
-// cases, video jobs, chat attachments) from the live configuration. gateway.ts wires it in.
+// cases, video jobs, chat attachments) from the live configuration (settings.ts). create-gateway.ts
+// wires it in.
 import type { DriftMonitor } from '../grok/drift/index.js';
 import type { Logger } from 'pino';
 import { join } from 'node:path';
@@ -8,12 +9,13 @@ import type { AppConfig, ModelRegistry } from '../config/index.js';
 import { DirectMediaTransport, type EgressSelector } from '../egress/index.js';
 import { GrokHeaders, GrokMediaClient, ImagineClient, type ChatTurnOpener, type MediaTransport } from '../grok/index.js';
 import { InvalidMediaError, MediaCache, MediaPublisher, RemoteMedia, validateMedia, type MediaKind } from '../media/index.js';
-import { AttachmentLoader, ChatAttachments } from './attachments.js';
-import type { AccountUserIds, ChatSettings } from './chat-service.js';
-import { ImageService } from './image-service.js';
-import type { UpstreamChatOpener } from './upstream-chat.js';
+import { AttachmentLoader, ChatAttachments } from '../gateway/attachments.js';
+import type { AccountUserIds, ChatSettings } from '../gateway/chat-service.js';
+import { ImageService } from '../gateway/image-service.js';
+import type { UpstreamChatOpener } from '../gateway/upstream-chat.js';
 import type { AbortLike, GrokRoute, ChatStreamResult } from '../grok/index.js';
 import type { Store } from '../store/index.js';
+import { attachmentSettingsFrom, imageSettingsFrom, mediaCacheLimitsFrom, publisherSettingsFrom, upstreamTimeoutsFrom, videoJobSettingsFrom, videoSettingsFrom } from './settings.js';
 
 /** The REST `conversations/new` opener (GrokClient): media calls ask it to renew statsig after a challenge 403. */
 export interface MediaChatOpener {
@@ -23,8 +25,8 @@ export interface MediaChatOpener {
     opts: { signal?: AbortLike; referer?: string; route?: GrokRoute; renewStatsig?: boolean },
   ): Promise<ChatStreamResult>;
 }
-import { VideoJobs } from './video-jobs.js';
-import { VideoService } from './video-service.js';
+import { VideoJobs } from '../gateway/video-jobs.js';
+import { VideoService } from '../gateway/video-service.js';
 
 export interface MediaRuntimeOptions {
   config: () => AppConfig;
@@ -74,23 +76,19 @@ export interface MediaRuntime {
   close(): Promise<void>;
 }
 
-const MB = 1024 * 1024;
-
 export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<MediaRuntime> {
   const c = opts.config();
   const onRetry = (r: { requestId: string; attempt: number; account: string; kind: string; delayMs: number }): void =>
     opts.logger.warn({ reqId: r.requestId, attempt: r.attempt, account: r.account, kind: r.kind, delayMs: r.delayMs }, 'retrying on another account');
   const cache = await MediaCache.open(
     join(opts.dataDir, 'media'),
-    () => {
-      const m = opts.config().media;
-      return { imageBytes: Math.round(m.image_cache_mb * MB), videoBytes: Math.round(m.video_cache_mb * MB) };
-    },
+    () => mediaCacheLimitsFrom(opts.config()),
     opts.logger,
   );
   // Image edits and videos carry x-statsig-id: a challenge 403 renews it and the call is made once more.
   const mediaCalls: UpstreamChatOpener = { openChat: (token, body, o) => opts.client.openChat(token, body, { ...o, renewStatsig: true }) };
-  const direct = opts.transport ? undefined : new DirectMediaTransport(c.chat.connect_timeout * 1000);
+  const timeouts = upstreamTimeoutsFrom(c);
+  const direct = opts.transport ? undefined : new DirectMediaTransport(timeouts.connectTimeoutMs);
   const transport = opts.transport ?? (direct as DirectMediaTransport);
   const headerOpts = {
     baseUrl: c.grok.base_url,
@@ -102,17 +100,17 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
     ...headerOpts,
     assetsUrl: c.grok.assets_url,
     transport,
-    headersTimeoutMs: c.chat.request_timeout * 1000,
+    headersTimeoutMs: timeouts.requestTimeoutMs,
     drift: opts.drift,
   });
   const imagine = new ImagineClient({
     wsUrl: c.grok.ws_url,
     headers: new GrokHeaders(headerOpts),
-    connectTimeoutMs: c.chat.connect_timeout * 1000,
+    connectTimeoutMs: timeouts.connectTimeoutMs,
     egress: (token) => transport.webSocket(token),
     drift: opts.drift,
   });
-  const publisher = new MediaPublisher(cache, grok, () => ({ downloadTimeoutMs: opts.config().media.download_timeout * 1000 }), {
+  const publisher = new MediaPublisher(cache, grok, () => publisherSettingsFrom(opts.config()), {
     store: opts.store.mediaIndex,
     accountIdOf: opts.accountIdOf,
     onError: (err, name) => opts.logger.warn({ file: name, err: (err as Error).message }, 'media index: could not record a file (other instances cannot serve it)'),
@@ -129,7 +127,7 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
       const got = await grok.download(token, entry.upstreamUrl, {
         kind,
         maxBytes: publisher.maxBytes(kind),
-        timeoutMs: opts.config().media.download_timeout * 1000,
+        timeoutMs: publisherSettingsFrom(opts.config()).downloadTimeoutMs,
       });
       try {
         const type = validateMedia(got.bytes, kind, got.contentType);
@@ -142,10 +140,7 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
       return got.bytes;
     },
   });
-  const loader = new AttachmentLoader(cache, () => {
-    const m = opts.config().media;
-    return { maxBytes: Math.round(m.max_download_mb * MB), timeoutMs: m.download_timeout * 1000, allowPrivate: m.allow_private_urls };
-  });
+  const loader = new AttachmentLoader(cache, () => attachmentSettingsFrom(opts.config()));
   const images = new ImageService({
     client: mediaCalls,
     turns: opts.turns,
@@ -156,24 +151,7 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
     accounts: opts.accounts,
     egress: opts.egress,
     onRetry,
-    settings: () => {
-      const cfg = opts.config();
-      const chat = opts.chatSettings();
-      const edit = opts.models().list().find((m) => m.kind === 'image-edit');
-      return {
-        useWs: cfg.image.use_ws,
-        roundTimeoutMs: cfg.image.round_timeout * 1000,
-        wsIdleTimeoutMs: cfg.image.idle_timeout * 1000,
-        chatIdleTimeoutMs: chat.idleTimeoutMs,
-        chatRequestTimeoutMs: chat.requestTimeoutMs,
-        temporary: chat.temporary,
-        disableMemory: chat.disableMemory,
-        retry: chat.retry,
-        editUpstreamModel: edit?.upstream_model ?? 'imagine-image-edit',
-        chatTransport: chat.transport,
-        nsfw: cfg.image.nsfw,
-      };
-    },
+    settings: () => imageSettingsFrom(opts.config(), opts.chatSettings(), opts.models()),
   });
   const videos = new VideoService({
     client: mediaCalls,
@@ -182,10 +160,7 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
     accounts: opts.accounts,
     egress: opts.egress,
     onRetry,
-    settings: () => {
-      const chat = opts.chatSettings();
-      return { idleTimeoutMs: chat.idleTimeoutMs, timeoutMs: opts.config().video.segment_timeout * 1000, retry: chat.retry };
-    },
+    settings: () => videoSettingsFrom(opts.config(), opts.chatSettings()),
   });
   const jobs = new VideoJobs({
     videos,
@@ -194,18 +169,7 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
     instanceId: opts.instanceId,
     models: opts.models,
     logger: opts.logger,
-    settings: () => {
-      const cfg = opts.config();
-      return {
-        ttlMs: cfg.video.job_ttl * 1000,
-        leaseMs: cfg.video.job_lease * 1000,
-        scanIntervalMs: cfg.video.job_scan_interval * 1000,
-        callbackSecret: cfg.video.callback_secret,
-        callbackAttempts: cfg.video.callback_attempts,
-        callbackBackoffMs: cfg.video.callback_backoff * 1000,
-        allowPrivateUrls: cfg.media.allow_private_urls,
-      };
-    },
+    settings: () => videoJobSettingsFrom(opts.config()),
   });
   jobs.start();
   return {

@@ -1,5 +1,7 @@
 // Per-request facts gathered along the way and logged as one line when the response closes
-// (works for normal replies and for hijacked SSE streams alike).
+// (works for normal replies and for hijacked SSE streams alike). Lives with the call log, its main
+// reader, so the call log and metrics never import the HTTP shell (src/server/); the shell attaches
+// a context to each request (server/request-call.ts).
 import type { FailureKind } from '../grok/errors.js';
 
 export interface CallContext {
@@ -102,9 +104,3 @@ export interface FinishedCall extends CallContext {
 }
 
 export type CallListener = (call: FinishedCall) => void;
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    call: CallContext;
-  }
-}
