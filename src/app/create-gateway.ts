@@ -14,7 +14,7 @@ import { messagesToMgwPrompt } from '../gateway/messages-to-mgw-prompt.js';
 import { createMediaRuntime, type MediaRuntime } from './media-runtime.js';
 import { accountSettingsFrom, admissionSettingsFrom, callLogSettingsFrom, chatSettingsFrom, egressSettingsFrom, ms, upstreamTimeoutsFrom } from './settings.js';
 import { DriftMonitor } from '../grok/drift/index.js';
-import { ChatTurnRouter, GrokClient, GrokHeaders, GrokUpstreamError, MgwChatClient, StatsigProvider, createStatsigSigner } from '../grok/index.js';
+import { ChatTurnRouter, GrokClient, GrokHeaders, MgwChatClient, StatsigProvider, createStatsigSigner } from '../grok/index.js';
 import { Metrics, registerAdmissionGauges, registerCallLogGauges, registerPoolGauges, registerProxyGauges } from '../metrics/index.js';
 import { buildServer, type AppServices } from './build-server.js';
 import { limitConnectionsPerAddress, throttledRefusalLog } from '../server/connection-limits.js';
