@@ -72,7 +72,8 @@ export { routeEgress } from './media-transport.js';
 export type { MediaEgress, MediaTransport, WebSocketEgress } from './media-transport.js';
 export type { AssetKind } from './asset-headers.js';
 export { ImagineClient } from './imagine-ws.js';
-export type { ImagineClientOptions, ImagineRequest, ImagineResult, ImagineImage, ImaginePartial } from './imagine-ws.js';
+export type { ImagineClientOptions } from './imagine-ws.js';
+export type { ImagineRequest, ImagineResult, ImagineImage, ImaginePartial } from './imagine-types.js';
 export {
   IMAGE_EDIT_MODEL,
   IMAGINE_ASPECTS,
