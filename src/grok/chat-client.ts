@@ -1,23 +1,25 @@
 // The grok.com REST client for chat and rate limits. Requests go through a Transport (undici by
 // default: one keep-alive Agent, or a caller-supplied dispatcher); each call may name its own route
 // (the account's proxy transport and that proxy's clearance headers). Every response body is
-// consumed or destroyed on every path so no socket leaks.
+// consumed or destroyed on every path so no socket leaks. This file builds and sends the calls;
+// rest-response.ts reads a failed or small answer, chat-event-stream.ts a chat answer's events.
 import { randomUUID } from 'node:crypto';
-import { finished, type Readable } from 'node:stream';
 import type { AbortLike } from './cancellation.js';
 import { buildChatBody } from './chat-body.js';
+import { ChatEvents, type ChatEventSource } from './chat-event-stream.js';
 import type { ChatTurnInput, ChatTurnOpener, TurnOpenOptions } from './chat-turn.js';
-import { decodeContent } from './content-encoding.js';
 import { classifyHttpFailure, classifyTransportError, GrokUpstreamError } from './errors.js';
-import type { GrokEvent } from './events.js';
 import { GrokHeaders } from './headers.js';
-import { parseChatBatches, type ChatStreamStats } from './parse-chat-stream.js';
+import type { ChatStreamStats } from './parse-chat-stream.js';
 import { checkQuotaInfoAnswer, checkRateLimitsAnswer, reportAnswerDrift, type DriftMonitor } from './drift/index.js';
 import { parseQuotaInfo, type MediaQuotaSnapshot } from './quota-info.js';
 import { normalizeRateLimits, type RateLimitWindow } from './rate-limits.js';
 import { readLimitedText } from './read-limited-text.js';
+import { decodedBody, headerValue, looksLikeJson, readErrorText } from './rest-response.js';
 import { localStatsig, type StatsigProvider } from './statsig.js';
 import type { Transport, TransportResponse } from './transport.js';
+
+export type { ChatEventSource } from './chat-event-stream.js';
 
 export interface GrokEndpoints {
   /** `https://grok.com` */
@@ -79,17 +81,7 @@ export interface ChatStreamResult {
 const CHAT_PATH = '/rest/app-chat/conversations/new';
 const RATE_LIMITS_PATH = '/rest/rate-limits';
 const QUOTA_INFO_PATH = '/rest/media/imagine/quota_info';
-const ERROR_BODY_LIMIT = 64 * 1024;
 const JSON_BODY_LIMIT = 1024 * 1024;
-/** After the end event, read at most this much (for this long) so the connection can be reused. */
-const DRAIN_LIMIT_BYTES = 64 * 1024;
-const DRAIN_TIMEOUT_MS = 2_000;
-
-function headerValue(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v.join(', ') : v;
-}
-
-function noop(): void {}
 
 export class GrokClient implements ChatTurnOpener {
   private readonly transport: Transport;
@@ -151,14 +143,14 @@ export class GrokClient implements ChatTurnOpener {
       const headers = (opts.route?.headers ?? this.headers).rest(token, { referer: opts.referer, requestId, statsig });
       const res = await this.post(opts.route?.transport, this.chatUrl, headers, json, signal);
       if (res.status !== 200) {
-        const text = await this.errorText(res, signal);
+        const text = await readErrorText(res, signal);
         if (res.status === 403 && retry && attempt === 0 && !looksLikeJson(text)) {
           this.statsig.invalidate('POST', CHAT_PATH);
           continue;
         }
         throw classifyHttpFailure(res.status, text, headerValue(res.headers['retry-after']));
       }
-      const stream = this.decoded(res);
+      const stream = decodedBody(res);
       const stats: ChatStreamStats = { lines: 0, malformedLines: 0 };
       const events = new ChatEvents(stream, res.body, signal, stats);
       return { events, abort: () => events.abort(), status: res.status, requestId, stats };
@@ -234,7 +226,7 @@ export class GrokClient implements ChatTurnOpener {
       const headers = (opts.route?.headers ?? this.headers).rest(token, { referer, statsig });
       const res = await this.post(opts.route?.transport, url, headers, body, signal, this.headersTimeoutMs);
       if (res.status !== 200) {
-        const text = await this.errorText(res, signal);
+        const text = await readErrorText(res, signal);
         if (res.status === 403 && renewOn403 && attempt === 0 && !looksLikeJson(text)) {
           this.statsig.invalidate('POST', path);
           continue;
@@ -242,7 +234,7 @@ export class GrokClient implements ChatTurnOpener {
         throw classifyHttpFailure(res.status, text, headerValue(res.headers['retry-after']));
       }
       try {
-        return await readLimitedText(this.decoded(res), JSON_BODY_LIMIT);
+        return await readLimitedText(decodedBody(res), JSON_BODY_LIMIT);
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
         throw classifyTransportError(err);
@@ -277,177 +269,5 @@ export class GrokClient implements ChatTurnOpener {
       if (signal?.aborted) throw signal.reason;
       throw classifyTransportError(err);
     }
-  }
-
-  /** The decoded body; an unknown Content-Encoding destroys the body and becomes a transport error. */
-  private decoded(res: TransportResponse): Readable {
-    res.body.on('error', noop); // errors surface through the reader; never as an unhandled 'error'
-    if (res.decoded) return res.body;
-    try {
-      const stream = decodeContent(res.body, headerValue(res.headers['content-encoding']));
-      if (stream !== res.body) stream.on('error', noop);
-      return stream;
-    } catch (err) {
-      res.body.destroy();
-      throw classifyTransportError(err);
-    }
-  }
-
-  /** The body of a failed answer (≤ 64 KiB); throws the abort reason when the caller went away meanwhile. */
-  private async errorText(res: TransportResponse, signal: AbortLike | undefined): Promise<string> {
-    try {
-      return await readLimitedText(this.decoded(res), ERROR_BODY_LIMIT);
-    } catch {
-      if (!res.body.destroyed) res.body.destroy();
-      if (signal?.aborted) throw signal.reason;
-      return ''; // classified on the status alone
-    }
-  }
-}
-
-/** A JSON body is the server's verdict (block, anti-bot rule); anything else is a page in front of it. */
-function looksLikeJson(text: string): boolean {
-  const t = text.trimStart();
-  return t.startsWith('{') || t.startsWith('[');
-}
-
-const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
-
-/** The events of one chat answer: per event (for-await) or per network chunk (`nextBatch`). */
-export interface ChatEventSource extends AsyncIterable<GrokEvent> {
-  /**
-   * The events of the next network chunk (never empty; the batch holding `end` is the last), or
-   * undefined once the events are over. Use either this or the iterator, not both.
-   */
-  nextBatch(): Promise<GrokEvent[] | undefined>;
-}
-
-/** The events of one chat response; owns the body's fate (drain for reuse, or destroy). */
-class ChatEvents implements ChatEventSource {
-  private state: 'idle' | 'reading' | 'done' = 'idle';
-  private abortedByCaller = false;
-  private gen: AsyncGenerator<GrokEvent[], void, undefined> | undefined;
-
-  constructor(
-    private readonly stream: Readable,
-    private readonly raw: Readable,
-    private readonly signal: AbortLike | undefined,
-    private readonly stats: ChatStreamStats,
-  ) {}
-
-  abort(): void {
-    if (this.state === 'done') return;
-    this.abortedByCaller = true;
-    this.state = 'done';
-    this.destroy();
-  }
-
-  private start(): AsyncGenerator<GrokEvent[], void, undefined> {
-    if (this.gen) return this.gen;
-    this.state = 'reading';
-    this.gen = parseChatBatches(this.stream.iterator({ destroyOnReturn: false }), this.stats);
-    return this.gen;
-  }
-
-  async nextBatch(): Promise<GrokEvent[] | undefined> {
-    if (this.state === 'done') return undefined;
-    const gen = this.start();
-    let r: IteratorResult<GrokEvent[], void>;
-    try {
-      r = await gen.next();
-    } catch (err) {
-      if (this.abortedByCaller) return undefined;
-      throw this.fail(err);
-    }
-    if (this.isDone()) return undefined; // aborted while waiting
-    if (r.done === true) {
-      this.state = 'done';
-      this.release();
-      return undefined;
-    }
-    const batch = r.value;
-    if (batch[batch.length - 1]?.type === 'end') {
-      this.state = 'done';
-      // Close the parser first (its body iterator lets go of the stream), then drain.
-      gen.return(undefined).then(
-        () => this.release(),
-        () => this.destroy(),
-      );
-    }
-    return batch;
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<GrokEvent, undefined> {
-    if (this.state !== 'idle') {
-      if (this.state === 'done') return { next: () => Promise.resolve(DONE) };
-      throw new Error('GrokClient: chat events can be iterated only once');
-    }
-    this.start();
-    let batch: GrokEvent[] = [];
-    let i = 0;
-    return {
-      next: async (): Promise<IteratorResult<GrokEvent, undefined>> => {
-        while (i >= batch.length) {
-          const more = await this.nextBatch();
-          if (!more) return DONE;
-          batch = more;
-          i = 0;
-        }
-        return { done: false, value: batch[i++] as GrokEvent };
-      },
-      return: async (): Promise<IteratorResult<GrokEvent, undefined>> => {
-        if (this.state !== 'done') {
-          this.state = 'done';
-          this.destroy();
-          await this.gen?.return(undefined).catch(noop);
-        }
-        return DONE;
-      },
-    };
-  }
-
-  private isDone(): boolean {
-    return this.state === 'done';
-  }
-
-  private fail(err: unknown): unknown {
-    this.state = 'done';
-    this.destroy();
-    if (err instanceof GrokUpstreamError) return err;
-    if (this.signal?.aborted) return this.signal.reason;
-    return classifyTransportError(err);
-  }
-
-  private destroy(): void {
-    if (!this.stream.destroyed) this.stream.destroy();
-    if (!this.raw.destroyed) this.raw.destroy();
-  }
-
-  /** The answer is complete: read what is left (bounded) so the connection goes back to the pool. */
-  private release(): void {
-    const stream = this.stream;
-    if (stream.readableEnded || stream.destroyed) return;
-    let bytes = 0;
-    const stop = (): void => {
-      cleanup();
-      this.destroy();
-    };
-    const onData = (chunk: Buffer | string): void => {
-      bytes += chunk.length;
-      if (bytes > DRAIN_LIMIT_BYTES) stop();
-    };
-    const timer = setTimeout(stop, DRAIN_TIMEOUT_MS);
-    timer.unref();
-    const cleanupFinished = finished(stream, (err) => {
-      cleanup();
-      if (err) this.destroy();
-    });
-    function cleanup(): void {
-      clearTimeout(timer);
-      stream.off('data', onData);
-      cleanupFinished();
-    }
-    stream.on('data', onData);
-    stream.resume();
   }
 }
