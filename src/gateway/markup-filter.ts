@@ -19,91 +19,37 @@
 // - Offsets of url_citation annotations are in UTF-16 code units of the text this filter emitted,
 //   which is what `String.prototype.slice` uses in the JavaScript SDKs that read them.
 
+import { CardRegistry, stringField } from './card-registry.js';
+import { escapeLinkUrl, searchedImageMarkdown } from './card-markdown.js';
+import {
+  ALL_TAGS,
+  C_DQUOTE,
+  C_GT,
+  C_SLASH,
+  C_SQUOTE,
+  isWs,
+  lowerAscii,
+  MAX_TAG_LENGTH,
+  parseAttributes,
+  T_ARTIFACT,
+  T_CARD,
+  T_RENDER,
+  TAG_NAMES,
+} from './markup-tags.js';
+
+// The card registry and link escaping live in their own files; imported from here by the assembler.
+export { CardRegistry } from './card-registry.js';
+export { escapeLinkText, escapeLinkUrl } from './card-markdown.js';
+
 export interface UrlCitation {
   type: 'url_citation';
   url_citation: { url: string; title: string; start_index: number; end_index: number };
 }
 
-/** Cards seen in `card` events, by id (citation cards carry `url`, searched-image cards `image`). */
-export class CardRegistry {
-  private readonly cards = new Map<string, Record<string, unknown>>();
-  private readonly titles = new Map<string, string>();
-
-  add(id: string, card: Record<string, unknown>): void {
-    if (id) this.cards.set(id, card);
-  }
-
-  get(id: string): Record<string, unknown> | undefined {
-    return this.cards.get(id);
-  }
-
-  /** Remember a page title seen in search results: citation cards carry only a URL. First wins. */
-  noteTitle(url: string, title: string): void {
-    if (url && title && !this.titles.has(url)) this.titles.set(url, title);
-  }
-
-  titleFor(url: string): string | undefined {
-    return this.titles.get(url);
-  }
-}
-
-// Tag names, lower case; matched case-insensitively (Grok writes `xaiArtifact`). No name is a
-// prefix of another, so at most one can be complete at a time.
-const TAG_NAMES = ['xaiartifact', 'xai:tool_usage_card', 'grok:render'] as const;
-const T_ARTIFACT = 0;
-const T_CARD = 1;
-const T_RENDER = 2;
-const ALL_TAGS = 0b111;
-
 const S_TEXT = 0; // plain text: look for '<'
 const S_NAME = 1; // after '<' (and maybe '/'): matching a tag name
 const S_ATTRS = 2; // known tag name read: waiting for the closing '>'
 const S_SKIP = 3; // inside a span whose body is dropped: waiting for its closing tag
-
-/** An open tag longer than this is not markup (its '>' never came): release it as text. */
-const MAX_TAG_LENGTH = 2048;
-
-const C_GT = 62; // >
-const C_SLASH = 47; // /
-const C_DQUOTE = 34; // "
-const C_SQUOTE = 39; // '
-
-function isWs(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12;
-}
-
-function lowerAscii(c: number): number {
-  return c >= 65 && c <= 90 ? c + 32 : c;
-}
-
-const ATTR_RE = /([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>/]+))/g;
-
-/** Attributes of one complete tag (a short string: the regex never sees the answer itself). */
-function parseAttributes(tag: string): Map<string, string> {
-  const attrs = new Map<string, string>();
-  for (const m of tag.matchAll(ATTR_RE)) {
-    const name = m[1];
-    if (name !== undefined) attrs.set(name.toLowerCase(), m[2] ?? m[3] ?? m[4] ?? '');
-  }
-  return attrs;
-}
-
-function stringField(obj: Record<string, unknown> | undefined, key: string): string {
-  const v = obj?.[key];
-  return typeof v === 'string' ? v : '';
-}
-
-/** Link text: brackets and backslashes would end or break the markdown link. */
-export function escapeLinkText(text: string): string {
-  if (!/[[\]\\\n]/.test(text)) return text;
-  return text.replace(/\\/g, '\\\\').replace(/\[/g, '\\[').replace(/\]/g, '\\]').replace(/\s*\n\s*/g, ' ');
-}
-
-/** Link destination: a space or ')' would end a markdown link early. */
-export function escapeLinkUrl(url: string): string {
-  if (url.indexOf(' ') === -1 && url.indexOf(')') === -1) return url;
-  return url.replace(/ /g, '%20').replace(/\)/g, '%29');
-}
 
 export class AnswerMarkupFilter {
   private readonly cards: CardRegistry;
@@ -366,14 +312,8 @@ export class AnswerMarkupFilter {
     if (type === 'render_inline_citation') {
       this.citation(card);
     } else if (type === 'render_searched_image') {
-      const raw = card['image'];
-      const image = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : undefined;
-      const thumb = stringField(image, 'thumbnail') || stringField(image, 'original');
-      if (!thumb) return;
-      const title = escapeLinkText(stringField(image, 'title') || 'image');
-      const link = stringField(image, 'link');
-      const img = `![${title}](${escapeLinkUrl(thumb)})`;
-      this.write(link ? `[${img}](${escapeLinkUrl(link)})` : img);
+      const markdown = searchedImageMarkdown(card);
+      if (markdown !== undefined) this.write(markdown);
     }
     // render_generated_image: the image itself comes from the image card; unknown types: removed.
   }
