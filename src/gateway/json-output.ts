@@ -5,7 +5,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { JsonOutputSpec } from './output-controls.js';
-import { jsonObjectEnd } from './tool-call-parser.js';
+import { jsonObjectEnd } from './json-object-end.js';
 import { CORRECTION_MARKER } from './tool-prompt.js';
 
 /** First line of the JSON section; the simulator and tests recognise the section by it. */

@@ -2,7 +2,8 @@
 // tool choice, a JSON answer (optionally against a schema), stop sequences and a token budget.
 // Grok web has none of these knobs (it only returns text), so the gateway emulates them on the
 // text: instructions in the prompt, then parsing, validating and cutting the answer
-// (tool-prompt.ts, tool-call-parser.ts, tool-call-sieve.ts, json-output.ts, output-limiter.ts).
+// (tool-prompt.ts, tool-block-bounds.ts, tool-call-parser.ts, tool-call-sieve.ts, json-output.ts,
+// output-limiter.ts).
 
 /** One client function the model may call. `parameters` is a JSON Schema (an object schema). */
 export interface ToolDefinition {

@@ -1,6 +1,6 @@
 // The streaming side of tool-calling emulation: answer text goes in chunk by chunk, and out come
 // the text the client may see now and the tool calls found so far. Text is held back only while
-// it may be the start of a call block (tool-call-parser.ts decides what a start is), so no tag
+// it may be the start of a call block (tool-block-bounds.ts decides what a start is), so no tag
 // fragment of a call ever reaches the client's content, and text before a call streams as usual.
 //
 // - A complete block with at least one valid call: its calls are emitted, and from then on all
@@ -11,7 +11,8 @@
 //   short): never a half call.
 // The whole-answer parse (parseToolAnswer) runs this same sieve, so both paths agree exactly.
 import type { EmittedToolCall } from './output-controls.js';
-import { BlockEndScanner, callsInBlock, findBlockStart, holdIndex, type ToolBlockOpener } from './tool-call-parser.js';
+import { BlockEndScanner, findBlockStart, holdIndex, type ToolBlockOpener } from './tool-block-bounds.js';
+import { callsInBlock } from './tool-call-parser.js';
 
 /** A block longer than this is not a call block we can hold: it is released as text. */
 const MAX_BLOCK_CHARS = 4 * 1024 * 1024;
