@@ -16,6 +16,7 @@ import { EmulatedTurn, ModelOutputError, withInstructions } from '../gateway/emu
 import type { ChatTurnRequest, ConversationMessage } from '../gateway/types.js';
 import { estimatePromptTokens, estimateTokens } from '../gateway/usage.js';
 import { GrokUpstreamError } from '../grok/errors.js';
+import { requestBaseUrl } from '../media/index.js';
 import { recordCallFailure } from '../openai/call-failure.js';
 import { clientGoneSignal } from '../openai/client-gone.js';
 import { OpenAIHttpError, clientErrorForKind, invalidRequest } from '../openai/errors.js';
@@ -138,6 +139,7 @@ export function registerAnthropicMessages(app: FastifyInstance, deps: MessagesRo
       includeUsage: false,
       // Thinking blocks only when asked for, as Anthropic does.
       reasoning: p.output.thinking.enabled ? 'reasoning_content' : 'hidden',
+      mediaBaseUrl: () => requestBaseUrl(request),
     };
     const client = clientGoneSignal(reply);
     const started = Date.now();

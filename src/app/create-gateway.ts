@@ -240,6 +240,7 @@ export async function createGateway(opts: GatewayOptions = {}): Promise<Gateway>
       userIds: accounts,
       egress: egressService,
       attachments: media.chatAttachments,
+      images: media.chatImages,
       settings: () => chatSettingsFrom(current()),
       onRetry: (r) => logger.warn({ reqId: r.requestId, attempt: r.attempt, account: r.account, kind: r.kind, delayMs: r.delayMs }, 'retrying on another account'),
     }),

@@ -11,11 +11,12 @@ import { GrokHeaders, GrokMediaClient, ImagineClient, type ChatTurnOpener, type 
 import { InvalidMediaError, MediaCache, MediaPublisher, RemoteMedia, validateMedia, type MediaKind } from '../media/index.js';
 import { AttachmentLoader, ChatAttachments } from '../gateway/attachments.js';
 import type { AccountUserIds, ChatSettings } from '../gateway/chat-service.js';
+import { GeneratedImageLinker } from '../gateway/generated-image-links.js';
 import { ImageService } from '../gateway/image-service.js';
 import type { UpstreamChatOpener } from '../gateway/upstream-chat.js';
 import type { AbortLike, GrokRoute, ChatStreamResult } from '../grok/index.js';
 import type { Store } from '../store/index.js';
-import { attachmentSettingsFrom, imageSettingsFrom, mediaCacheLimitsFrom, publisherSettingsFrom, upstreamTimeoutsFrom, videoJobSettingsFrom, videoSettingsFrom } from './settings.js';
+import { attachmentSettingsFrom, generatedImageSettingsFrom, imageSettingsFrom, mediaCacheLimitsFrom, publisherSettingsFrom, upstreamTimeoutsFrom, videoJobSettingsFrom, videoSettingsFrom } from './settings.js';
 
 /** The REST `conversations/new` opener (GrokClient): media calls ask it to renew statsig after a challenge 403. */
 export interface MediaChatOpener {
@@ -72,6 +73,8 @@ export interface MediaRuntime {
   loader: AttachmentLoader;
   /** ChatService's uploader for image_url / file parts. */
   chatAttachments: ChatAttachments;
+  /** ChatService's links to the images Grok draws inside a chat answer. */
+  chatImages: GeneratedImageLinker;
   grok: GrokMediaClient;
   close(): Promise<void>;
 }
@@ -180,6 +183,12 @@ export async function createMediaRuntime(opts: MediaRuntimeOptions): Promise<Med
     remote,
     loader,
     chatAttachments: new ChatAttachments(loader, grok),
+    chatImages: new GeneratedImageLinker({
+      publisher,
+      assetUrl: (u) => grok.assetUrl(u),
+      settings: () => generatedImageSettingsFrom(opts.config()),
+      onError: (err, url) => opts.logger.warn({ err: err instanceof Error ? err.message : String(err), asset: url.split('?')[0] }, 'a generated image in a chat answer could not be fetched: left out of the answer'),
+    }),
     grok,
     close: async () => {
       await jobs.close();

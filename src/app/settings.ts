@@ -13,6 +13,7 @@ import type { AppConfig, ModelRegistry } from '../config/index.js';
 import type { EgressSettings } from '../egress/index.js';
 import type { AttachmentSettings } from '../gateway/attachments.js';
 import type { ChatSettings } from '../gateway/chat-service.js';
+import type { GeneratedImageSettings } from '../gateway/generated-image-links.js';
 import type { ImageSettings } from '../gateway/image-service.js';
 import type { VideoJobSettings } from '../gateway/video-jobs.js';
 import type { VideoSettings } from '../gateway/video-service.js';
@@ -161,6 +162,11 @@ export function mediaApiSettingsFrom(c: AppConfig): MediaApiSettings {
 
 export function mediaCacheLimitsFrom(c: AppConfig): MediaCacheLimits {
   return { imageBytes: bytesOfMb(c.media.image_cache_mb), videoBytes: bytesOfMb(c.media.video_cache_mb) };
+}
+
+/** Links to the images Grok draws inside a chat model's answer (generated-image-links.ts). */
+export function generatedImageSettingsFrom(c: AppConfig): GeneratedImageSettings {
+  return { format: c.media.format, appUrl: c.app.app_url };
 }
 
 export function publisherSettingsFrom(c: AppConfig): PublisherSettings {

@@ -13,7 +13,11 @@
 // - `model-response` repeats the whole answer; it is used only when no answer token came at all.
 // - Search sources are always collected; with showSearchSources a "## Sources" block ends the answer
 //   (messages-to-grok-prompt strips it from the history again).
-// - Media (image/video progress) is not rendered here; final image URLs are collected for the caller.
+// - Final generated images (progress 100 with a URL) are collected (generatedImages()); the caller
+//   links them (generated-image-links.ts) and finish(links) ends the answer with one Markdown image
+//   each, before the sources block. Previews (progress < 100) are never shown, and a moderated
+//   image is dropped, even when modelResponse.generatedImageUrls names it again.
+// - Video progress is not rendered here (the media path handles it).
 // - `citation` events (mgw render_citation) become `[[n]](url)` markers at that point of the answer,
 //   numbered with (and annotated like) the REST path's citation tags.
 
@@ -92,6 +96,7 @@ export class AnswerAssembler {
   private readonly sourceUrls = new Set<string>();
   private readonly images: GeneratedImageRef[] = [];
   private readonly imageUrls = new Set<string>();
+  private readonly moderatedUrls = new Set<string>();
 
   /** Delta of the current push. */
   private dReasoning = '';
@@ -132,7 +137,12 @@ export class AnswerAssembler {
         if (!this.answerStarted) this.addReasoning(this.formatter.searchResults(event.results));
         break;
       case 'image-progress':
-        if (event.url && event.progress >= 100 && !event.moderated) this.addImage(event.url, event.assetId);
+        if (event.moderated) {
+          // Moderated: never shown (Grok withholds it from the user too).
+          if (event.url) this.dropImage(event.url);
+        } else if (event.url && event.progress >= 100) {
+          this.addImage(event.url, event.assetId);
+        }
         return undefined;
       case 'model-response':
         this.onModelResponse(event);
@@ -147,8 +157,12 @@ export class AnswerAssembler {
     return this.takeDelta();
   }
 
-  /** Upstream ended: the rest (held text, closing </think>, sources block). Idempotent. */
-  finish(): AnswerDelta | undefined {
+  /**
+   * Upstream ended: the rest (held text, closing </think>, the generated images, sources block).
+   * `imageLinks`: one client-facing URL per generated image to show, in order (from
+   * generated-image-links.ts); each becomes `![image](url)` at the end of the answer. Idempotent.
+   */
+  finish(imageLinks: readonly string[] = []): AnswerDelta | undefined {
     if (this.finished) return undefined;
     this.finished = true;
     if (!this.answerStarted) {
@@ -162,6 +176,7 @@ export class AnswerAssembler {
     }
     const tail = this.filter.flush();
     if (tail) this.addAnswer(tail);
+    if (imageLinks.length > 0) this.appendImages(imageLinks);
     // A sources block alone (no answer text, e.g. a failed or image-only turn) would read as the answer.
     if (this.showSources && this.answerEmitted) this.appendSourcesBlock();
     return this.takeDelta();
@@ -357,9 +372,22 @@ export class AnswerAssembler {
   }
 
   private addImage(url: string, assetId: string | undefined): void {
-    if (this.imageUrls.has(url)) return;
+    if (this.imageUrls.has(url) || this.moderatedUrls.has(url)) return;
     this.imageUrls.add(url);
     this.images.push({ url, assetId });
+  }
+
+  private dropImage(url: string): void {
+    this.moderatedUrls.add(url);
+    if (!this.imageUrls.delete(url)) return;
+    const at = this.images.findIndex((img) => img.url === url);
+    if (at >= 0) this.images.splice(at, 1);
+  }
+
+  /** The linked images as answer text, after what was said, like an image model's answer. */
+  private appendImages(links: readonly string[]): void {
+    const sep = this.content === '' || this.content.endsWith('\n\n') ? '' : this.content.endsWith('\n') ? '\n' : '\n\n';
+    this.addAnswer(sep + links.map((u) => `![image](${escapeLinkUrl(u)})`).join('\n\n'));
   }
 
   private appendSourcesBlock(): void {

@@ -7,8 +7,9 @@ import { RouteAttempts, type EgressSelector } from '../egress/index.js';
 import type { AbortLike, ChatTransport, ChatTurnInput, ChatTurnOpener, GrokRoute } from '../grok/index.js';
 import { classifyInBandError, emptyAnswerError } from '../grok/errors.js';
 import type { GrokEvent } from '../grok/events.js';
-import { AnswerAssembler } from './answer-assembler.js';
+import { AnswerAssembler, type AnswerDelta } from './answer-assembler.js';
 import type { AttachmentUploader, PreparedFile } from './attachments.js';
+import type { GeneratedImageLinker } from './generated-image-links.js';
 import { withRouteLabels } from './route-labels.js';
 import { messagesToGrokPrompt } from './messages-to-grok-prompt.js';
 import { messagesToMgwPrompt } from './messages-to-mgw-prompt.js';
@@ -49,9 +50,11 @@ export interface ChatServiceDeps {
   egress?: EgressSelector | undefined;
   /** Uploads image/file parts and sends them as fileAttachments (absent = attachments are ignored). */
   attachments?: AttachmentUploader | undefined;
+  /** Links the images Grok drew in an answer (absent = no media runtime: they are not shown). */
+  images?: GeneratedImageLinker | undefined;
 }
 
-/** A stream that produced its first events; the caller pumps the rest and must call finish(). */
+/** A stream that produced its first events; the caller pumps the rest and ends with finishAnswer(). */
 export interface OpenedChatStream {
   /** The first batch of events (undefined when the upstream ended without any). */
   first: GrokEvent[] | undefined;
@@ -64,6 +67,11 @@ export interface OpenedChatStream {
   continuation: ContinuationOutcome;
   /** Once the stream has ended: where the turn lives upstream (mgw only), for a later continuation. */
   conversation(): ConversationRef | undefined;
+  /**
+   * Once every event was pushed: ends the answer with the images Grok drew, linked while this
+   * account is still leased (ChatService.finishAnswer). Call it instead of `assembler.finish()`.
+   */
+  finishAnswer(assembler: AnswerAssembler): Promise<AnswerDelta | undefined>;
 }
 
 export interface CollectedChat {
@@ -172,7 +180,7 @@ export class ChatService {
     spec: ModelSpec,
     signal: AbortLike,
     opts: ChatTurnOptions,
-    run: (upstream: UpstreamChat, s: ChatSettings) => Promise<T>,
+    run: (upstream: UpstreamChat, s: ChatSettings, lease: AccountLease) => Promise<T>,
   ): Promise<{ value: T; lease: AccountLease; attempts: AttemptRecord[]; proxy: string | undefined; continuation: ContinuationOutcome; upstream: UpstreamChat }> {
     const s = this.deps.settings();
     const c = opts.continueFrom;
@@ -212,7 +220,7 @@ export class ChatService {
     messages: ChatTurnRequest['messages'],
     from: ConversationRef | undefined,
     avoid: readonly string[] | undefined,
-    run: (upstream: UpstreamChat, s: ChatSettings) => Promise<T>,
+    run: (upstream: UpstreamChat, s: ChatSettings, lease: AccountLease) => Promise<T>,
   ): Promise<{ value: T; lease: AccountLease; attempts: AttemptRecord[]; proxy: string | undefined; upstream: UpstreamChat }> {
     const base = this.turnInput({ ...turn, messages }, spec, s);
     const input: ChatTurnInput = from ? { ...base, prompt: continuedPrompt(messages), continuation: { conversationId: from.conversationId, parentResponseId: from.upstreamResponseId } } : base;
@@ -245,7 +253,7 @@ export class ChatService {
             route,
             onUserId: ids ? (uid) => ids.setUserId(lease.accountId, uid) : undefined,
           });
-          const value = await run(upstream, s);
+          const value = await run(upstream, s, lease);
           opened = upstream;
           return value;
         } catch (err) {
@@ -257,6 +265,22 @@ export class ChatService {
     return { value: result.value, lease: result.lease, attempts: result.attempts, proxy: egress.last, upstream: opened as UpstreamChat };
   }
 
+  /**
+   * Ends an answer whose events were all pushed: the images Grok drew are linked (fetched into the
+   * media cache with this account's cookie, per media.format) and end the answer as Markdown
+   * images. An image that cannot be fetched is left out (and logged by the linker); when that
+   * leaves the answer with nothing at all, the fetch failure is the turn's error.
+   */
+  private async finishAnswer(assembler: AnswerAssembler, turn: ChatTurnRequest, token: string, signal: AbortLike): Promise<AnswerDelta | undefined> {
+    const images = assembler.generatedImages();
+    const linker = this.deps.images;
+    if (images.length === 0 || !linker) return assembler.finish();
+    const linked = await linker.link(images, { token, requestBaseUrl: turn.mediaBaseUrl, signal });
+    const tail = assembler.finish(linked.urls);
+    if (!assembler.hasContent && linked.failure !== undefined) throw linked.failure;
+    return tail;
+  }
+
   async openStream(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortLike, opts: ChatTurnOptions = {}): Promise<OpenedChatStream> {
     // Pre-read the first events: an in-band rate limit or an early cut is still retryable here.
     const r = await this.withAttempts(turn, spec, signal, opts, async (upstream) => {
@@ -266,22 +290,23 @@ export class ChatService {
       return { upstream, first };
     });
     const { upstream } = r.value;
-    const accountId = r.lease.accountId;
+    const lease = r.lease;
     return {
-      first: r.value.first, upstream, lease: r.lease, attempts: r.attempts, proxy: r.proxy,
+      first: r.value.first, upstream, lease, attempts: r.attempts, proxy: r.proxy,
       continuation: r.continuation,
-      conversation: () => conversationOf(upstream, accountId),
+      conversation: () => conversationOf(upstream, lease.accountId),
+      finishAnswer: (assembler) => this.finishAnswer(assembler, turn, lease.token, signal),
     };
   }
 
   async collect(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortLike, opts: ChatTurnOptions = {}): Promise<CollectedChat> {
-    const r = await this.withAttempts(turn, spec, signal, opts, async (upstream, s) => {
+    const r = await this.withAttempts(turn, spec, signal, opts, async (upstream, s, lease) => {
       const assembler = new AnswerAssembler({ reasoning: turn.reasoning, showSearchSources: s.showSearchSources });
       try {
         for (let batch = await upstream.nextBatch(); batch; batch = await upstream.nextBatch()) {
           for (const ev of batch) assembler.push(ev);
         }
-        assembler.finish();
+        await this.finishAnswer(assembler, turn, lease.token, signal);
         const modelError = assembler.modelError;
         if (modelError && !assembler.hasContent) throw classifyInBandError(undefined, modelError);
         if (!assembler.hasContent && assembler.generatedImages().length === 0) throw emptyAnswerError();

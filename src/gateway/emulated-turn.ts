@@ -181,7 +181,8 @@ export class EmulatedTurn {
           }
         }
         if (!pipeline.limitReached) {
-          const tail = assembler.finish();
+          // A JSON answer must be the JSON alone: images Grok drew are not appended to it.
+          const tail = controls.json === undefined ? await opened.finishAnswer(assembler) : assembler.finish();
           if (tail) {
             const o = pipeline.push(tail);
             if (!isEmpty(o)) yield o;

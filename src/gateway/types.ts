@@ -45,4 +45,9 @@ export interface ChatTurnRequest {
   stream: boolean;
   includeUsage: boolean;
   reasoning: ReasoningMode;
+  /**
+   * The request's own base URL (scheme and host), for links to images Grok drew in the answer when
+   * app.app_url is unset; called only when there is such an image.
+   */
+  mediaBaseUrl?: (() => string) | undefined;
 }

@@ -10,4 +10,4 @@ export type { SafeFetchOptions, SafeFetchResult } from './safe-fetch.js';
 export { blockedAddressReason } from './address-policy.js';
 export { sniffImage, sniffVideo, validateMedia, extForMime, InvalidMediaError, MIME_BY_EXT } from './sniff.js';
 export type { MediaKind, SniffedMedia } from './sniff.js';
-export { mediaBaseUrl } from './links.js';
+export { mediaBaseUrl, requestBaseUrl } from './links.js';

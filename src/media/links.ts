@@ -26,6 +26,11 @@ function localBase(request: FastifyRequest): string {
   return `${'encrypted' in s && s.encrypted === true ? 'https' : 'http'}://${host}:${s.localPort ?? 0}`;
 }
 
+/** The request's own base (scheme and host, else the listening address): mediaBaseUrl without app.app_url. */
+export function requestBaseUrl(request: FastifyRequest): string {
+  return mediaBaseUrl('', request);
+}
+
 export function mediaBaseUrl(appUrl: string, request: FastifyRequest): string {
   if (appUrl !== '') return appUrl.replace(/\/+$/, '');
   const protocol = request.protocol;

@@ -19,6 +19,7 @@ import { needsEmulation, withInstructions } from '../gateway/emulated-turn.js';
 import { collectEmulated, streamEmulated } from './chat-emulated.js';
 import { outputRequest } from './output-request.js';
 import { ConversationMemory } from '../gateway/conversation-memory.js';
+import { requestBaseUrl } from '../media/index.js';
 import type { ChatTurnOptions } from '../gateway/chat-service.js';
 
 /** chat.continue_conversations: answers continuable for an hour, at most this many remembered. */
@@ -89,6 +90,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       stream,
       includeUsage: body.stream_options?.include_usage === true,
       reasoning,
+      mediaBaseUrl: () => requestBaseUrl(request),
     };
     // The tool and JSON sections are part of what the model reads (OpenAI counts tool definitions too).
     const promptTokens = estimatePromptTokens(withInstructions(messages, output.controls));
@@ -175,7 +177,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
         }
       }
       if (!client.aborted) {
-        const tail = assembler.finish();
+        const tail = await opened.finishAnswer(assembler);
         if (tail) await writer.delta(tail.content, tail.reasoning);
         // Too late for another account (the stream is open): the client is told, not left with "".
         if (!assembler.hasContent && assembler.generatedImages().length === 0) throw emptyAnswerError();

@@ -9,7 +9,7 @@ import { parseDirectives } from './directives.js';
 import { applyFaults, faultsFrom } from './faults.js';
 import type { Step } from './frames.js';
 import { jsonObject, sendAnswer, sendJson } from './http-util.js';
-import { restReplaySteps } from './replay.js';
+import { restReplaySteps, serveReplayImages } from './replay.js';
 import { buildImageEditScript } from './image-edit-script.js';
 import { checkImageEditBody, checkVideoBody, isImageToImage, isTextToVideo, legacyMediaField } from './media-body-check.js';
 import type { ScriptContext } from './script-context.js';
@@ -90,7 +90,10 @@ export async function handleChat(
   };
   let steps: Step[];
   // A replayed fixture goes out verbatim: no scripted faults on top of what was recorded.
-  if (behavior.replay !== undefined) steps = restReplaySteps(behavior.replay);
+  if (behavior.replay !== undefined) {
+    serveReplayImages(behavior.replay, state.assets);
+    steps = restReplaySteps(behavior.replay);
+  }
   else if (video) steps = buildVideoScript(ctx);
   else if (edit) steps = buildImageEditScript(ctx);
   else steps = buildChatScript(ctx);

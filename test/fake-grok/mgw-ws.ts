@@ -23,7 +23,7 @@ import { parseDirectives } from './directives.js';
 import type { Step } from './frames.js';
 import { isRecord, refuseUpgrade } from './http-util.js';
 import { buildMgwScript, errorForStatus, mgwErrorEvent, mgwEvent, type MgwError } from './mgw-script.js';
-import { mgwReplay, type MgwReplay } from './replay.js';
+import { mgwReplay, serveReplayImages, type MgwReplay } from './replay.js';
 import type { ScriptContext } from './script-context.js';
 import { simModelHash } from './script-context.js';
 import type { SimState, SimTurn } from './state.js';
@@ -163,6 +163,7 @@ class MgwSession {
   /** Replay mode: the recorded handshake frames, verbatim but for the client's event id. */
   private replayHandshake(file: string, eventId: string | undefined): void {
     this.replay = mgwReplay(file, eventId);
+    serveReplayImages(file, this.state.assets);
     this.sessionId = this.replay.sessionId;
     for (const line of this.replay.handshake) if (this.ws.readyState === this.ws.OPEN) this.ws.send(line);
     this.phase = 'attached';

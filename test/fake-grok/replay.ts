@@ -7,8 +7,13 @@
 //   - imagine WebSocket (*.jsonl): one server frame per line, answering the round's request.
 // The only rewrite: a recorded mgw session.created answers the fixture's client event id
 // (FIXTURE_INIT_EVENT_ID); it is replaced with the event id the client really sent.
+// A recording has no image bytes: every generated image path a chat fixture names
+// (`users/<id>/generated/<uuid>/image.jpg`) is served by the assets origin as a placeholder JPEG
+// while it replays, so a client can fetch what Grok drew (serveReplayImages).
 import { readFileSync } from 'node:fs';
+import type { AssetStore } from './asset-store.js';
 import type { Step } from './frames.js';
+import { makeJpeg } from './media-bytes.js';
 
 /** The client event id recorded mgw fixtures answer (test/grok/mgw-replay.ts uses the same). */
 export const FIXTURE_INIT_EVENT_ID = 'evt_init_fixture';
@@ -19,6 +24,18 @@ export function fixtureLines(file: string): string[] {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;
+}
+
+const GENERATED_IMAGE_PATH = /users\/[A-Za-z0-9_-]+\/generated\/[A-Za-z0-9_.-]+\/image\.(?:jpg|jpeg|png|webp)/g;
+
+/** The generated image paths a fixture names, each once, in order. */
+export function replayImagePaths(file: string): string[] {
+  return [...new Set(readFileSync(file, 'utf8').match(GENERATED_IMAGE_PATH) ?? [])];
+}
+
+/** Puts a placeholder JPEG at every generated image path of a replayed chat fixture. */
+export function serveReplayImages(file: string, assets: AssetStore): void {
+  for (const path of replayImagePaths(file)) assets.put(path, makeJpeg(), 'image/jpeg');
 }
 
 /** A REST NDJSON fixture as the stream steps that write it back line by line. */

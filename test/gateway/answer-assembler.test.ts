@@ -192,6 +192,58 @@ void test('generated images: final, unmoderated, deduplicated; video ignored', (
   ]);
 });
 
+const img = (index: number, progress: number, url: string | undefined, moderated = false): GrokEvent => ({
+  type: 'image-progress', index, progress, url, assetId: undefined, moderated,
+});
+
+void test('generated images: a moderated image stays out even when modelResponse names it again', () => {
+  const a = new AnswerAssembler({ reasoning: 'hidden' });
+  a.push(img(0, 100, 'users/u/generated/1/image.jpg'));
+  a.push(img(1, 100, 'users/u/generated/2/image.jpg', true));
+  a.push({ type: 'model-response', message: '', responseId: undefined, generatedImageUrls: ['users/u/generated/2/image.jpg', 'users/u/generated/1/image.jpg'], fileAttachments: [], error: undefined });
+  assert.deepEqual(a.generatedImages().map((i) => i.url), ['users/u/generated/1/image.jpg']);
+  // Moderated after an unmoderated final of the same URL: withdrawn.
+  const b = new AnswerAssembler({ reasoning: 'hidden' });
+  b.push(img(0, 100, 'users/u/generated/9/image.jpg'));
+  b.push(img(0, 100, 'users/u/generated/9/image.jpg', true));
+  assert.deepEqual(b.generatedImages(), []);
+});
+
+void test('generated images: a preview below 100 % is never collected, even with a URL', () => {
+  const a = new AnswerAssembler({ reasoning: 'hidden' });
+  a.push(img(0, 50, 'users/u/generated/1/image.jpg'));
+  a.push(img(0, 99.9, 'users/u/generated/1/image.jpg'));
+  assert.deepEqual(a.generatedImages(), []);
+});
+
+void test('finish(links): the images end the answer, one Markdown image each, before the sources block', () => {
+  const a = new AnswerAssembler({ reasoning: 'hidden', showSearchSources: true });
+  a.push({ type: 'search-results', results: [{ url: 'https://w.example/fox', title: 'Foxes', preview: undefined }] });
+  a.push(answer('Here is your fox.'));
+  const tail = a.finish(['https://gw.example/images/a.jpg', 'https://gw.example/images/b (1).jpg']);
+  const images = '\n\n![image](https://gw.example/images/a.jpg)\n\n![image](https://gw.example/images/b%20(1%29.jpg)';
+  assert.deepEqual(tail, { content: `${images}\n\n## Sources\n- [Foxes](https://w.example/fox)\n` });
+  assert.equal(a.contentText(), `Here is your fox.${images}\n\n## Sources\n- [Foxes](https://w.example/fox)\n`);
+});
+
+void test('finish(links): an image-only answer is content (think_tags closes the think block first)', () => {
+  const a = new AnswerAssembler({ reasoning: 'think_tags' });
+  a.push(think('Drawing a fox'));
+  a.push(img(0, 100, 'users/u/generated/1/image.jpg'));
+  assert.equal(a.hasContent, false);
+  a.finish(['https://gw.example/images/a.jpg']);
+  assert.equal(a.contentText(), '<think>\nDrawing a fox\n</think>\n\n![image](https://gw.example/images/a.jpg)');
+  assert.equal(a.hasContent, true);
+  const b = new AnswerAssembler({ reasoning: 'reasoning_content' });
+  b.push(answer('Done:\n'));
+  assert.deepEqual(b.finish(['u1']), { content: '\n![image](u1)' });
+  // No links (none could be published, or no images): finish as before.
+  const c = new AnswerAssembler({ reasoning: 'hidden' });
+  c.push(answer('text'));
+  assert.equal(c.finish([]), undefined);
+  assert.equal(c.contentText(), 'text');
+});
+
 void test('finish is idempotent and later events are ignored', () => {
   const a = new AnswerAssembler({ reasoning: 'reasoning_content' });
   a.push(answer('x <grok:render card_id="zz"'));

@@ -6,7 +6,9 @@ import { describe, it } from 'node:test';
 import { AccountPool } from '../../src/accounts/index.js';
 import { newAccountRecord } from '../../src/accounts/pool-account.js';
 import type { ModelSpec } from '../../src/config/index.js';
+import { AnswerAssembler, type GeneratedImageRef } from '../../src/gateway/answer-assembler.js';
 import { ChatService, mgwMode, type ChatSettings } from '../../src/gateway/chat-service.js';
+import type { GeneratedImageLinker, ImageLinkContext, LinkedImages } from '../../src/gateway/generated-image-links.js';
 import type { ChatTurnRequest } from '../../src/gateway/types.js';
 import type { ChatStreamResult, ChatTurnInput, ChatTurnOpener, GrokEvent, TurnOpenOptions } from '../../src/grok/index.js';
 
@@ -83,5 +85,66 @@ void describe('ChatService turn input', () => {
 
   void it('maps registry modes onto the four mgw models', () => {
     assert.deepEqual(['fast', 'auto', 'expert', 'heavy', 'grok-420-computer-use-sa', undefined].map(mgwMode), ['fast', 'auto', 'expert', 'heavy', 'expert', 'auto']);
+  });
+});
+
+/** Answers every turn with these events. */
+class FixedOpener implements ChatTurnOpener {
+  constructor(private readonly events: () => GrokEvent[]) {}
+  openTurn(): Promise<ChatStreamResult> {
+    return Promise.resolve(result(this.events()));
+  }
+}
+
+const imageEvents = (text: string): GrokEvent[] => [
+  ...(text === '' ? [] : [{ type: 'token', text, thinking: false, tag: 'final', rolloutId: undefined, responseId: undefined } as GrokEvent]),
+  { type: 'image-progress', index: 0, progress: 50, url: 'users/u/generated/1/image.jpg', assetId: undefined, moderated: false },
+  { type: 'image-progress', index: 0, progress: 100, url: 'users/u/generated/1/image.jpg', assetId: undefined, moderated: false },
+  { type: 'image-progress', index: 1, progress: 100, url: 'users/u/generated/2/image.jpg', assetId: undefined, moderated: true },
+  { type: 'end', reason: 'done' },
+];
+
+void describe('ChatService: images Grok drew in the answer', () => {
+  const settings = (): ChatSettings => ({
+    idleTimeoutMs: 5000, requestTimeoutMs: 5000, temporary: true, disableMemory: true, customPersonality: '', showSearchSources: false, transport: 'mgw',
+    retry: { maxAttempts: 1, statuses: [], backoffBaseMs: 1, backoffFactor: 1, backoffMaxMs: 1, budgetMs: 1000 },
+  });
+  function service(events: () => GrokEvent[], fail: boolean): { svc: ChatService; linked: Array<{ urls: string[]; token: string; base: string | undefined }> } {
+    const accounts = new AccountPool(() => ({ maxInflight: 8, invalidAfter: 1, preferHigherTier: false }));
+    accounts.upsertRecord(newAccountRecord('svc-token-img-0000001', 'super', Date.now()));
+    const linked: Array<{ urls: string[]; token: string; base: string | undefined }> = [];
+    const images = {
+      link: (refs: GeneratedImageRef[], ctx: ImageLinkContext): Promise<LinkedImages> => {
+        linked.push({ urls: refs.map((r) => r.url), token: ctx.token, base: ctx.requestBaseUrl?.() });
+        return Promise.resolve(fail ? { urls: [], failure: new Error('asset 404') } : { urls: refs.map((_r, i) => `http://gw.example/images/${i}.jpg`), failure: undefined });
+      },
+    } as unknown as GeneratedImageLinker;
+    return { svc: new ChatService({ client: new FixedOpener(events), accounts, settings, images }), linked };
+  }
+  const turn: ChatTurnRequest = { ...request, mediaBaseUrl: () => 'http://gw.example' };
+
+  void it('collect (non-streaming): the final, unmoderated images end the answer, linked with the account that drew them', async () => {
+    const { svc, linked } = service(() => imageEvents('A fox:'), false);
+    const done = await svc.collect(turn, spec, new AbortController().signal);
+    assert.equal(done.assembler.contentText(), 'A fox:\n\n![image](http://gw.example/images/0.jpg)');
+    assert.deepEqual(linked, [{ urls: ['users/u/generated/1/image.jpg'], token: 'svc-token-img-0000001', base: 'http://gw.example' }]);
+  });
+
+  void it('openStream: finishAnswer gives the images as the last delta', async () => {
+    const { svc } = service(() => imageEvents(''), false);
+    const opened = await svc.openStream(turn, spec, new AbortController().signal);
+    const a = new AnswerAssembler({ reasoning: 'hidden' });
+    for (let batch = opened.first; batch; batch = await opened.upstream.nextBatch()) for (const ev of batch) assert.equal(a.push(ev), undefined);
+    assert.deepEqual(await opened.finishAnswer(a), { content: '![image](http://gw.example/images/0.jpg)' });
+    opened.upstream.close();
+    opened.lease.release({ ok: true });
+  });
+
+  void it('an image that cannot be fetched: left out; with nothing else to answer, the fetch failure is the error', async () => {
+    const withText = service(() => imageEvents('A fox:'), true);
+    const done = await withText.svc.collect(turn, spec, new AbortController().signal);
+    assert.equal(done.assembler.contentText(), 'A fox:');
+    const imageOnly = service(() => imageEvents(''), true);
+    await assert.rejects(imageOnly.svc.collect(turn, spec, new AbortController().signal), /asset 404/);
   });
 });

@@ -11,6 +11,12 @@ export type ChatTransport = 'rest' | 'mgw';
 const API_KEY = 'sk-golden-key-0000000000';
 /** A fixed Host, so URLs the gateway builds from the request are the same on every run. */
 const HOST = 'gateway.golden.test';
+/**
+ * Images Grok drew are linked as Grok's asset URLs (media.format "upstream") under a fixed asset
+ * origin: a cache link's random name would change the answer's estimated completion_tokens from
+ * run to run. The cached-copy links are checked in test/e2e/chat-generated-images.test.ts.
+ */
+const ASSETS = 'https://assets.golden.test';
 
 /** The model a fixture is asked through: heavy for the multi-agent one, expert (reasons) otherwise. */
 export function modelFor(fixture: string): string {
@@ -27,7 +33,8 @@ export async function chatGolden(sim: FakeGrok, transport: ChatTransport, fixtur
     apiKey: API_KEY,
     overrides: {
       accounts: { sync_on_import: false, default_tier: 'heavy' },
-      ...(transport === 'rest' ? { grok: { chat_transport: 'rest' } } : {}),
+      media: { format: 'upstream' },
+      grok: { assets_url: ASSETS, ...(transport === 'rest' ? { chat_transport: 'rest' } : {}) },
     },
   }, sim);
   try {

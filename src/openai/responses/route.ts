@@ -16,6 +16,7 @@ import { EmulatedTurn, ModelOutputError, withInstructions } from '../../gateway/
 import type { ChatTurnRequest, ConversationMessage } from '../../gateway/types.js';
 import { estimatePromptTokens, estimateTokens } from '../../gateway/usage.js';
 import { GrokUpstreamError } from '../../grok/errors.js';
+import { requestBaseUrl } from '../../media/index.js';
 import { requestOwner, requestViewer } from '../../server/request-owner.js';
 import { recordCallFailure } from '../call-failure.js';
 import { annotationsFor, invalidModelOutput } from '../chat-emulated.js';
@@ -106,6 +107,7 @@ async function prepare(request: FastifyRequest, deps: ResponsesRouteDeps): Promi
     includeUsage: true,
     // Reasoning arrives apart from the text; it becomes a summary item only when one is asked for.
     reasoning: body.reasoning?.effort === 'none' ? 'hidden' : 'reasoning_content',
+    mediaBaseUrl: () => requestBaseUrl(request),
   };
   return {
     body, spec, turn, conversation, output, options, instructionsDigest: digest,
