@@ -18,7 +18,8 @@ import { estimatePromptTokens, estimateTokens } from '../gateway/usage.js';
 import { GrokUpstreamError } from '../grok/errors.js';
 import { recordCallFailure } from '../openai/call-failure.js';
 import { clientGoneSignal } from '../openai/client-gone.js';
-import { OpenAIHttpError, clientErrorForKind, invalidRequest } from '../openai/errors.js';
+import { CallError } from '../failures/index.js';
+import { OpenAIHttpError, clientErrorForKind, invalidRequest, toOpenAIError } from '../openai/errors.js';
 import { zodToOpenAIError } from '../openai/validation.js';
 import { invalidModelOutput } from '../openai/chat-emulated.js';
 import { ContentBlocks } from './content-blocks.js';
@@ -97,7 +98,7 @@ function noteAttempts(request: FastifyRequest, t: EmulatedTurn): void {
 function clientError(request: FastifyRequest, err: unknown): OpenAIHttpError {
   if (err instanceof GrokUpstreamError) return clientErrorForKind(err.kind, err.message, err.retryAfterSeconds);
   if (err instanceof ModelOutputError) return invalidModelOutput(err.message);
-  if (err instanceof OpenAIHttpError) return err;
+  if (err instanceof CallError) return toOpenAIError(err);
   request.log.error({ err }, 'messages call failed');
   return new OpenAIHttpError(500, 'Internal error while answering', { code: 'internal_error' });
 }

@@ -16,7 +16,7 @@ import { RetriesExhaustedError, runWithAccountRetries, type AttemptRecord, type 
 import type { ChatTurnRequest } from './types.js';
 import { UpstreamChat } from './upstream-chat.js';
 import type { ContinuationOutcome, ContinueFrom, ConversationRef } from './conversation-ref.js';
-import { OpenAIHttpError } from '../openai/errors.js';
+import { CallError } from '../failures/index.js';
 
 export interface ChatSettings {
   idleTimeoutMs: number;
@@ -92,9 +92,9 @@ export interface ChatTurnOptions {
  * `only`): refused before anything is sent, without blaming the account, then handled like an
  * unavailable account (fallback, or 409 when strict).
  */
-export class ContinuationAccountMismatch extends OpenAIHttpError {
+export class ContinuationAccountMismatch extends CallError {
   constructor() {
-    super(409, 'a continued conversation may only run on the account it lives on', { type: 'invalid_request_error', code: 'conversation_unavailable' });
+    super(409, 'a continued conversation may only run on the account it lives on', { code: 'conversation_unavailable' });
   }
 }
 
@@ -114,9 +114,8 @@ function conversationOf(upstream: UpstreamChat, accountId: string): Conversation
   return { accountId, conversationId: end.conversationId, upstreamResponseId: end.responseId };
 }
 
-function unavailable(c: ContinueFrom, why: string): OpenAIHttpError {
-  return new OpenAIHttpError(409, `The earlier conversation cannot be continued: ${why}`, {
-    type: 'invalid_request_error',
+function unavailable(c: ContinueFrom, why: string): CallError {
+  return new CallError(409, `The earlier conversation cannot be continued: ${why}`, {
     code: 'conversation_unavailable',
     param: c.param ?? null,
   });

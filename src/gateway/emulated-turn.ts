@@ -25,7 +25,7 @@ import type { ContinuationOutcome, ConversationRef } from './conversation-ref.js
 import { jsonInstructions, type JsonValidator } from './json-output.js';
 import { toolsActive, type EmittedToolCall, type FinishReason, type OutputControls } from './output-controls.js';
 import { OutputPipeline, type PipelineOut } from './output-pipeline.js';
-import { OpenAIHttpError } from '../openai/errors.js';
+import { CallError } from '../failures/index.js';
 import type { AttemptRecord } from './retry.js';
 import { toolInstructions } from './tool-prompt.js';
 import type { ChatTurnRequest, ConversationMessage } from './types.js';
@@ -241,7 +241,7 @@ export class EmulatedTurn {
     if (last) this.attempts[this.attempts.length - 1] = { ...last, kind: empty.kind, status: empty.status };
     const next = await this.input.chat.openStream(this.turn, this.input.spec, this.input.signal, { avoidAccounts: [opened.lease.accountId] }).catch((err: unknown) => {
       // No other account to ask: the client hears about the empty answer, not about the pool.
-      throw err instanceof OpenAIHttpError && err.code === 'no_available_account' ? empty : err;
+      throw err instanceof CallError && err.code === 'no_available_account' ? empty : err;
     });
     this.current = next;
     this.released = false;

@@ -12,7 +12,8 @@ import { GrokUpstreamError } from '../grok/errors.js';
 import type { Cancellation } from '../grok/index.js';
 import { recordCallFailure } from './call-failure.js';
 import { ChatStreamWriter } from './chat-stream-writer.js';
-import { OpenAIHttpError, clientErrorForKind } from './errors.js';
+import { OpenAIHttpError, clientErrorForKind, toOpenAIError } from './errors.js';
+import { CallError } from '../failures/index.js';
 import type { OutputRequest } from './output-request.js';
 
 export interface EmulatedChatArgs {
@@ -164,7 +165,7 @@ export async function streamEmulated(request: FastifyRequest, reply: FastifyRepl
       let clientErr: OpenAIHttpError;
       if (err instanceof GrokUpstreamError) clientErr = clientErrorForKind(err.kind, err.message, err.retryAfterSeconds);
       else if (err instanceof ModelOutputError) clientErr = invalidModelOutput(err.message);
-      else if (err instanceof OpenAIHttpError) clientErr = err; // the corrective retry found no account
+      else if (err instanceof CallError) clientErr = toOpenAIError(err); // the corrective retry found no account
       else {
         clientErr = new OpenAIHttpError(500, 'Internal error while streaming', { code: 'internal_error' });
         request.log.error({ err }, 'stream failed');

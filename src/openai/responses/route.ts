@@ -20,7 +20,8 @@ import { requestOwner, requestViewer } from '../../server/request-owner.js';
 import { recordCallFailure } from '../call-failure.js';
 import { annotationsFor, invalidModelOutput } from '../chat-emulated.js';
 import { clientGoneSignal } from '../client-gone.js';
-import { OpenAIHttpError, clientErrorForKind, invalidRequest } from '../errors.js';
+import { CallError } from '../../failures/index.js';
+import { OpenAIHttpError, clientErrorForKind, invalidRequest, toOpenAIError } from '../errors.js';
 import { EventStreamWriter } from '../event-stream-writer.js';
 import { zodToOpenAIError } from '../validation.js';
 import { ResponseOutputBuilder, type EmitEvent, type UrlCitationAnnotation } from './output-builder.js';
@@ -118,7 +119,7 @@ async function prepare(request: FastifyRequest, deps: ResponsesRouteDeps): Promi
 const responseId = (): string => `resp_${randomBytes(24).toString('hex')}`;
 
 function clientError(request: FastifyRequest, err: unknown): OpenAIHttpError {
-  if (err instanceof OpenAIHttpError) return err;
+  if (err instanceof CallError) return toOpenAIError(err);
   if (err instanceof GrokUpstreamError) return clientErrorForKind(err.kind, err.message, err.retryAfterSeconds);
   if (err instanceof ModelOutputError) return invalidModelOutput(err.message);
   request.log.error({ err }, 'responses call failed');
