@@ -1,6 +1,6 @@
 // The chat use case: model spec + conversation → an upstream Grok stream on a leased account,
-// retried on other accounts until the first event arrives (streaming) or the whole answer is in
-// (non-streaming, where nothing has reached the client yet).
+// retried on other accounts until the first event arrives (streaming: a ChatCall the edge reads)
+// or the whole answer is in (non-streaming, where nothing has reached the client yet).
 import type { AccountLease, AccountSource, AccountTier } from '../accounts/index.js';
 import type { ModelSpec } from '../config/index.js';
 import { RouteAttempts, type EgressSelector } from '../egress/index.js';
@@ -8,6 +8,7 @@ import type { AbortLike, ChatTransport, ChatTurnInput, ChatTurnOpener, GrokRoute
 import { classifyInBandError, emptyAnswerError } from '../grok/errors.js';
 import type { GrokEvent } from '../grok/events.js';
 import { AnswerAssembler } from './answer-assembler.js';
+import { ChatCall, type FinishedAnswer } from './chat-call.js';
 import type { AttachmentUploader, PreparedFile } from './attachments.js';
 import { withRouteLabels } from './route-labels.js';
 import { messagesToGrokPrompt } from './messages-to-grok-prompt.js';
@@ -67,7 +68,7 @@ export interface OpenedChatStream {
 }
 
 export interface CollectedChat {
-  assembler: AnswerAssembler;
+  answer: FinishedAnswer;
   account: string;
   attempts: AttemptRecord[];
   proxy?: string | undefined;
@@ -273,6 +274,15 @@ export class ChatService {
     };
   }
 
+  /**
+   * A streamed turn as a ChatCall: opened (first events read, retried until then), its answer
+   * still to read. `showSearchSources`: the settings' "## Sources" block ends the answer.
+   */
+  async openCall(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortLike, opts: ChatTurnOptions & { showSearchSources: boolean }): Promise<ChatCall> {
+    const opened = await this.openStream(turn, spec, signal, opts);
+    return new ChatCall(opened, new AnswerAssembler({ reasoning: turn.reasoning, showSearchSources: opts.showSearchSources }), signal);
+  }
+
   async collect(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortLike, opts: ChatTurnOptions = {}): Promise<CollectedChat> {
     const r = await this.withAttempts(turn, spec, signal, opts, async (upstream, s) => {
       const assembler = new AnswerAssembler({ reasoning: turn.reasoning, showSearchSources: s.showSearchSources });
@@ -291,7 +301,7 @@ export class ChatService {
     });
     r.lease.release({ ok: true });
     return {
-      assembler: r.value, account: r.lease.masked, attempts: r.attempts, proxy: r.proxy,
+      answer: r.value, account: r.lease.masked, attempts: r.attempts, proxy: r.proxy,
       continuation: r.continuation,
       conversation: conversationOf(r.upstream, r.lease.accountId),
     };

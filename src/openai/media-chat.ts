@@ -12,7 +12,7 @@ import { composeMediaPrompt } from '../gateway/media-prompt.js';
 import type { AttemptRecord } from '../gateway/retry.js';
 import type { ReasoningMode } from '../gateway/types.js';
 import { buildUsage, estimatePromptTokens, estimateTokens } from '../gateway/usage.js';
-import { VIDEO_PRESETS, type VideoPreset } from '../grok/index.js';
+import { VIDEO_PRESETS, type VideoPreset } from '../gateway/media-limits.js';
 import { mediaBaseUrl, type PublishedMedia } from '../media/index.js';
 import type { ChatRequestInput } from './chat-request-schema.js';
 import { ChatStreamWriter } from './chat-stream-writer.js';
