@@ -15,11 +15,11 @@ import type { ChatService } from '../gateway/chat-service.js';
 import { EmulatedTurn, ModelOutputError, withInstructions } from '../gateway/emulated-turn.js';
 import type { ChatTurnRequest, ConversationMessage } from '../gateway/types.js';
 import { estimatePromptTokens, estimateTokens } from '../gateway/usage.js';
-import { GrokUpstreamError } from '../grok/errors.js';
 import { requestBaseUrl } from '../media/index.js';
 import { recordCallFailure } from '../openai/call-failure.js';
 import { clientGoneSignal } from '../openai/client-gone.js';
-import { OpenAIHttpError, clientErrorForKind, invalidRequest } from '../openai/errors.js';
+import { CallError } from '../failures/index.js';
+import { OpenAIHttpError, invalidRequest, toOpenAIError } from '../openai/errors.js';
 import { zodToOpenAIError } from '../openai/validation.js';
 import { invalidModelOutput } from '../openai/chat-emulated.js';
 import { ContentBlocks } from './content-blocks.js';
@@ -96,9 +96,8 @@ function noteAttempts(request: FastifyRequest, t: EmulatedTurn): void {
 
 /** What the client is told for a failure after the upstream call opened. */
 function clientError(request: FastifyRequest, err: unknown): OpenAIHttpError {
-  if (err instanceof GrokUpstreamError) return clientErrorForKind(err.kind, err.message, err.retryAfterSeconds);
   if (err instanceof ModelOutputError) return invalidModelOutput(err.message);
-  if (err instanceof OpenAIHttpError) return err;
+  if (err instanceof CallError) return toOpenAIError(err);
   request.log.error({ err }, 'messages call failed');
   return new OpenAIHttpError(500, 'Internal error while answering', { code: 'internal_error' });
 }

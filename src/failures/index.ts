@@ -13,3 +13,4 @@ export {
   type RetryTarget,
 } from './failure-table.js';
 export { accountEffect, clientFailure, isAccountFault, isEgressFault, isRetryable, retryTargets, type ClientFailure, type RetryQuestion } from './failure-decisions.js';
+export { CallError, badRequest, callErrorForKind, EMPTY_ANSWER_MESSAGE, type CallErrorOptions } from './call-error.js';

@@ -5,7 +5,7 @@
 // account that made it), with uploads v2, on a fresh connection each (GrokMediaClient.upload).
 import { toAbortSignal, type AbortLike, type GrokMediaClient, type GrokRoute, type UploadedFile, type UploadPurpose } from '../grok/index.js';
 import { extForMime, FetchFailedError, ownMediaRef, safeFetch, sniffImage, UrlRefusedError, type MediaCache } from '../media/index.js';
-import { invalidRequest, OpenAIHttpError } from '../openai/errors.js';
+import { badRequest, CallError } from '../failures/index.js';
 import { attachmentsInOrder } from './messages-to-grok-prompt.js';
 import { parseDataUrl } from './data-url.js';
 import type { ConversationAttachment, ConversationMessage } from './types.js';
@@ -69,12 +69,12 @@ export class AttachmentLoader {
       const d = parseDataUrl(url);
       if (!d.ok) {
         const code = d.problem === 'syntax' ? 'invalid_image_url' : att.kind === 'image' ? 'invalid_image' : 'invalid_file';
-        throw invalidRequest(`Invalid data URL in '${param}': ${d.message}`, param, code);
+        throw badRequest(`Invalid data URL in '${param}': ${d.message}`, param, code);
       }
       bytes = d.value.bytes;
       mimeType ??= d.value.mimeType;
       if (bytes.length > s.maxBytes) {
-        throw invalidRequest(`The data URL in '${param}' is larger than ${Math.round(s.maxBytes / 1024 / 1024)} MB (media.max_download_mb)`, param, 'invalid_image_url');
+        throw badRequest(`The data URL in '${param}' is larger than ${Math.round(s.maxBytes / 1024 / 1024)} MB (media.max_download_mb)`, param, 'invalid_image_url');
       }
     } else {
       const own = ownMediaRef(url);
@@ -91,16 +91,16 @@ export class AttachmentLoader {
           nameFromUrl = lastSegment(got.url);
         } catch (err) {
           if (err instanceof UrlRefusedError) {
-            throw invalidRequest(`Refusing to fetch the URL in '${param}': ${err.message}`, param, 'invalid_image_url');
+            throw badRequest(`Refusing to fetch the URL in '${param}': ${err.message}`, param, 'invalid_image_url');
           }
           if (err instanceof FetchFailedError) {
-            throw invalidRequest(`Could not download the URL in '${param}': ${err.message}`, param, 'invalid_image_url');
+            throw badRequest(`Could not download the URL in '${param}': ${err.message}`, param, 'invalid_image_url');
           }
           throw err;
         }
       }
     }
-    if (bytes.length === 0) throw invalidRequest(`The attachment in '${param}' is empty`, param, 'invalid_image_url');
+    if (bytes.length === 0) throw badRequest(`The attachment in '${param}' is empty`, param, 'invalid_image_url');
     if (att.kind === 'image') {
       // The bytes decide the type, not the label: clients often write image/png on every data URL
       // whatever it holds, and Grok reads an upload by its declared type. A data URL's bytes must
@@ -109,9 +109,9 @@ export class AttachmentLoader {
       const sniffed = sniffImage(bytes);
       if (sniffed) mimeType = sniffed.mimeType;
       else if (fromDataUrl) {
-        throw invalidRequest(`The data URL in '${param}' is not a JPEG, PNG, WebP or GIF image`, param, 'invalid_image');
+        throw badRequest(`The data URL in '${param}' is not a JPEG, PNG, WebP or GIF image`, param, 'invalid_image');
       } else if (!mimeType?.startsWith('image/')) {
-        throw invalidRequest(`The content of '${param}' is not an image (JPEG, PNG, WebP or GIF expected)`, param, 'invalid_image_url');
+        throw badRequest(`The content of '${param}' is not an image (JPEG, PNG, WebP or GIF expected)`, param, 'invalid_image_url');
       }
     }
     const type = mimeType && mimeType !== '' ? mimeType : 'application/octet-stream';
@@ -156,7 +156,7 @@ export class ChatAttachments implements AttachmentUploader {
     const list = attachmentsInOrder(messages);
     if (list.length === 0) return undefined;
     if (list.length > MAX_ATTACHMENTS) {
-      throw new OpenAIHttpError(400, `At most ${MAX_ATTACHMENTS} attachments per request (got ${list.length})`, { code: 'too_many_attachments', param: 'messages' });
+      throw new CallError(400, `At most ${MAX_ATTACHMENTS} attachments per request (got ${list.length})`, { code: 'too_many_attachments', param: 'messages' });
     }
     // A real AbortSignal only now: most requests carry no attachment and never pay for one.
     const real = toAbortSignal(signal);

@@ -1,6 +1,6 @@
 // The chat use case: model spec + conversation → an upstream Grok stream on a leased account,
-// retried on other accounts until the first event arrives (streaming) or the whole answer is in
-// (non-streaming, where nothing has reached the client yet).
+// retried on other accounts until the first event arrives (streaming: a ChatCall the edge reads)
+// or the whole answer is in (non-streaming, where nothing has reached the client yet).
 import type { AccountLease, AccountSource, AccountTier } from '../accounts/index.js';
 import type { ModelSpec } from '../config/index.js';
 import { RouteAttempts, type EgressSelector } from '../egress/index.js';
@@ -8,6 +8,7 @@ import type { AbortLike, ChatTransport, ChatTurnInput, ChatTurnOpener, GrokRoute
 import { classifyInBandError, emptyAnswerError } from '../grok/errors.js';
 import type { GrokEvent } from '../grok/events.js';
 import { AnswerAssembler, type AnswerDelta } from './answer-assembler.js';
+import { ChatCall, type FinishedAnswer } from './chat-call.js';
 import type { AttachmentUploader, PreparedFile } from './attachments.js';
 import type { GeneratedImageLinker } from './generated-image-links.js';
 import { withRouteLabels } from './route-labels.js';
@@ -17,7 +18,7 @@ import { RetriesExhaustedError, runWithAccountRetries, type AttemptRecord, type 
 import type { ChatTurnRequest } from './types.js';
 import { UpstreamChat } from './upstream-chat.js';
 import type { ContinuationOutcome, ContinueFrom, ConversationRef } from './conversation-ref.js';
-import { OpenAIHttpError } from '../openai/errors.js';
+import { CallError } from '../failures/index.js';
 
 export interface ChatSettings {
   idleTimeoutMs: number;
@@ -75,7 +76,7 @@ export interface OpenedChatStream {
 }
 
 export interface CollectedChat {
-  assembler: AnswerAssembler;
+  answer: FinishedAnswer;
   account: string;
   attempts: AttemptRecord[];
   proxy?: string | undefined;
@@ -100,9 +101,9 @@ export interface ChatTurnOptions {
  * `only`): refused before anything is sent, without blaming the account, then handled like an
  * unavailable account (fallback, or 409 when strict).
  */
-export class ContinuationAccountMismatch extends OpenAIHttpError {
+export class ContinuationAccountMismatch extends CallError {
   constructor() {
-    super(409, 'a continued conversation may only run on the account it lives on', { type: 'invalid_request_error', code: 'conversation_unavailable' });
+    super(409, 'a continued conversation may only run on the account it lives on', { code: 'conversation_unavailable' });
   }
 }
 
@@ -122,9 +123,8 @@ function conversationOf(upstream: UpstreamChat, accountId: string): Conversation
   return { accountId, conversationId: end.conversationId, upstreamResponseId: end.responseId };
 }
 
-function unavailable(c: ContinueFrom, why: string): OpenAIHttpError {
-  return new OpenAIHttpError(409, `The earlier conversation cannot be continued: ${why}`, {
-    type: 'invalid_request_error',
+function unavailable(c: ContinueFrom, why: string): CallError {
+  return new CallError(409, `The earlier conversation cannot be continued: ${why}`, {
     code: 'conversation_unavailable',
     param: c.param ?? null,
   });
@@ -299,6 +299,15 @@ export class ChatService {
     };
   }
 
+  /**
+   * A streamed turn as a ChatCall: opened (first events read, retried until then), its answer
+   * still to read. `showSearchSources`: the settings' "## Sources" block ends the answer.
+   */
+  async openCall(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortLike, opts: ChatTurnOptions & { showSearchSources: boolean }): Promise<ChatCall> {
+    const opened = await this.openStream(turn, spec, signal, opts);
+    return new ChatCall(opened, new AnswerAssembler({ reasoning: turn.reasoning, showSearchSources: opts.showSearchSources }), signal);
+  }
+
   async collect(turn: ChatTurnRequest, spec: ModelSpec, signal: AbortLike, opts: ChatTurnOptions = {}): Promise<CollectedChat> {
     const r = await this.withAttempts(turn, spec, signal, opts, async (upstream, s, lease) => {
       const assembler = new AnswerAssembler({ reasoning: turn.reasoning, showSearchSources: s.showSearchSources });
@@ -317,7 +326,7 @@ export class ChatService {
     });
     r.lease.release({ ok: true });
     return {
-      assembler: r.value, account: r.lease.masked, attempts: r.attempts, proxy: r.proxy,
+      answer: r.value, account: r.lease.masked, attempts: r.attempts, proxy: r.proxy,
       continuation: r.continuation,
       conversation: conversationOf(r.upstream, r.lease.accountId),
     };

@@ -14,18 +14,21 @@
 //
 // An answer that ends with nothing in it (no text, no call, no image) is the failure kind
 // `empty-answer`, as on the plain path: tried once more on another account with the whole
-// history, then thrown (502 `empty_answer`). No answer text reached the client by then (there was
+// history, then thrown (502 `empty_answer`). Upstream failures reach the edge as CallErrors (the
+// failure table's client row for their kind); the turn releases its upstream and account itself. No answer text reached the client by then (there was
 // none); reasoning a stream already sent stays, and the retry's follows it.
 import type { ModelSpec } from '../config/index.js';
 import type { AbortLike } from '../grok/index.js';
 import { GrokUpstreamError, classifyInBandError, emptyAnswerError } from '../grok/errors.js';
 import { AnswerAssembler } from './answer-assembler.js';
+import { upstreamCallError } from './chat-call.js';
+import type { UrlCitation } from './markup-filter.js';
 import type { ChatService, ChatTurnOptions, OpenedChatStream } from './chat-service.js';
 import type { ContinuationOutcome, ConversationRef } from './conversation-ref.js';
 import { jsonInstructions, type JsonValidator } from './json-output.js';
 import { toolsActive, type EmittedToolCall, type FinishReason, type OutputControls } from './output-controls.js';
 import { OutputPipeline, type PipelineOut } from './output-pipeline.js';
-import { OpenAIHttpError } from '../openai/errors.js';
+import { CallError } from '../failures/index.js';
 import type { AttemptRecord } from './retry.js';
 import { toolInstructions } from './tool-prompt.js';
 import type { ChatTurnRequest, ConversationMessage } from './types.js';
@@ -148,12 +151,17 @@ export class EmulatedTurn {
     return this.assembler?.modelHash;
   }
 
-  /** The last answer's assembler (citations of a plain answer). */
-  get lastAssembler(): AnswerAssembler | undefined {
-    return this.assembler;
+  /**
+   * url_citation annotations of the answer: only when the content is the assembler's own answer
+   * (no calls), cut at most, so the offsets stay true.
+   */
+  annotations(): UrlCitation[] {
+    const a = this.assembler;
+    if (!a || this.calls.length > 0 || !a.contentText().startsWith(this.content)) return [];
+    return a.annotations().filter((x) => x.url_citation.end_index <= this.content.length);
   }
 
-  /** What to send, in order. Throws classified upstream errors and ModelOutputError. */
+  /** What to send, in order. Throws CallError (upstream failures by kind) and ModelOutputError. */
   async *outputs(): AsyncGenerator<PipelineOut> {
     const { controls, signal } = this.input;
     let retryAllowed = true;
@@ -197,8 +205,9 @@ export class EmulatedTurn {
           }
         }
       } catch (err) {
-        if (err instanceof GrokUpstreamError) this.outcomeError = err;
-        throw err;
+        if (!(err instanceof GrokUpstreamError)) throw err;
+        this.outcomeError = err;
+        throw upstreamCallError(err);
       }
       const { out, verdict } = pipeline.finish();
       this.ended = verdict.kind !== 'retry';
@@ -242,7 +251,7 @@ export class EmulatedTurn {
     if (last) this.attempts[this.attempts.length - 1] = { ...last, kind: empty.kind, status: empty.status };
     const next = await this.input.chat.openStream(this.turn, this.input.spec, this.input.signal, { avoidAccounts: [opened.lease.accountId] }).catch((err: unknown) => {
       // No other account to ask: the client hears about the empty answer, not about the pool.
-      throw err instanceof OpenAIHttpError && err.code === 'no_available_account' ? empty : err;
+      throw err instanceof CallError && err.code === 'no_available_account' ? empty : err;
     });
     this.current = next;
     this.released = false;

@@ -1,12 +1,11 @@
 // Account-switching retries. Every attempt leases a different account (never one already tried
 // for this request); a failure is classified once, the account's fate recorded at release, and
-// the client sees a mapped OpenAI error only when no attempt is left. Whether a failure is worth
+// the client is told (a CallError the edge renders) only when no attempt is left. Whether a failure is worth
 // another attempt is decided by its kind (src/failures, the `retry` column).
 import type { AccountLease, AccountSource, AccountTier } from '../accounts/index.js';
 import { sleepUnlessAborted, type AbortLike } from '../grok/cancellation.js';
-import { isRetryable } from '../failures/index.js';
+import { CallError, callErrorForKind, isRetryable } from '../failures/index.js';
 import { GrokUpstreamError, classifyTransportError, type FailureKind } from '../grok/errors.js';
-import { OpenAIHttpError, clientErrorForKind } from '../openai/errors.js';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -37,7 +36,7 @@ export interface RetryResult<T> {
 }
 
 /** Thrown when the retry layer gives up; carries the attempts for the call log. */
-export class RetriesExhaustedError extends OpenAIHttpError {
+export class RetriesExhaustedError extends CallError {
   attempts: AttemptRecord[] = [];
 }
 
@@ -48,9 +47,8 @@ export function backoffDelayMs(policy: RetryPolicy, retryIndex: number, random: 
 }
 
 
-function withAttempts(err: OpenAIHttpError, attempts: AttemptRecord[]): RetriesExhaustedError {
+function withAttempts(err: CallError, attempts: AttemptRecord[]): RetriesExhaustedError {
   const out = new RetriesExhaustedError(err.status, err.message, {
-    type: err.type,
     code: err.code,
     param: err.param,
     headers: err.headers,
@@ -60,9 +58,8 @@ function withAttempts(err: OpenAIHttpError, attempts: AttemptRecord[]): RetriesE
   return out;
 }
 
-export function allAccountsBusy(retryAfterSeconds = 1): OpenAIHttpError {
-  return new OpenAIHttpError(429, 'Every Grok account is busy (accounts.max_inflight) and the wait for a free one ran out; retry shortly', {
-    type: 'rate_limit_error',
+export function allAccountsBusy(retryAfterSeconds = 1): CallError {
+  return new CallError(429, 'Every Grok account is busy (accounts.max_inflight) and the wait for a free one ran out; retry shortly', {
     code: 'all_accounts_busy',
     headers: { 'retry-after': String(retryAfterSeconds) },
   });
@@ -91,16 +88,16 @@ export async function runWithAccountRetries<T>(opts: {
       if (leased.reason === 'busy') throw withAttempts(allAccountsBusy(leased.retryAfterSeconds), attempts);
       if (leased.reason === 'cooling') {
         throw withAttempts(
-          clientErrorForKind('rate-limited', 'every eligible account is cooling down', leased.retryAfterSeconds),
+          callErrorForKind('rate-limited', 'every eligible account is cooling down', leased.retryAfterSeconds),
           attempts,
         );
       }
-      if (lastError) throw withAttempts(clientErrorForKind(lastError.kind, lastError.message, lastError.retryAfterSeconds), attempts);
+      if (lastError) throw withAttempts(callErrorForKind(lastError.kind, lastError.message, lastError.retryAfterSeconds), attempts);
       const msg =
         leased.reason === 'empty'
           ? 'No Grok account is configured: add SSO tokens (GROK2API_SSO_TOKENS or the admin console)'
           : 'No usable Grok account is available for this model right now';
-      throw withAttempts(new OpenAIHttpError(503, msg, { type: 'server_error', code: 'no_available_account' }), attempts);
+      throw withAttempts(new CallError(503, msg, { code: 'no_available_account' }), attempts);
     }
     const lease = leased.lease;
     exclude.add(lease.accountId);
@@ -109,7 +106,7 @@ export async function runWithAccountRetries<T>(opts: {
       attempts.push({ account: lease.masked, kind: undefined, status: 200 });
       return { value, lease, attempts };
     } catch (raw) {
-      if (raw instanceof OpenAIHttpError) {
+      if (raw instanceof CallError) {
         lease.release({ ok: true });
         throw raw;
       }
@@ -134,5 +131,5 @@ export async function runWithAccountRetries<T>(opts: {
     }
   }
   const last = lastError as GrokUpstreamError;
-  throw withAttempts(clientErrorForKind(last.kind, last.message, last.retryAfterSeconds), attempts);
+  throw withAttempts(callErrorForKind(last.kind, last.message, last.retryAfterSeconds), attempts);
 }

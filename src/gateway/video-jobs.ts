@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ModelRegistry, ModelSpec } from '../config/index.js';
-import { OpenAIHttpError } from '../openai/errors.js';
+import { CallError } from '../failures/index.js';
 import type { CallbackState, LockStore, VideoJobRecord, VideoJobStore } from '../store/index.js';
 import { canAccess, type ResourceOwner, type ResourceViewer } from './resource-owner.js';
 import { deliverCallback, type CallbackSettings } from './video-job-callback.js';
@@ -107,7 +107,7 @@ export class VideoJobs {
     callbackUrl: string | undefined,
   ): Promise<VideoJob> {
     if (this.running.size >= MAX_ACTIVE_JOBS) {
-      throw new OpenAIHttpError(429, `Too many video jobs in progress (${MAX_ACTIVE_JOBS}); retry when one finished`, {
+      throw new CallError(429, `Too many video jobs in progress (${MAX_ACTIVE_JOBS}); retry when one finished`, {
         code: 'too_many_jobs',
         headers: { 'retry-after': '30' },
       });
@@ -287,7 +287,7 @@ export class VideoJobs {
         this.deps.logger?.warn({ job: r.id, why }, 'video job stopped on this instance');
         return;
       }
-      const e = err instanceof OpenAIHttpError ? err : undefined;
+      const e = err instanceof CallError ? err : undefined;
       if (!e) this.deps.logger?.error({ err, job: r.id }, 'video job failed');
       else this.deps.logger?.warn({ job: r.id, code: e.code }, 'video job failed');
       this.fail(r, e?.code ?? 'internal_error', e?.message ?? 'Video generation failed');

@@ -3,7 +3,7 @@
 // kind does (account, egress, retry, client) is src/failures/failure-table.ts, not decided here.
 
 // The kinds live with the policy table (src/failures/); re-exported so grok/ imports keep working.
-import type { FailureKind } from '../failures/index.js';
+import { EMPTY_ANSWER_MESSAGE, type FailureKind } from '../failures/index.js';
 export { FAILURE_KINDS, type FailureKind } from '../failures/index.js';
 
 /**
@@ -205,11 +205,10 @@ export function parseRetryAfter(value: string | null | undefined): number | unde
   return undefined;
 }
 
-/** A turn that completed without anything to answer with (no text, no image, no tool call). */
-/** The message of every empty-answer error; a detail, when there is one, follows after ": ". */
-export const EMPTY_ANSWER_MESSAGE = 'Grok returned an empty answer';
-
-/** `detail`: what was specific about this empty turn (none: it completed with nothing to show). */
+/**
+ * A turn that completed without anything to answer with (no text, no image, no tool call). Its
+ * message is EMPTY_ANSWER_MESSAGE (src/failures); a detail, when there is one, follows after ": ".
+ * `detail`: what was specific about this empty turn (none: it completed with nothing to show). */
 export function emptyAnswerError(detail?: string): GrokUpstreamError {
   return new GrokUpstreamError({ kind: 'empty-answer', status: 502, message: detail === undefined ? EMPTY_ANSWER_MESSAGE : `${EMPTY_ANSWER_MESSAGE}: ${detail}` });
 }

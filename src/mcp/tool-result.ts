@@ -4,13 +4,14 @@
 // show the status and kind /v1 would have had, although the MCP response itself is a 200.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { GrokUpstreamError } from '../grok/errors.js';
-import { clientErrorForKind, OpenAIHttpError } from '../openai/errors.js';
+import { CallError } from '../failures/index.js';
+import { clientErrorForKind, OpenAIHttpError, toOpenAIError } from '../openai/errors.js';
 import { recordCallFailure } from '../openai/call-failure.js';
 import type { McpRequestContext } from './request-context.js';
 
 /** The /v1 error a failure amounts to (internal errors become a generic 500 without detail). */
 export function asClientError(err: unknown): OpenAIHttpError {
-  if (err instanceof OpenAIHttpError) return err;
+  if (err instanceof CallError) return toOpenAIError(err);
   if (err instanceof GrokUpstreamError) return clientErrorForKind(err.kind, err.message, err.retryAfterSeconds);
   return new OpenAIHttpError(500, 'Internal error', { code: 'internal_error' });
 }

@@ -2,10 +2,10 @@
 // failure kind the client was told, and when retries ran out, every attempt and the last account.
 import type { FastifyRequest } from 'fastify';
 import { RetriesExhaustedError } from '../gateway/retry.js';
-import { OpenAIHttpError } from './errors.js';
+import { CallError } from '../failures/index.js';
 
 export function recordCallFailure(call: FastifyRequest['call'], err: unknown): void {
-  if (!(err instanceof OpenAIHttpError)) return;
+  if (!(err instanceof CallError)) return;
   call.status = err.status;
   call.kind = err.kind;
   call.error = err.code ?? err.message;

@@ -3,14 +3,13 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModelRegistry, ModelSpec } from '../config/index.js';
 import type { ChatService } from '../gateway/chat-service.js';
-import { AnswerAssembler } from '../gateway/answer-assembler.js';
+import { answerTokens } from '../gateway/chat-call.js';
 import type { ChatTurnRequest, ReasoningMode } from '../gateway/types.js';
-import { buildUsage, estimatePromptTokens, estimateTokens } from '../gateway/usage.js';
-import { GrokUpstreamError, emptyAnswerError } from '../grok/errors.js';
-import type { GrokEvent } from '../grok/events.js';
+import { buildUsage, estimatePromptTokens } from '../gateway/usage.js';
+import { CallError } from '../failures/index.js';
 import { chatRequestSchema, type ChatRequestInput } from './chat-request-schema.js';
 import { ChatStreamWriter } from './chat-stream-writer.js';
-import { OpenAIHttpError, clientErrorForKind, invalidRequest } from './errors.js';
+import { OpenAIHttpError, invalidRequest, toOpenAIError } from './errors.js';
 import { toConversation } from './to-conversation.js';
 import { zodToOpenAIError } from './validation.js';
 import { recordCallFailure } from './call-failure.js';
@@ -46,12 +45,6 @@ let idSerial = 0;
 function completionId(): string {
   idSerial = (idSerial + 1) % 0x1000000000000;
   return ID_PREFIX + idSerial.toString(16).padStart(12, '0');
-}
-
-/** The model hash in a batch of events (system_fingerprint), if Grok already sent it. */
-function firstModelHash(batch: readonly GrokEvent[] | undefined): string | undefined {
-  for (const ev of batch ?? []) if (ev.type === 'meta' && ev.modelHash) return ev.modelHash;
-  return undefined;
 }
 
 /** `app` is the /v1 scope: the path below is relative to it. */
@@ -122,13 +115,12 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       call.attempts = done.attempts.length;
       call.upstream = done.attempts;
       if (done.continuation !== 'none') call.continuation = done.continuation;
-      const a = done.assembler;
+      const a = done.answer;
       const content = a.contentText();
       const reasoningText = a.reasoningText();
       // Reasoning is billed by OpenAI even when hidden; count what Grok produced.
-      const reasoningTokens = estimateTokens(a.rawReasoningText());
-      const contentTokens = estimateTokens(content);
-      call.completionTokens = contentTokens + reasoningTokens;
+      const tokens = answerTokens(a);
+      call.completionTokens = tokens.content + tokens.reasoning;
       const message: Record<string, unknown> = { role: 'assistant', content, refusal: null };
       if (reasoningText && reasoning === 'reasoning_content') message.reasoning_content = reasoningText;
       const annotations = a.annotations();
@@ -141,73 +133,59 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
         model: body.model,
         system_fingerprint: a.modelHash ?? null,
         choices: [{ index: 0, message, logprobs: null, finish_reason: 'stop' }],
-        usage: buildUsage(promptTokens, contentTokens, reasoningTokens),
+        usage: buildUsage(promptTokens, tokens.content, tokens.reasoning),
       });
     }
 
-    const opened = await deps.chat.openStream(turn, spec, client, turnOpts).catch((err: unknown) => {
+    const chatCall = await deps.chat.openCall(turn, spec, client, { ...turnOpts, showSearchSources: settings.showSearchSources }).catch((err: unknown) => {
       recordCallFailure(call, err);
       throw err;
     });
-    call.account = opened.lease.masked;
-    call.proxy = opened.proxy;
-    call.attempts = opened.attempts.length;
-    call.upstream = opened.attempts;
-    if (opened.continuation !== 'none') call.continuation = opened.continuation;
+    call.account = chatCall.account;
+    call.proxy = chatCall.proxy;
+    call.attempts = chatCall.attempts.length;
+    call.upstream = chatCall.attempts;
+    if (chatCall.continuation !== 'none') call.continuation = chatCall.continuation;
     reply.hijack();
     const writer = new ChatStreamWriter(
       reply.raw,
-      // The first batch usually carries Grok's model hash: then even the role chunk has the fingerprint.
-      { id: completionId(), created: Math.floor(started / 1000), model: body.model, includeUsage: turn.includeUsage, systemFingerprint: firstModelHash(opened.first) },
+      // The first events usually carry Grok's model hash: then even the role chunk has the fingerprint.
+      { id: completionId(), created: Math.floor(started / 1000), model: body.model, includeUsage: turn.includeUsage, systemFingerprint: chatCall.modelHash },
       settings.heartbeatMs,
     );
-    const assembler = new AnswerAssembler({ reasoning, showSearchSources: settings.showSearchSources });
-    const upstream = opened.upstream;
-    let outcomeError: GrokUpstreamError | undefined;
     const streamEnded = deps.onStream?.();
     // Headers the hooks set (x-request-id, CORS, security headers) go out with the SSE head.
     writer.start(reply.getHeaders());
     try {
-      pump: for (let batch = opened.first; batch; batch = await upstream.nextBatch()) {
-        for (const ev of batch) {
-          const d = assembler.push(ev);
-          writer.systemFingerprint(assembler.modelHash);
-          if (d) await writer.delta(d.content, d.reasoning);
-          if (client.aborted) break pump;
-        }
-      }
-      if (!client.aborted) {
-        const tail = await opened.finishAnswer(assembler);
-        if (tail) await writer.delta(tail.content, tail.reasoning);
-        // Too late for another account (the stream is open): the client is told, not left with "".
-        if (!assembler.hasContent && assembler.generatedImages().length === 0) throw emptyAnswerError();
-        const reasoningTokens = estimateTokens(assembler.rawReasoningText());
-        const contentTokens = estimateTokens(assembler.contentText());
-        call.completionTokens = contentTokens + reasoningTokens;
+      const answer = await chatCall.stream((d) => {
+        writer.systemFingerprint(chatCall.modelHash);
+        return writer.delta(d.content, d.reasoning);
+      });
+      if (answer && !client.aborted) {
+        writer.systemFingerprint(chatCall.modelHash);
+        const tokens = answerTokens(answer);
+        call.completionTokens = tokens.content + tokens.reasoning;
         const extra: Record<string, unknown> = {};
-        const annotations = assembler.annotations();
+        const annotations = answer.annotations();
         if (annotations.length > 0) extra.annotations = annotations;
-        writer.finish('stop', buildUsage(promptTokens, contentTokens, reasoningTokens), extra);
+        writer.finish('stop', buildUsage(promptTokens, tokens.content, tokens.reasoning), extra);
         call.status = 200;
-        const ref = continuing ? opened.conversation() : undefined;
-        if (ref) conversations.remember(messages, assembler.contentText(), ref);
+        const ref = continuing ? chatCall.conversation() : undefined;
+        if (ref) conversations.remember(messages, answer.contentText(), ref);
       }
     } catch (err) {
       if (client.aborted) {
         writer.dispose();
       } else {
-        const upstreamErr = err instanceof GrokUpstreamError ? err : undefined;
-        if (upstreamErr) outcomeError = upstreamErr;
-        const clientErr = upstreamErr
-          ? clientErrorForKind(upstreamErr.kind, upstreamErr.message, upstreamErr.retryAfterSeconds)
+        const clientErr = err instanceof CallError
+          ? toOpenAIError(err)
           : new OpenAIHttpError(500, 'Internal error while streaming', { code: 'internal_error' });
         recordCallFailure(call, clientErr);
-        if (!upstreamErr) request.log.error({ err }, 'stream failed');
+        if (!(err instanceof CallError)) request.log.error({ err }, 'stream failed');
         writer.fail(clientErr);
       }
     } finally {
-      upstream.close();
-      opened.lease.release(outcomeError ? { ok: false, error: outcomeError } : { ok: true });
+      chatCall.close();
       call.bytes = writer.bytesWritten;
       if (writer.firstByteAt) call.firstByteMs = writer.firstByteAt - started;
       if (client.aborted) call.status = 499;

@@ -8,11 +8,11 @@ import { EmulatedTurn, ModelOutputError } from '../gateway/emulated-turn.js';
 import type { EmittedToolCall } from '../gateway/output-controls.js';
 import type { ChatTurnRequest } from '../gateway/types.js';
 import { buildUsage, estimateTokens } from '../gateway/usage.js';
-import { GrokUpstreamError } from '../grok/errors.js';
-import type { Cancellation } from '../grok/index.js';
+import type { Cancellation } from '../gateway/call-signal.js';
 import { recordCallFailure } from './call-failure.js';
 import { ChatStreamWriter } from './chat-stream-writer.js';
-import { OpenAIHttpError, clientErrorForKind } from './errors.js';
+import { OpenAIHttpError, toOpenAIError } from './errors.js';
+import { CallError } from '../failures/index.js';
 import type { OutputRequest } from './output-request.js';
 
 export interface EmulatedChatArgs {
@@ -73,13 +73,6 @@ function noteAttempts(request: FastifyRequest, t: EmulatedTurn): void {
   call.upstream = t.attempts;
 }
 
-/** Citations only when the content is the assembler's own answer, cut at most (offsets stay true). */
-export function annotationsFor(t: EmulatedTurn): Array<{ type: string; url_citation: { start_index: number; end_index: number; url: string; title: string } }> {
-  const a = t.lastAssembler;
-  if (!a || t.calls.length > 0 || !a.contentText().startsWith(t.content)) return [];
-  return a.annotations().filter((x) => x.url_citation.end_index <= t.content.length);
-}
-
 export async function collectEmulated(request: FastifyRequest, reply: FastifyReply, args: EmulatedChatArgs): Promise<unknown> {
   const t = await openTurn(request, args);
   let reasoning = '';
@@ -87,12 +80,12 @@ export async function collectEmulated(request: FastifyRequest, reply: FastifyRep
     for await (const o of t.outputs()) reasoning += o.reasoning;
   } catch (err) {
     // Grok failing after the turn opened (in-band error, cut, timeout) is an upstream failure the
-    // client must see as its OpenAI error, not a 500.
+    // client must see as its OpenAI error (the gateway's CallError), not a 500.
     const mapped =
       err instanceof ModelOutputError
         ? invalidModelOutput(err.message)
-        : err instanceof GrokUpstreamError
-          ? clientErrorForKind(err.kind, err.message, err.retryAfterSeconds)
+        : err instanceof CallError
+          ? toOpenAIError(err)
           : err;
     noteAttempts(request, t);
     recordCallFailure(request.call, mapped);
@@ -110,7 +103,7 @@ export async function collectEmulated(request: FastifyRequest, reply: FastifyRep
   const message: Record<string, unknown> = { role: 'assistant', content, refusal: null };
   if (calls.length > 0) message.tool_calls = toWireCalls(calls);
   if (reasoning && args.turn.reasoning === 'reasoning_content') message.reasoning_content = reasoning;
-  const annotations = annotationsFor(t);
+  const annotations = t.annotations();
   if (annotations.length > 0) message.annotations = annotations;
   return reply.send({
     id: args.completionId,
@@ -152,7 +145,7 @@ export async function streamEmulated(request: FastifyRequest, reply: FastifyRepl
       call.completionTokens = u.content + u.reasoning;
       if (t.calls.length > 0) call.toolCalls = t.calls.map((c) => c.name);
       const extra: Record<string, unknown> = {};
-      const annotations = annotationsFor(t);
+      const annotations = t.annotations();
       if (annotations.length > 0) extra.annotations = annotations;
       writer.finish(t.finishReason, buildUsage(args.promptTokens, u.content, u.reasoning), extra);
       call.status = 200;
@@ -162,9 +155,9 @@ export async function streamEmulated(request: FastifyRequest, reply: FastifyRepl
       writer.dispose();
     } else {
       let clientErr: OpenAIHttpError;
-      if (err instanceof GrokUpstreamError) clientErr = clientErrorForKind(err.kind, err.message, err.retryAfterSeconds);
+      // An upstream failure by kind, or the corrective retry that found no account.
+      if (err instanceof CallError) clientErr = toOpenAIError(err);
       else if (err instanceof ModelOutputError) clientErr = invalidModelOutput(err.message);
-      else if (err instanceof OpenAIHttpError) clientErr = err; // the corrective retry found no account
       else {
         clientErr = new OpenAIHttpError(500, 'Internal error while streaming', { code: 'internal_error' });
         request.log.error({ err }, 'stream failed');

@@ -1,8 +1,8 @@
 // A cancellation tied to the client's socket: aborts upstream work the moment the client goes.
-// A Cancellation, not an AbortController: it is made for every request (see cancellation.ts);
+// A Cancellation, not an AbortController: it is made for every request (see src/gateway/call-signal.ts);
 // routes that hand it to APIs needing a real AbortSignal use `.signal`.
 import type { FastifyReply } from 'fastify';
-import { Cancellation } from '../grok/index.js';
+import { Cancellation } from '../gateway/call-signal.js';
 import { tagAdmissionClient } from '../accounts/admission-queue.js';
 
 /**

@@ -1,7 +1,7 @@
-// OpenAI's error envelope, and the error a failure kind becomes (the failure table's client
-// mapping). Clients (and SDK retry logic) key on status and `code`, so each kind has a distinct one.
-import { clientFailure, type FailureKind } from '../failures/index.js';
-import { EMPTY_ANSWER_MESSAGE } from '../grok/errors.js';
+// OpenAI's error envelope, and the gateway's neutral CallError rendered in it (the failure
+// table's client mapping gives each kind its type). Clients (and SDK retry logic) key on status
+// and `code`, so each kind has a distinct one.
+import { CallError, FAILURE_TABLE, callErrorForKind, type FailureKind } from '../failures/index.js';
 
 export type OpenAIErrorType =
   | 'invalid_request_error'
@@ -15,16 +15,13 @@ export interface OpenAIErrorBody {
   error: { message: string; type: OpenAIErrorType; param: string | null; code: string | null };
 }
 
-/** An error that is rendered as OpenAI's envelope with its own HTTP status. */
-export class OpenAIHttpError extends Error {
-  readonly status: number;
+/**
+ * An error that is rendered as OpenAI's envelope with its own HTTP status: the edge's own errors,
+ * and (toOpenAIError) every CallError the gateway throws. A CallError itself, so code that only
+ * needs status, code and kind (the call log, the Anthropic edge) takes either.
+ */
+export class OpenAIHttpError extends CallError {
   readonly type: OpenAIErrorType;
-  readonly code: string | null;
-  readonly param: string | null;
-  /** Extra response headers (e.g. Retry-After). */
-  readonly headers: Record<string, string>;
-  /** Failure kind behind it, for logs and the call log. */
-  readonly kind: FailureKind | undefined;
 
   constructor(
     status: number,
@@ -37,14 +34,9 @@ export class OpenAIHttpError extends Error {
       kind?: FailureKind;
     } = {},
   ) {
-    super(message);
+    super(status, message, opts);
     this.name = 'OpenAIHttpError';
-    this.status = status;
-    this.type = opts.type ?? defaultType(status);
-    this.code = opts.code ?? null;
-    this.param = opts.param ?? null;
-    this.headers = opts.headers ?? {};
-    this.kind = opts.kind;
+    this.type = opts.type ?? (opts.kind ? FAILURE_TABLE[opts.kind].openai.type : defaultType(status));
   }
 
   toBody(): OpenAIErrorBody {
@@ -63,17 +55,16 @@ function defaultType(status: number): OpenAIErrorType {
 export const invalidRequest = (message: string, param: string | null = null, code: string | null = null): OpenAIHttpError =>
   new OpenAIHttpError(400, message, { type: 'invalid_request_error', param, code });
 
+/** The gateway's neutral error in OpenAI's envelope (the type from its kind's row, else from its status). */
+export function toOpenAIError(err: CallError): OpenAIHttpError {
+  if (err instanceof OpenAIHttpError) return err;
+  return new OpenAIHttpError(err.status, err.message, { code: err.code, param: err.param, headers: err.headers, kind: err.kind });
+}
+
 /**
  * What the client sees for an upstream failure kind once retries are exhausted: the failure
- * table's `openai` column (src/failures), with Retry-After for rate limits.
+ * table's client row (src/failures), with Retry-After for rate limits.
  */
-export function clientErrorForKind(
-  kind: FailureKind,
-  detail: string | undefined,
-  retryAfterSeconds?: number,
-): OpenAIHttpError {
-  // The client text already says the answer was empty: only what was specific about it follows.
-  if (kind === 'empty-answer' && detail?.startsWith(EMPTY_ANSWER_MESSAGE)) detail = detail.slice(EMPTY_ANSWER_MESSAGE.length).replace(/^: /, '');
-  const c = clientFailure(kind, detail, retryAfterSeconds);
-  return new OpenAIHttpError(c.status, c.message, { type: c.type, code: c.code, headers: c.headers, kind });
+export function clientErrorForKind(kind: FailureKind, detail: string | undefined, retryAfterSeconds?: number): OpenAIHttpError {
+  return toOpenAIError(callErrorForKind(kind, detail, retryAfterSeconds));
 }

@@ -11,7 +11,8 @@ import { chooseImagePath, type ImagePath, type ImageProgress, type ImageResult }
 import { mediaBaseUrl, sniffImage } from '../media/index.js';
 import { recordCallFailure } from './call-failure.js';
 import { clientGoneSignal } from './client-gone.js';
-import { invalidRequest, OpenAIHttpError } from './errors.js';
+import { CallError } from '../failures/index.js';
+import { invalidRequest, OpenAIHttpError, toOpenAIError } from './errors.js';
 import { EventStreamWriter } from './event-stream-writer.js';
 import { imageAspect } from './media-params.js';
 import { imagineError, outputFormat, type MediaApiDeps } from './media-api-deps.js';
@@ -141,8 +142,8 @@ async function runImages(deps: MediaApiDeps, request: FastifyRequest, reply: Fas
       writer.dispose();
       call.status = 499;
     } else {
-      const err = failure instanceof OpenAIHttpError ? failure : new OpenAIHttpError(500, 'Internal error while generating images', { code: 'internal_error' });
-      if (!(failure instanceof OpenAIHttpError)) request.log.error({ err: failure }, 'image stream failed');
+      const err = failure instanceof CallError ? toOpenAIError(failure) : new OpenAIHttpError(500, 'Internal error while generating images', { code: 'internal_error' });
+      if (!(failure instanceof CallError)) request.log.error({ err: failure }, 'image stream failed');
       writer.fail(err);
     }
     streamEnded?.();
@@ -195,7 +196,7 @@ function logImageRequest(
   request: FastifyRequest,
   o: { model: string; n: number; stream: boolean; format: MediaFormat; path: ImagePath; reason: string; result: ImageResult | undefined; failure: unknown },
 ): void {
-  const failed = o.failure instanceof OpenAIHttpError ? o.failure : undefined;
+  const failed = o.failure instanceof CallError ? o.failure : undefined;
   request.log.info(
     {
       model: o.model,

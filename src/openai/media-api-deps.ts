@@ -47,7 +47,7 @@ export function outputFormat(requested: 'url' | 'b64_json' | null | undefined, c
  */
 export function imagineError(err: unknown): unknown {
   if (err instanceof RetriesExhaustedError && err.kind === 'timeout' && err.status === 504) {
-    const out = new RetriesExhaustedError(502, err.message, { type: err.type, code: err.code, param: err.param, headers: err.headers, kind: 'timeout' });
+    const out = new RetriesExhaustedError(502, err.message, { code: err.code, param: err.param, headers: err.headers, kind: 'timeout' });
     out.attempts = err.attempts;
     return out;
   }

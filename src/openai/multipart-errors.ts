@@ -3,6 +3,7 @@
 // under it, raises plain Errors for a malformed or truncated body ("Part terminated early due to
 // unexpected end of multipart data", "Unexpected end of multipart data", "Multipart: Boundary not
 // found", ...). All of them are about the bytes the client sent: a 4xx naming the body, not a 500.
+import { CallError } from '../failures/index.js';
 import { OpenAIHttpError } from './errors.js';
 
 const MALFORMED = 'invalid_multipart';
@@ -13,7 +14,7 @@ function malformed(detail: string): OpenAIHttpError {
 
 /** The client-facing error for `err`, thrown while reading a multipart body. */
 export function multipartFailure(err: unknown): Error {
-  if (err instanceof OpenAIHttpError) return err;
+  if (err instanceof CallError) return err;
   if (!(err instanceof Error)) return malformed('unreadable body');
   // The client went away: the error handler recognises this and logs a 499.
   if (err.name === 'AbortError') return err;

@@ -4,7 +4,7 @@
 // finished job's `url` is the video.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { MAX_VIDEO_SECONDS, VIDEO_PRESETS, type VideoPreset } from '../grok/index.js';
+import { MAX_VIDEO_SECONDS, VIDEO_PRESETS, type VideoPreset } from '../gateway/media-limits.js';
 import { mediaBaseUrl, resolvePublicAddress, UrlRefusedError, FetchFailedError } from '../media/index.js';
 import { invalidRequest, OpenAIHttpError } from './errors.js';
 import { videoAspect, videoResolutionForSize, videoSize } from './media-params.js';

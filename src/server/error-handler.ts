@@ -2,7 +2,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clip, MAX_ECHOED_PATH } from './clip.js';
 import { GrokUpstreamError } from '../grok/errors.js';
-import { OpenAIHttpError, clientErrorForKind } from '../openai/errors.js';
+import { CallError } from '../failures/index.js';
+import { OpenAIHttpError, clientErrorForKind, toOpenAIError } from '../openai/errors.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
 /** Fastify's own errors (body parsing, limits) as the gateway's error; undefined for anything else. */
@@ -30,12 +31,12 @@ export function fromFastifyError(err: FastifyError): OpenAIHttpError | undefined
 }
 
 /**
- * Any error the gateway knows how to answer, as the client error: its own, Fastify's, and an
+ * Any error the gateway knows how to answer, as the client error: its own (a CallError), Fastify's, and an
  * upstream failure that a route let through unmapped (the same answer the retry layer gives for
  * that failure kind: it is Grok's failure, not an internal error). Undefined for anything else.
  */
 export function knownError(err: FastifyError): OpenAIHttpError | undefined {
-  if (err instanceof OpenAIHttpError) return err;
+  if (err instanceof CallError) return toOpenAIError(err);
   if (err instanceof GrokUpstreamError) return clientErrorForKind(err.kind, err.message, err.retryAfterSeconds);
   return fromFastifyError(err);
 }

@@ -181,7 +181,7 @@ void describe('ChatService continuation API (what Responses previous_response_id
       assert.equal(ref.accountId, accountIdFor(owner));
       assert.deepEqual({ id: ref.conversationId, last: ref.upstreamResponseId }, { id: conversationOf(h, owner).id, last: conversationOf(h, owner).lastResponseId });
 
-      const history = [{ role: 'user' as const, text: 'hello', attachments: [] }, { role: 'assistant' as const, text: first.assembler.contentText(), attachments: [] }, { role: 'user' as const, text: 'next', attachments: [] }];
+      const history = [{ role: 'user' as const, text: 'hello', attachments: [] }, { role: 'assistant' as const, text: first.answer.contentText(), attachments: [] }, { role: 'user' as const, text: 'next', attachments: [] }];
       const second = await chat.collect({ ...turn('x'), messages: history }, spec, new Cancellation(), { continueFrom: { from: ref, newMessages: history.slice(2), strict: true, param: 'previous_response_id' } });
       assert.equal(second.continuation, 'continued');
       assert.equal(second.conversation?.accountId, ref.accountId);

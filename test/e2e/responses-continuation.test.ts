@@ -188,7 +188,7 @@ void describe('Responses previous_response_id continues the Grok conversation', 
       assert.ok(first.conversation);
       const stale = { ...first.conversation, upstreamResponseId: 'no-such-response' };
       const next = [{ role: 'user' as const, text: 'next', attachments: [] }];
-      const history = [...turn.messages, { role: 'assistant' as const, text: first.assembler.contentText(), attachments: [] }, ...next];
+      const history = [...turn.messages, { role: 'assistant' as const, text: first.answer.contentText(), attachments: [] }, ...next];
       await assert.rejects(
         chat.collect({ ...turn, messages: history }, spec, new Cancellation(), { continueFrom: { from: stale, newMessages: next, strict: true, param: 'previous_response_id' } }),
         (err: { status?: number; code?: string }) => err.status === 409 && err.code === 'conversation_unavailable',

@@ -126,7 +126,7 @@ void describe('ChatService: images Grok drew in the answer', () => {
   void it('collect (non-streaming): the final, unmoderated images end the answer, linked with the account that drew them', async () => {
     const { svc, linked } = service(() => imageEvents('A fox:'), false);
     const done = await svc.collect(turn, spec, new AbortController().signal);
-    assert.equal(done.assembler.contentText(), 'A fox:\n\n![image](http://gw.example/images/0.jpg)');
+    assert.equal(done.answer.contentText(), 'A fox:\n\n![image](http://gw.example/images/0.jpg)');
     assert.deepEqual(linked, [{ urls: ['users/u/generated/1/image.jpg'], token: 'svc-token-img-0000001', base: 'http://gw.example' }]);
   });
 
@@ -140,10 +140,21 @@ void describe('ChatService: images Grok drew in the answer', () => {
     opened.lease.release({ ok: true });
   });
 
+  void it('openCall: the streamed call ends with the images as its last delta, and the answer holds them', async () => {
+    const { svc } = service(() => imageEvents('A fox:'), false);
+    const call = await svc.openCall(turn, spec, new AbortController().signal, { showSearchSources: false });
+    const deltas: string[] = [];
+    const answer = await call.stream((d) => {
+      if (d.content) deltas.push(d.content);
+    });
+    assert.equal(deltas.at(-1), '\n\n![image](http://gw.example/images/0.jpg)');
+    assert.equal(answer?.contentText(), 'A fox:\n\n![image](http://gw.example/images/0.jpg)');
+  });
+
   void it('an image that cannot be fetched: left out; with nothing else to answer, the fetch failure is the error', async () => {
     const withText = service(() => imageEvents('A fox:'), true);
     const done = await withText.svc.collect(turn, spec, new AbortController().signal);
-    assert.equal(done.assembler.contentText(), 'A fox:');
+    assert.equal(done.answer.contentText(), 'A fox:');
     const imageOnly = service(() => imageEvents(''), true);
     await assert.rejects(imageOnly.svc.collect(turn, spec, new AbortController().signal), /asset 404/);
   });

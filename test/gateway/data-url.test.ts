@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { decodeBase64Strict, parseDataUrl } from '../../src/gateway/data-url.js';
 import { AttachmentLoader } from '../../src/gateway/attachments.js';
 import { MediaCache } from '../../src/media/index.js';
-import { OpenAIHttpError } from '../../src/openai/errors.js';
+import { CallError } from '../../src/failures/index.js';
+import { toOpenAIError } from '../../src/openai/errors.js';
 import { makeJpeg, makePng } from '../fake-grok/index.js';
 
 void describe('decodeBase64Strict', () => {
@@ -53,10 +54,11 @@ void describe('AttachmentLoader with data: URLs', () => {
   const param = 'messages[0].content[1].image_url';
   const refused = async (url: string, code: string, kind: 'image' | 'file' = 'image'): Promise<void> => {
     await assert.rejects(loader.load({ kind, url }, param), (e: unknown) => {
-      assert.ok(e instanceof OpenAIHttpError, String(e));
+      assert.ok(e instanceof CallError, String(e));
       assert.equal(e.status, 400);
       assert.equal(e.code, code, url.slice(0, 60));
-      assert.equal(e.toBody().error.param, param);
+      // What an OpenAI client reads: the field at fault in the envelope.
+      assert.equal(toOpenAIError(e).toBody().error.param, param);
       return true;
     });
   };

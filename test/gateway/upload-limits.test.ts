@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkUploadLimits } from '../../src/gateway/upload-limits.js';
-import { OpenAIHttpError } from '../../src/openai/errors.js';
+import { CallError } from '../../src/failures/index.js';
 
 const MB = 1024 * 1024;
 const file = (name: string, size: number): { fileName: string; bytes: Buffer } => ({ fileName: name, bytes: Buffer.alloc(size) });
@@ -22,7 +22,7 @@ void describe('checkUploadLimits', () => {
     for (const [files, re] of cases) {
       assert.throws(
         () => checkUploadLimits(files, 'messages'),
-        (e: unknown) => e instanceof OpenAIHttpError && e.status === 400 && re.test(e.message) && e.param === 'messages',
+        (e: unknown) => e instanceof CallError && e.status === 400 && re.test(e.message) && e.param === 'messages',
       );
     }
   });

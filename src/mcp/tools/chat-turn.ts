@@ -56,7 +56,7 @@ export async function runChatTurn(chat: ChatService, ctx: McpRequestContext, inp
   call.attempts = done.attempts.length;
   call.upstream = done.attempts;
   call.firstByteMs = Date.now() - started;
-  const a = done.assembler;
+  const a = done.answer;
   const answer = a.contentText();
   call.completionTokens = estimateTokens(answer) + estimateTokens(a.rawReasoningText());
   const seen = new Set<string>();

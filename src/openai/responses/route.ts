@@ -15,13 +15,13 @@ import { conversationRefOf } from '../../gateway/conversation-ref.js';
 import { EmulatedTurn, ModelOutputError, withInstructions } from '../../gateway/emulated-turn.js';
 import type { ChatTurnRequest, ConversationMessage } from '../../gateway/types.js';
 import { estimatePromptTokens, estimateTokens } from '../../gateway/usage.js';
-import { GrokUpstreamError } from '../../grok/errors.js';
 import { requestBaseUrl } from '../../media/index.js';
 import { requestOwner, requestViewer } from '../../server/request-owner.js';
 import { recordCallFailure } from '../call-failure.js';
-import { annotationsFor, invalidModelOutput } from '../chat-emulated.js';
+import { invalidModelOutput } from '../chat-emulated.js';
 import { clientGoneSignal } from '../client-gone.js';
-import { OpenAIHttpError, clientErrorForKind, invalidRequest } from '../errors.js';
+import { CallError } from '../../failures/index.js';
+import { OpenAIHttpError, invalidRequest, toOpenAIError } from '../errors.js';
 import { EventStreamWriter } from '../event-stream-writer.js';
 import { zodToOpenAIError } from '../validation.js';
 import { ResponseOutputBuilder, type EmitEvent, type UrlCitationAnnotation } from './output-builder.js';
@@ -51,7 +51,7 @@ function notFound(id: string, param: string | null = null): OpenAIHttpError {
   return new OpenAIHttpError(404, `Response with id '${id.slice(0, 200)}' not found.`, { type: 'invalid_request_error', param, code: param ? 'previous_response_not_found' : null });
 }
 
-function flatAnnotations(list: ReturnType<typeof annotationsFor>): UrlCitationAnnotation[] {
+function flatAnnotations(list: ReturnType<EmulatedTurn['annotations']>): UrlCitationAnnotation[] {
   return list.map((a) => ({ type: 'url_citation', start_index: a.url_citation.start_index, end_index: a.url_citation.end_index, url: a.url_citation.url, title: a.url_citation.title }));
 }
 
@@ -120,8 +120,7 @@ async function prepare(request: FastifyRequest, deps: ResponsesRouteDeps): Promi
 const responseId = (): string => `resp_${randomBytes(24).toString('hex')}`;
 
 function clientError(request: FastifyRequest, err: unknown): OpenAIHttpError {
-  if (err instanceof OpenAIHttpError) return err;
-  if (err instanceof GrokUpstreamError) return clientErrorForKind(err.kind, err.message, err.retryAfterSeconds);
+  if (err instanceof CallError) return toOpenAIError(err);
   if (err instanceof ModelOutputError) return invalidModelOutput(err.message);
   request.log.error({ err }, 'responses call failed');
   return new OpenAIHttpError(500, 'Internal error', { code: 'internal_error' });
@@ -185,7 +184,7 @@ async function run(request: FastifyRequest, reply: FastifyReply, deps: Responses
       throw new OpenAIHttpError(499, 'The client closed the request', { code: 'client_closed_request' });
     }
     const incomplete = t.finishReason === 'length';
-    await builder.finish(flatAnnotations(annotationsFor(t)), incomplete);
+    await builder.finish(flatAnnotations(t.annotations()), incomplete);
     let content = estimateTokens(t.content);
     for (const c of t.calls) content += estimateTokens(c.name) + estimateTokens(c.arguments);
     const reasoning = estimateTokens(t.reasoningForUsage);
