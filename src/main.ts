@@ -1,8 +1,7 @@
 // Process entry: load config, build, listen, shut down gracefully on SIGTERM/SIGINT.
 import type { Logger } from 'pino';
-import { createGateway } from './app/create-gateway.js';
-import { ms } from './app/settings.js';
-import { listenFailureLine, startupFailureLines } from './server/startup-failure.js';
+import { createGateway, ms } from './app/index.js';
+import { listenFailureLine, startupFailureLines } from './server/index.js';
 
 async function main(): Promise<void> {
   let gw;

@@ -1,7 +1,7 @@
 // The account pool: every lease answered from memory in O(1) amortised time. Each (tier, bucket)
 // pair has an LRU ring of accounts that can serve it right now; accounts whose bucket is used up
 // or cooling are parked in a time heap and rejoin the ring when their window resets.
-import type { GrokUpstreamError } from '../grok/errors.js';
+import type { GrokUpstreamError } from '../grok/index.js';
 import type { AccountRecord, InflightCounter } from '../store/index.js';
 import type { AccountLease, AccountSource, AccountSummary, AccountTier, LeaseOutcome, LeaseRequest, LeaseResult } from './account-source.js';
 import { accountEffect } from '../failures/index.js';

@@ -1,7 +1,6 @@
 // The interface the gateway leases accounts through. The seeded round-robin source below is the
 // minimal implementation; the account-pool issue replaces it with quotas, tiers and persistence.
-import type { AbortLike } from '../grok/cancellation.js';
-import type { GrokUpstreamError } from '../grok/errors.js';
+import type { AbortLike, GrokUpstreamError } from '../grok/index.js';
 
 export type AccountTier = 'basic' | 'super' | 'heavy';
 

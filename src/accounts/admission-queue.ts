@@ -2,7 +2,7 @@
 // (bounded, with a deadline) instead of failing at once, and is served as soon as a lease frees.
 // Fair between clients: each client (API key) has its own FIFO, and the queue serves the clients
 // round-robin, so one key's burst of 500 requests cannot push another key's one request to the back.
-import type { AbortLike } from '../grok/cancellation.js';
+import type { AbortLike } from '../grok/index.js';
 import type { LeaseRequest, LeaseResult } from './account-source.js';
 
 export interface AdmissionSettings {

@@ -6,9 +6,7 @@
 // one instance at a time (a store lock).
 import type { Logger } from 'pino';
 import { isAccountFault } from '../failures/index.js';
-import { GrokUpstreamError, classifyTransportError } from '../grok/errors.js';
-import type { MediaQuotaSnapshot } from '../grok/quota-info.js';
-import { SYNC_MODES, tierFromTotals } from '../grok/rate-limits.js';
+import { GrokUpstreamError, classifyTransportError, type MediaQuotaSnapshot, SYNC_MODES, tierFromTotals } from '../grok/index.js';
 import type { LockStore, MediaQuota } from '../store/index.js';
 import type { AccountPool } from './account-pool.js';
 import type { PoolAccount } from './pool-account.js';

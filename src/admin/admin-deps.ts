@@ -5,9 +5,8 @@ import type { AccountService } from '../accounts/index.js';
 import type { CallLog } from '../calllog/index.js';
 import type { AppConfig, ConfigSource } from '../config/index.js';
 import type { EgressService } from '../egress/index.js';
-import type { ChatStreamResult } from '../grok/index.js';
-import type { ClientKeyService } from '../keys/key-service.js';
-import type { DriftMonitor } from '../grok/drift/index.js';
+import type { ChatStreamResult, DriftMonitor } from '../grok/index.js';
+import type { ClientKeyService } from '../keys/index.js';
 import type { Store } from '../store/index.js';
 import type { AdminCredentials, LoginLimiter, SessionStore } from './auth/index.js';
 

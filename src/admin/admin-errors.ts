@@ -1,8 +1,7 @@
 // Errors of the admin API: the same envelope as /v1 (`{"error":{"message","type","param","code"}}`),
 // rendered by the app's error handler; and zod parsing that names the offending field.
 import type { z } from 'zod';
-import { OpenAIHttpError } from '../openai/errors.js';
-import { zodToOpenAIError } from '../openai/validation.js';
+import { OpenAIHttpError, zodToOpenAIError } from '../openai/index.js';
 
 export function adminError(status: number, message: string, code: string, opts: { param?: string | null; headers?: Record<string, string> } = {}): OpenAIHttpError {
   return new OpenAIHttpError(status, message, { code, param: opts.param ?? null, ...(opts.headers ? { headers: opts.headers } : {}) });

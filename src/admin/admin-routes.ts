@@ -1,7 +1,7 @@
 // The admin API under /api: one encapsulated Fastify plugin. Every route but POST /api/login needs
 // an admin session; every state-changing one must come from the console's own origin (origin-check.ts). JSON in and out; errors in the OpenAI envelope. docs/admin-api.md documents it.
 import type { FastifyInstance } from 'fastify';
-import { addConsoleCsp } from '../server/security-headers.js';
+import { addConsoleCsp } from '../server/index.js';
 import type { AdminDeps } from './admin-deps.js';
 import { adminError } from './admin-errors.js';
 import { installAdminAuth, registerAuthRoutes } from './auth-routes.js';
@@ -13,7 +13,7 @@ import { registerProxyRoutes } from './proxy-routes.js';
 import { registerSettingsRoutes } from './settings-routes.js';
 import { registerStatsRoutes } from './stats-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
-import { registerKeyRoutes } from '../keys/key-routes.js';
+import { registerKeyRoutes } from '../keys/index.js';
 
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 

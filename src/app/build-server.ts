@@ -5,29 +5,39 @@ import type { Logger } from 'pino';
 import { tiersCanServe, type AccountSource } from '../accounts/index.js';
 import type { DocumentStore } from '../store/index.js';
 import { trustProxyOption, type AppConfig, type ModelRegistry } from '../config/index.js';
-import type { ChatService } from '../gateway/chat-service.js';
-import { registerChatCompletions } from '../openai/chat-completions-route.js';
-import { registerResponses } from '../openai/responses/route.js';
-import { ResponseStore } from '../openai/responses/response-store.js';
-import { registerAnthropicMessages } from '../anthropic/messages-route.js';
-import { handleMediaChat } from '../openai/media-chat.js';
-import { mediaApiDeps, registerMediaApi, type MediaServices } from '../openai/media-api.js';
-import { registerModels } from '../openai/models-route.js';
-import { OpenAIHttpError } from '../openai/errors.js';
+import type { ChatService } from '../gateway/index.js';
+import {
+  registerChatCompletions,
+  registerResponses,
+  ResponseStore,
+  handleMediaChat,
+  mediaApiDeps,
+  registerMediaApi,
+  type MediaServices,
+  registerModels,
+  OpenAIHttpError,
+} from '../openai/index.js';
+import { registerAnthropicMessages } from '../anthropic/index.js';
 import { finishedCall, newCallContext, type CallListener } from '../calllog/index.js';
-import { clip, MAX_ECHOED_PATH } from '../server/clip.js';
-import { httpTimeoutOptions } from '../server/connection-limits.js';
-import { decorateKeyOwner } from '../server/request-owner.js';
-import { decorateCall } from '../server/request-call.js';
-import { frameworkErrorHandler, installErrorHandlers } from '../server/error-handler.js';
-import { lazyChildLoggerFactory } from '../server/lazy-child-logger.js';
-import type { Inflight } from '../server/inflight.js';
-import { applySecurityHeaders } from '../server/security-headers.js';
-import { registerHealth, type ReadinessReport } from '../server/health-routes.js';
-import { registerRootAliasScope, registerV1Scope } from '../server/v1-scope.js';
-import { installOversizeBodyDrain } from '../server/oversize-body-drain.js';
+import {
+  clip,
+  MAX_ECHOED_PATH,
+  httpTimeoutOptions,
+  decorateKeyOwner,
+  decorateCall,
+  frameworkErrorHandler,
+  installErrorHandlers,
+  lazyChildLoggerFactory,
+  type Inflight,
+  applySecurityHeaders,
+  registerHealth,
+  type ReadinessReport,
+  registerRootAliasScope,
+  registerV1Scope,
+  installOversizeBodyDrain,
+} from '../server/index.js';
 import { registerMediaRoutes } from '../media/index.js';
-import { modelNotAllowed, type ClientKeyGate } from '../keys/key-gate.js';
+import { modelNotAllowed, type ClientKeyGate } from '../keys/index.js';
 import { registerMcpScope } from '../mcp/index.js';
 import { anthropicRouteSettingsFrom, bytesOfMb, chatRouteSettingsFrom, mediaApiSettingsFrom, responsesRouteSettingsFrom, responsesTtlMsFrom } from './settings.js';
 

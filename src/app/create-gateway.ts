@@ -2,27 +2,35 @@
 // test runs exactly the wiring that production runs, only with other config values.
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { AccountService, accountIdFor, parseTokenLines } from '../accounts/index.js';
+import { AccountService, accountIdFor, parseTokenLines, importLegacyTokenFile } from '../accounts/index.js';
 import { AdminCredentials, LoginLimiter, SessionStore, registerAdmin } from '../admin/index.js';
 import { CallLog } from '../calllog/index.js';
-import { importLegacyTokenFile } from '../accounts/legacy-import.js';
 import { buildModelRegistry, loadConfig, parseSeedTokens, type AppConfig, type LoadedConfig } from '../config/index.js';
 import { EgressService, createTransport, egressMediaTransport, loadImpit } from '../egress/index.js';
-import { ChatService, mgwMode } from '../gateway/chat-service.js';
-import { messagesToGrokPrompt } from '../gateway/messages-to-grok-prompt.js';
-import { messagesToMgwPrompt } from '../gateway/messages-to-mgw-prompt.js';
+import { ChatService, mgwMode, messagesToGrokPrompt, messagesToMgwPrompt } from '../gateway/index.js';
 import { createMediaRuntime, type MediaRuntime } from './media-runtime.js';
 import { accountSettingsFrom, admissionSettingsFrom, callLogSettingsFrom, chatSettingsFrom, egressSettingsFrom, ms, upstreamTimeoutsFrom } from './settings.js';
-import { DriftMonitor } from '../grok/drift/index.js';
-import { ChatTurnRouter, GrokClient, GrokHeaders, MgwChatClient, StatsigProvider, createStatsigSigner } from '../grok/index.js';
+import {
+  DriftMonitor,
+  ChatTurnRouter,
+  GrokClient,
+  GrokHeaders,
+  MgwChatClient,
+  StatsigProvider,
+  createStatsigSigner,
+} from '../grok/index.js';
 import { Metrics, registerAdmissionGauges, registerCallLogGauges, registerPoolGauges, registerProxyGauges } from '../metrics/index.js';
 import { buildServer, type AppServices } from './build-server.js';
-import { limitConnectionsPerAddress, throttledRefusalLog } from '../server/connection-limits.js';
-import { findConsoleDir, registerConsole } from '../server/console-routes.js';
-import { registerMetricsRoute } from '../server/metrics-route.js';
-import { assertWritableDataDir } from '../server/data-dir-check.js';
-import { Inflight } from '../server/inflight.js';
-import { batchedLogDestination } from '../server/log-destination.js';
+import {
+  limitConnectionsPerAddress,
+  throttledRefusalLog,
+  findConsoleDir,
+  registerConsole,
+  registerMetricsRoute,
+  assertWritableDataDir,
+  Inflight,
+  batchedLogDestination,
+} from '../server/index.js';
 import { createStore, permissionsOf, type Store } from '../store/index.js';
 import { ClientKeyGate, ClientKeyService, keyStats } from '../keys/index.js';
 

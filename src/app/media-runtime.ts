@@ -1,20 +1,34 @@
 // Composition of the media side (cache, Grok media client, imagine WebSocket, image/video use
 // cases, video jobs, chat attachments) from the live configuration (settings.ts). create-gateway.ts
 // wires it in.
-import type { DriftMonitor } from '../grok/drift/index.js';
+import {
+  type DriftMonitor,
+  GrokHeaders,
+  GrokMediaClient,
+  ImagineClient,
+  type ChatTurnOpener,
+  type MediaTransport,
+  type AbortLike,
+  type GrokRoute,
+  type ChatStreamResult,
+} from '../grok/index.js';
 import type { Logger } from 'pino';
 import { join } from 'node:path';
 import type { AccountSource } from '../accounts/index.js';
 import type { AppConfig, ModelRegistry } from '../config/index.js';
 import { DirectMediaTransport, type EgressSelector } from '../egress/index.js';
-import { GrokHeaders, GrokMediaClient, ImagineClient, type ChatTurnOpener, type MediaTransport } from '../grok/index.js';
 import { InvalidMediaError, MediaCache, MediaPublisher, RemoteMedia, validateMedia, type MediaKind } from '../media/index.js';
-import { AttachmentLoader, ChatAttachments } from '../gateway/attachments.js';
-import type { AccountUserIds, ChatSettings } from '../gateway/chat-service.js';
-import { GeneratedImageLinker } from '../gateway/generated-image-links.js';
-import { ImageService } from '../gateway/image-service.js';
-import type { UpstreamChatOpener } from '../gateway/upstream-chat.js';
-import type { AbortLike, GrokRoute, ChatStreamResult } from '../grok/index.js';
+import {
+  AttachmentLoader,
+  ChatAttachments,
+  type AccountUserIds,
+  type ChatSettings,
+  GeneratedImageLinker,
+  ImageService,
+  type UpstreamChatOpener,
+  VideoJobs,
+  VideoService,
+} from '../gateway/index.js';
 import type { Store } from '../store/index.js';
 import { attachmentSettingsFrom, generatedImageSettingsFrom, imageSettingsFrom, mediaCacheLimitsFrom, publisherSettingsFrom, upstreamTimeoutsFrom, videoJobSettingsFrom, videoSettingsFrom } from './settings.js';
 
@@ -26,8 +40,6 @@ export interface MediaChatOpener {
     opts: { signal?: AbortLike; referer?: string; route?: GrokRoute; renewStatsig?: boolean },
   ): Promise<ChatStreamResult>;
 }
-import { VideoJobs } from '../gateway/video-jobs.js';
-import { VideoService } from '../gateway/video-service.js';
 
 export interface MediaRuntimeOptions {
   config: () => AppConfig;

@@ -7,20 +7,13 @@
 // One adapter stays with its logic: server/connection-limits.ts `httpTimeoutOptions` (Node's
 // constraints between its HTTP timeouts, fixed at start-up).
 import type { AdmissionSettings, AccountServiceOptions } from '../accounts/index.js';
-import type { MessagesRouteDeps } from '../anthropic/messages-route.js';
+import type { MessagesRouteDeps } from '../anthropic/index.js';
 import type { CallLogSettings } from '../calllog/index.js';
 import type { AppConfig, ModelRegistry } from '../config/index.js';
 import type { EgressSettings } from '../egress/index.js';
-import type { AttachmentSettings } from '../gateway/attachments.js';
-import type { ChatSettings } from '../gateway/chat-service.js';
-import type { GeneratedImageSettings } from '../gateway/generated-image-links.js';
-import type { ImageSettings } from '../gateway/image-service.js';
-import type { VideoJobSettings } from '../gateway/video-jobs.js';
-import type { VideoSettings } from '../gateway/video-service.js';
+import type { AttachmentSettings, ChatSettings, GeneratedImageSettings, ImageSettings, VideoJobSettings, VideoSettings } from '../gateway/index.js';
 import type { MediaCacheLimits, PublisherSettings } from '../media/index.js';
-import type { ChatRouteDeps } from '../openai/chat-completions-route.js';
-import type { MediaApiSettings } from '../openai/media-api-deps.js';
-import type { ResponsesRouteDeps } from '../openai/responses/route.js';
+import type { ChatRouteDeps, MediaApiSettings, ResponsesRouteDeps } from '../openai/index.js';
 
 const SECOND_MS = 1000;
 const MB = 1024 * 1024;

@@ -2,7 +2,7 @@
 // (works for normal replies and for hijacked SSE streams alike). Lives with the call log, its main
 // reader, so the call log and metrics never import the HTTP shell (src/server/); the shell attaches
 // a context to each request (server/request-call.ts).
-import type { FailureKind } from '../grok/errors.js';
+import type { FailureKind } from '../grok/index.js';
 
 export interface CallContext {
   endpoint: string;

@@ -3,10 +3,20 @@
 // item → response.create, then the events until response.done, an error event, the socket's end
 // or the time limit. The frames are the gateway's own (docs/grok-protocol.md "chat over the mgw
 // WebSocket"); only the bookkeeping differs from the real client.
-import { checkMgwFrame, redactSample, type DriftMonitor } from '../grok/drift/index.js';
+import {
+  checkMgwFrame,
+  redactSample,
+  type DriftMonitor,
+  itemCreate,
+  mgwHandshakeHeaders,
+  mgwUrl,
+  newInitEventId,
+  responseCreate,
+  sessionCreate,
+  type GrokHeaders,
+} from '../grok/index.js';
 import type { Agent } from 'node:http';
 import WebSocket from 'ws';
-import { itemCreate, mgwHandshakeHeaders, mgwUrl, newInitEventId, responseCreate, sessionCreate, type GrokHeaders } from '../grok/index.js';
 
 export interface MgwProbeResult {
   /** HTTP status of the handshake (101 = upgraded; 0 = no answer). */

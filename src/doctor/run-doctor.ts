@@ -4,14 +4,20 @@
 // returned: status, event names with timings, bounded excerpts. Never a whole secret: the token is
 // masked, and any echo of it in an answer is replaced before printing. Returns whether every step
 // passed (the script exits non-zero otherwise).
-import { DriftMonitor } from '../grok/drift/index.js';
-import { maskSecret, type AppConfig } from '../config/index.js';
 import {
-  GrokClient, GrokHeaders, GrokUpstreamError, StatsigProvider, createStatsigSigner, fetchSessionIdentity,
-  type RateLimitWindow, type Transport,
+  DriftMonitor,
+  GrokClient,
+  GrokHeaders,
+  GrokUpstreamError,
+  StatsigProvider,
+  createStatsigSigner,
+  fetchSessionIdentity,
+  type RateLimitWindow,
+  type Transport,
 } from '../grok/index.js';
+import { maskSecret, type AppConfig } from '../config/index.js';
 import { createTransport } from '../egress/index.js';
-import { upstreamTimeoutsFrom } from '../app/settings.js';
+import { upstreamTimeoutsFrom } from '../app/index.js';
 import { probeMgwTurn } from './mgw-probe.js';
 
 export interface DoctorOptions {

@@ -21,6 +21,7 @@ export {
   classifyTransportError,
   excerpt,
   parseRetryAfter,
+  emptyAnswerError,
 } from './errors.js';
 export type { FailureKind, UpstreamFailureInfo } from './errors.js';
 export { parseChatBatches, parseChatStream } from './parse-chat-stream.js';
@@ -47,7 +48,7 @@ export { SYNC_MODES, normalizeRateLimits, tierFromTotals } from './rate-limits.j
 export type { DetectedTier, RateLimitWindow } from './rate-limits.js';
 export { MEDIA_QUOTA_BUCKETS, parseQuotaInfo } from './quota-info.js';
 export type { MediaQuotaBucket, MediaQuotaBucketState, MediaQuotaSnapshot } from './quota-info.js';
-export { Cancellation, toAbortSignal, type AbortLike } from './cancellation.js';
+export { Cancellation, sleepUnlessAborted, toAbortSignal, type AbortLike } from './cancellation.js';
 export { GrokClient } from './chat-client.js';
 export type { GrokClientOptions, GrokEndpoints, ChatEventSource, ChatStreamResult, GrokRoute } from './chat-client.js';
 export type { Transport, TransportKind, TransportMethod, TransportOptions, TransportRequest, TransportResponse } from './transport.js';
@@ -99,3 +100,5 @@ export { canonicalUserId, fetchSessionIdentity, parseSession, SESSION_PATH } fro
 export type { SessionIdentity, SessionLookupOptions } from './mgw/session-identity.js';
 export { mgwCookie, mgwHandshakeHeaders, sessionLookupHeaders } from './mgw/mgw-headers.js';
 export { itemCreate, mgwUrl, newInitEventId, responseCreate, sessionCreate } from './mgw/mgw-frames.js';
+// Protocol drift checks (drift/): the monitor the app wires, and the checks the doctor runs by hand.
+export { DriftMonitor, checkMgwFrame, redactSample } from './drift/index.js';

@@ -4,9 +4,9 @@
 // microtask: the per-request cost is a Map lookup and a few counter updates), and wait for the
 // store's atomic admission on Redis/MySQL.
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { OpenAIHttpError } from '../openai/errors.js';
-import { checkApiKey } from '../server/api-key-auth.js';
-import type { AdmitSpec, AdmitVerdict, ClientKeyRecord } from '../store/client-key-types.js';
+import { OpenAIHttpError } from '../openai/index.js';
+import { checkApiKey } from '../server/index.js';
+import type { AdmitSpec, AdmitVerdict, ClientKeyRecord } from '../store/index.js';
 import type { ClientKeyService } from './key-service.js';
 import { KEY_SECRET_RE } from './key-secret.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';

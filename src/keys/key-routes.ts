@@ -3,9 +3,9 @@
 // store before the answer. Static keys (app.api_keys) are listed read-only.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { adminError, notFound, parseWith } from '../admin/admin-errors.js';
+import { adminError, notFound, parseWith } from '../admin/index.js';
 import { maskToken } from '../accounts/index.js';
-import type { ClientKeyRecord } from '../store/client-key-types.js';
+import type { ClientKeyRecord } from '../store/index.js';
 import { createKeyInput, patchKeyInput } from './key-input.js';
 import type { ClientKeyService } from './key-service.js';
 import { summarizeUsage, usageCsv } from './key-usage.js';

@@ -4,8 +4,16 @@
 // because every counted request's admission re-reads the key's state in the shared store.
 import type { Logger } from 'pino';
 import type { ModelRegistry } from '../config/index.js';
-import { MemoryClientKeyStore } from '../store/file/memory-client-key-store.js';
-import type { AdmitSpec, AdmitVerdict, ClientKeyRecord, ClientKeyStore, KeyLimits, UsageDelta, UsageRow } from '../store/client-key-types.js';
+import {
+  MemoryClientKeyStore,
+  type AdmitSpec,
+  type AdmitVerdict,
+  type ClientKeyRecord,
+  type ClientKeyStore,
+  type KeyLimits,
+  type UsageDelta,
+  type UsageRow,
+} from '../store/index.js';
 import type { CreateKeyInput, KeyLimitsInput, PatchKeyInput } from './key-input.js';
 import { KEY_SECRET_RE, hashKeySecret, maskKeySecret, newKeyId, newKeySecret } from './key-secret.js';
 import { utcWindows } from './utc-windows.js';

@@ -1,5 +1,5 @@
 // Per-key usage as the admin API shows it: totals, today, per model, per day; and CSV export.
-import type { UsageRow } from '../store/client-key-types.js';
+import type { UsageRow } from '../store/index.js';
 
 export interface UsageTotals {
   requests: number;

@@ -1,7 +1,7 @@
 // OpenAI's rate-limit headers for a client key: the requests trio describes the tightest request
 // limit the key has (per minute, else per day, else per month), the tokens trio its daily tokens.
 // Resets are durations in OpenAI's style ("59s", "6m0s", "2h3m4s").
-import type { AdmitCounts, AdmitSpec, KeyLimits } from '../store/client-key-types.js';
+import type { AdmitCounts, AdmitSpec, KeyLimits } from '../store/index.js';
 
 export function formatReset(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.ceil(ms))}ms`;

@@ -1,8 +1,7 @@
 // What the MCP tools are built from: the same gateway services the /v1 routes use.
 import type { ModelRegistry, ModelSpec } from '../config/index.js';
-import type { ChatService } from '../gateway/chat-service.js';
-import type { MediaApiDeps } from '../openai/media-api-deps.js';
-import { invalidRequest, OpenAIHttpError } from '../openai/errors.js';
+import type { ChatService } from '../gateway/index.js';
+import { type MediaApiDeps, invalidRequest, OpenAIHttpError } from '../openai/index.js';
 
 export interface McpDeps {
   chat: ChatService;

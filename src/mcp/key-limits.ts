@@ -4,9 +4,8 @@
 // admission. Its model (the argument, or the default the tool resolves) must be on the key's list.
 // Static keys (app.api_keys) and the open gateway carry no client key: unlimited, as on /v1.
 import type { ModelRegistry, ModelSpec } from '../config/index.js';
-import type { ClientKeyGate } from '../keys/key-gate.js';
-import { modelNotAllowed } from '../keys/key-gate.js';
-import type { ClientKeyRecord } from '../store/client-key-types.js';
+import { type ClientKeyGate, modelNotAllowed } from '../keys/index.js';
+import type { ClientKeyRecord } from '../store/index.js';
 import { resolveToolModel } from './deps.js';
 import type { McpRequestContext } from './request-context.js';
 

@@ -3,13 +3,12 @@
 // client API key for exactly the routes matched into it. The route then hands the raw request and
 // response to the session's transport (reply.hijack()); the root hook's call line is still written
 // when the socket closes, and tool calls fill its context (model, account, failure) as /v1 does.
-import type { ClientKeyGate } from '../keys/key-gate.js';
+import type { ClientKeyGate } from '../keys/index.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AppConfig } from '../config/index.js';
 import { mediaBaseUrl } from '../media/index.js';
-import { notFound } from '../server/error-handler.js';
-import { requestOwner } from '../server/request-owner.js';
+import { notFound, requestOwner } from '../server/index.js';
 import { buildMcpServer } from './build-mcp-server.js';
 import type { McpDeps } from './deps.js';
 import { authorizeMcpRequest } from './key-check.js';

@@ -6,7 +6,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { CallContext } from '../calllog/index.js';
-import type { ResourceOwner } from '../gateway/resource-owner.js';
+import type { ResourceOwner } from '../gateway/index.js';
 import type { McpClientKey } from './key-limits.js';
 
 export interface McpRequestContext {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ResourceOwner } from '../gateway/resource-owner.js';
+import type { ResourceOwner } from '../gateway/index.js';
 
 /** Most sessions kept at once. */
 export const MAX_MCP_SESSIONS = 512;

@@ -8,8 +8,7 @@
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
-import { OpenAIHttpError } from '../openai/errors.js';
-import { zodToOpenAIError } from '../openai/validation.js';
+import { OpenAIHttpError, zodToOpenAIError } from '../openai/index.js';
 import type { McpDeps } from './deps.js';
 import { admitToolCall, type EndToolCall } from './key-limits.js';
 import { findRequestContext } from './request-context.js';

@@ -3,10 +3,9 @@
 // trace. The failure also goes on the HTTP request's call context, so the call line and metrics
 // show the status and kind /v1 would have had, although the MCP response itself is a 200.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { GrokUpstreamError } from '../grok/errors.js';
 import { CallError } from '../failures/index.js';
-import { clientErrorForKind, OpenAIHttpError, toOpenAIError } from '../openai/errors.js';
-import { recordCallFailure } from '../openai/call-failure.js';
+import { GrokUpstreamError } from '../grok/index.js';
+import { clientErrorForKind, OpenAIHttpError, recordCallFailure, toOpenAIError } from '../openai/index.js';
 import type { McpRequestContext } from './request-context.js';
 
 /** The /v1 error a failure amounts to (internal errors become a generic 500 without detail). */

@@ -1,6 +1,6 @@
 // Scrape-time metrics of the admission queue (requests waiting for a free account). Read from the
 // queue's running totals: nothing is added to the request path.
-import type { AdmissionQueue } from '../accounts/admission-queue.js';
+import type { AdmissionQueue } from '../accounts/index.js';
 import type { Metrics } from './metrics.js';
 
 export function registerAdmissionGauges(metrics: Metrics, queue: AdmissionQueue): void {

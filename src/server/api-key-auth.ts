@@ -3,9 +3,9 @@
 // once are remembered in a Map (a hash lookup: its timing depends on the presented string's hash,
 // not on how much of a secret it shares).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { OpenAIHttpError } from '../openai/errors.js';
+import { OpenAIHttpError } from '../openai/index.js';
 import { maskToken } from '../accounts/index.js';
-import { OPEN_GATEWAY_OWNER, type ResourceOwner } from '../gateway/resource-owner.js';
+import { OPEN_GATEWAY_OWNER, type ResourceOwner } from '../gateway/index.js';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 

@@ -1,9 +1,9 @@
 // Every error leaves as OpenAI's envelope with the right status; nothing internal leaks.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clip, MAX_ECHOED_PATH } from './clip.js';
-import { GrokUpstreamError } from '../grok/errors.js';
 import { CallError } from '../failures/index.js';
-import { OpenAIHttpError, clientErrorForKind, toOpenAIError } from '../openai/errors.js';
+import { GrokUpstreamError } from '../grok/index.js';
+import { OpenAIHttpError, clientErrorForKind, toOpenAIError } from '../openai/index.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
 /** Fastify's own errors (body parsing, limits) as the gateway's error; undefined for anything else. */

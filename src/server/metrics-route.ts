@@ -1,7 +1,7 @@
 // GET /metrics: Prometheus text exposition. Open when metrics.token is empty; otherwise only for
 // `Authorization: Bearer <token>` (compared in constant time, as API keys are). 404 when disabled.
 import type { FastifyInstance } from 'fastify';
-import { OpenAIHttpError } from '../openai/errors.js';
+import { OpenAIHttpError } from '../openai/index.js';
 import { checkApiKey } from './api-key-auth.js';
 import type { Metrics } from '../metrics/index.js';
 

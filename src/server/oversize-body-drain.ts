@@ -5,7 +5,7 @@
 // that stays usable. Beyond the bound (or with no Content-Length) Fastify's close still applies.
 // Multipart uploads have their own limits and errors (openai/multipart-errors.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { OpenAIHttpError } from '../openai/errors.js';
+import { OpenAIHttpError } from '../openai/index.js';
 
 export function tooLargeError(): OpenAIHttpError {
   return new OpenAIHttpError(413, 'Request body is too large (server.body_limit_mb)', { code: 'request_too_large' });

@@ -1,7 +1,7 @@
 // The owner of what a /v1 request creates and may see (gateway/resource-owner.ts): the API-key
 // check stores it on the request; routes that keep per-client resources ask for it here.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { clientViewer, type ResourceOwner, type ResourceViewer } from '../gateway/resource-owner.js';
+import { clientViewer, type ResourceOwner, type ResourceViewer } from '../gateway/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

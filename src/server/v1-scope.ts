@@ -4,7 +4,7 @@
 // there (`/%761/models` is routed here like `/v1/models`). Nothing decides from the raw URL text.
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { AppConfig } from '../config/index.js';
-import type { ClientKeyGate } from '../keys/key-gate.js';
+import type { ClientKeyGate } from '../keys/index.js';
 import { checkApiKey } from './api-key-auth.js';
 import { applyCors } from './cors.js';
 import { notFound } from './error-handler.js';

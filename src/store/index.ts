@@ -21,3 +21,5 @@ export { FileStore } from './file/file-store.js';
 export { makePrivateDir, permissionsOf, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './file/private-dir.js';
 export { RedisStore } from './redis/redis-store.js';
 export { MysqlStore } from './mysql/mysql-store.js';
+export type { AdmitCounts, AdmitSpec, AdmitVerdict, ClientKeyRecord, ClientKeyStore, KeyLimits, UsageDelta, UsageRow } from './client-key-types.js';
+export { MemoryClientKeyStore } from './file/memory-client-key-store.js';

@@ -3,7 +3,7 @@
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from '../../openai/model-field.js';
+import { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from '../../openai/index.js';
 import { modelIds, resolveToolModel, type McpDeps } from '../deps.js';
 import { runChatTurn, type Source } from './chat-turn.js';
 import { guarded } from './guarded.js';

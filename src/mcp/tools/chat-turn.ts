@@ -3,10 +3,14 @@
 // filled the same way. The answer text is what /v1 would answer (with chat.show_search_sources it
 // ends with the "## Sources" block); the sources also come back as their own fields and links.
 import type { ModelSpec } from '../../config/index.js';
-import type { ChatService } from '../../gateway/chat-service.js';
-import type { ConversationMessage, ReasoningMode } from '../../gateway/types.js';
-import { estimatePromptTokens, estimateTokens } from '../../gateway/usage.js';
-import { recordCallFailure } from '../../openai/call-failure.js';
+import {
+  type ChatService,
+  type ConversationMessage,
+  type ReasoningMode,
+  estimatePromptTokens,
+  estimateTokens,
+} from '../../gateway/index.js';
+import { recordCallFailure } from '../../openai/index.js';
 import type { McpRequestContext } from '../request-context.js';
 
 export interface ChatTurnInput {

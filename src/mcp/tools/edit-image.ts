@@ -2,8 +2,7 @@
 // loaded with the same loader (size bounds, private-address refusal, type sniffing) as /v1/images/edits.
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { MediaApiDeps } from '../../openai/media-api-deps.js';
-import { ASPECTS } from '../../openai/media-params.js';
+import { type MediaApiDeps, ASPECTS } from '../../openai/index.js';
 import { modelIds, resolveToolModel, type McpDeps } from '../deps.js';
 import { modelArg } from './ask-grok.js';
 import { guarded } from './guarded.js';

@@ -1,8 +1,7 @@
 // generate_image: Grok Imagine draws n images for a prompt.
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { MediaApiDeps } from '../../openai/media-api-deps.js';
-import { ASPECTS } from '../../openai/media-params.js';
+import { type MediaApiDeps, ASPECTS } from '../../openai/index.js';
 import { modelIds, resolveToolModel, type McpDeps } from '../deps.js';
 import { modelArg } from './ask-grok.js';
 import { guarded } from './guarded.js';

@@ -3,12 +3,8 @@
 // Cancelling the tool call (or the client going away) cancels the job: nobody would get its result.
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { clientViewer } from '../../gateway/resource-owner.js';
-import type { VideoJob } from '../../gateway/video-jobs.js';
-import { OpenAIHttpError } from '../../openai/errors.js';
-import type { MediaApiDeps } from '../../openai/media-api-deps.js';
-import { VIDEO_ASPECT_LIST, videoSize } from '../../openai/media-params.js';
-import { MAX_VIDEO_SECONDS } from '../../openai/videos-route.js';
+import { clientViewer, type VideoJob } from '../../gateway/index.js';
+import { OpenAIHttpError, type MediaApiDeps, VIDEO_ASPECT_LIST, videoSize, MAX_VIDEO_SECONDS } from '../../openai/index.js';
 import { VIDEO_RESOLUTIONS } from '../../grok/index.js';
 import { modelIds, resolveToolModel, type McpDeps } from '../deps.js';
 import { modelArg } from './ask-grok.js';

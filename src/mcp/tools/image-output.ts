@@ -3,10 +3,8 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ModelSpec } from '../../config/index.js';
-import type { PreparedFile } from '../../gateway/attachments.js';
-import { chooseImagePath } from '../../gateway/image-service.js';
-import { recordCallFailure } from '../../openai/call-failure.js';
-import { imagineError, outputFormat, type MediaApiDeps } from '../../openai/media-api-deps.js';
+import { type PreparedFile, chooseImagePath } from '../../gateway/index.js';
+import { recordCallFailure, imagineError, outputFormat, type MediaApiDeps } from '../../openai/index.js';
 import type { ToolRun } from './guarded.js';
 
 export const imageOutputShape = {

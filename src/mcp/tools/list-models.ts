@@ -1,7 +1,7 @@
 // list_models: the enabled models (those the client key may use), with the kind that says which tool takes them.
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { MODEL_KINDS } from '../../config/schema.js';
+import { MODEL_KINDS } from '../../config/index.js';
 import type { McpDeps } from '../deps.js';
 import { keyAllowsModel } from '../key-limits.js';
 import { guarded } from './guarded.js';
