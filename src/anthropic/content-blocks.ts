@@ -7,8 +7,7 @@
 //   newline between the reasoning and a tool call does not become an empty text block.
 // - Each tool call is one tool_use block: start (with empty input), one input_json_delta with the
 //   whole arguments (the call is only known once its block is parsed), stop.
-import type { EmittedToolCall } from '../gateway/output-controls.js';
-import type { PipelineOut } from '../gateway/output-pipeline.js';
+import type { EmittedToolCall, PipelineOut } from '../gateway/index.js';
 import { signThinking } from './thinking-signature.js';
 import type { BlockEvent, ContentBlock } from './wire.js';
 

@@ -4,8 +4,8 @@
 // upstream failure mapping) raise OpenAIHttpError; this edge re-renders those in Anthropic's shape,
 // keeping the status, so the /v1 scope's other routes stay OpenAI-shaped.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { OpenAIHttpError } from '../openai/errors.js';
-import { answeredClientGone, knownError } from '../server/error-handler.js';
+import { OpenAIHttpError } from '../openai/index.js';
+import { answeredClientGone, knownError } from '../server/index.js';
 
 export type AnthropicErrorType =
   | 'invalid_request_error'

@@ -11,17 +11,27 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModelRegistry, ModelSpec } from '../config/index.js';
-import type { ChatService } from '../gateway/chat-service.js';
-import { EmulatedTurn, ModelOutputError, withInstructions } from '../gateway/emulated-turn.js';
-import type { ChatTurnRequest, ConversationMessage } from '../gateway/types.js';
-import { estimatePromptTokens, estimateTokens } from '../gateway/usage.js';
+import {
+  type ChatService,
+  EmulatedTurn,
+  ModelOutputError,
+  withInstructions,
+  type ChatTurnRequest,
+  type ConversationMessage,
+  estimatePromptTokens,
+  estimateTokens,
+} from '../gateway/index.js';
 import { requestBaseUrl } from '../media/index.js';
-import { recordCallFailure } from '../openai/call-failure.js';
-import { clientGoneSignal } from '../openai/client-gone.js';
+import {
+  recordCallFailure,
+  clientGoneSignal,
+  OpenAIHttpError,
+  invalidRequest,
+  toOpenAIError,
+  zodToOpenAIError,
+  invalidModelOutput,
+} from '../openai/index.js';
 import { CallError } from '../failures/index.js';
-import { OpenAIHttpError, invalidRequest, toOpenAIError } from '../openai/errors.js';
-import { zodToOpenAIError } from '../openai/validation.js';
-import { invalidModelOutput } from '../openai/chat-emulated.js';
 import { ContentBlocks } from './content-blocks.js';
 import { anthropicErrorHandler } from './errors.js';
 import { aliasRules, aliasTarget, resolveAnthropicModel } from './model-aliases.js';

@@ -4,9 +4,16 @@
 // (≤ 128, names ^[A-Za-z0-9_-]{1,128}$, unique); Anthropic's web search server tool maps to Grok's
 // own search; other server tools (code execution, computer use, bash, text editor, ...) need
 // Anthropic's runtime or schemas the gateway does not have and are refused.
-import { compileJsonSpec, type JsonValidator } from '../gateway/json-output.js';
-import type { JsonOutputSpec, OutputControls, ToolChoice, ToolDefinition, ToolSet } from '../gateway/output-controls.js';
-import { invalidRequest } from '../openai/errors.js';
+import {
+  compileJsonSpec,
+  type JsonValidator,
+  type JsonOutputSpec,
+  type OutputControls,
+  type ToolChoice,
+  type ToolDefinition,
+  type ToolSet,
+} from '../gateway/index.js';
+import { invalidRequest } from '../openai/index.js';
 import type { CountTokensRequest } from './request-schema.js';
 
 export const MAX_TOOLS = 128;

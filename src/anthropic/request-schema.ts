@@ -5,7 +5,7 @@
 // top_p, top_k) cannot change what a correct answer is and are accepted and ignored by design
 // (README, "Anthropic Messages API").
 import { z } from 'zod';
-import { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from '../openai/model-field.js';
+import { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from '../openai/index.js';
 
 const textBlock = z.looseObject({ type: z.literal('text'), text: z.string() });
 

@@ -4,7 +4,7 @@
 // sends pings, so proxies and idle-timeout clients keep the connection.
 import type { ServerResponse } from 'node:http';
 import { anthropicErrorBody } from './errors.js';
-import type { OpenAIHttpError } from '../openai/errors.js';
+import type { OpenAIHttpError } from '../openai/index.js';
 import type { BlockEvent, Message, StopReason } from './wire.js';
 
 export class AnthropicStreamWriter {

@@ -9,8 +9,8 @@
 //   blocks (web search) are left out too: Grok searches on its own.
 // - Files by id (source type "file") refer to Anthropic's Files API, which the gateway does not
 //   have: 400 naming the block.
-import type { ConversationAttachment, ConversationMessage } from '../gateway/types.js';
-import { invalidRequest } from '../openai/errors.js';
+import type { ConversationAttachment, ConversationMessage } from '../gateway/index.js';
+import { invalidRequest } from '../openai/index.js';
 import type { ContentBlockInput, MessageParamInput, MessagesRequest } from './request-schema.js';
 
 type ImageBlock = Extract<ContentBlockInput, { type: 'image' }>;

@@ -21,7 +21,7 @@
 // - `citation` events (mgw render_citation) become `[[n]](url)` markers at that point of the answer,
 //   numbered with (and annotated like) the REST path's citation tags.
 
-import type { GrokEvent, GrokModelResponseEvent, GrokTokenEvent } from '../grok/events.js';
+import type { GrokEvent, GrokModelResponseEvent, GrokTokenEvent } from '../grok/index.js';
 import { AnswerMarkupFilter, CardRegistry, escapeLinkText, escapeLinkUrl, type UrlCitation } from './markup-filter.js';
 import { ReasoningFormatter } from './reasoning-formatter.js';
 import type { ReasoningMode } from './types.js';

@@ -9,8 +9,7 @@
 // client error, and a turn that ended with nothing in it as `empty-answer` (too late for another
 // account: the stream is open, and the client is told rather than left with "").
 import { callErrorForKind, CallError } from '../failures/index.js';
-import { GrokUpstreamError, emptyAnswerError } from '../grok/errors.js';
-import type { AbortLike } from '../grok/index.js';
+import { GrokUpstreamError, emptyAnswerError, type AbortLike } from '../grok/index.js';
 import type { AnswerAssembler, AnswerDelta } from './answer-assembler.js';
 import type { OpenedChatStream } from './chat-service.js';
 import type { ContinuationOutcome, ConversationRef } from './conversation-ref.js';

@@ -4,9 +4,16 @@
 import type { AccountLease, AccountSource, AccountTier } from '../accounts/index.js';
 import type { ModelSpec } from '../config/index.js';
 import { RouteAttempts, type EgressSelector } from '../egress/index.js';
-import type { AbortLike, ChatTransport, ChatTurnInput, ChatTurnOpener, GrokRoute } from '../grok/index.js';
-import { classifyInBandError, emptyAnswerError } from '../grok/errors.js';
-import type { GrokEvent } from '../grok/events.js';
+import {
+  type AbortLike,
+  type ChatTransport,
+  type ChatTurnInput,
+  type ChatTurnOpener,
+  type GrokRoute,
+  classifyInBandError,
+  emptyAnswerError,
+  type GrokEvent,
+} from '../grok/index.js';
 import { AnswerAssembler, type AnswerDelta } from './answer-assembler.js';
 import { ChatCall, type FinishedAnswer } from './chat-call.js';
 import type { AttachmentUploader, PreparedFile } from './attachments.js';

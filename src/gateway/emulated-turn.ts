@@ -18,8 +18,7 @@
 // failure table's client row for their kind); the turn releases its upstream and account itself. No answer text reached the client by then (there was
 // none); reasoning a stream already sent stays, and the retry's follows it.
 import type { ModelSpec } from '../config/index.js';
-import type { AbortLike } from '../grok/index.js';
-import { GrokUpstreamError, classifyInBandError, emptyAnswerError } from '../grok/errors.js';
+import { type AbortLike, GrokUpstreamError, classifyInBandError, emptyAnswerError } from '../grok/index.js';
 import { AnswerAssembler } from './answer-assembler.js';
 import { upstreamCallError } from './chat-call.js';
 import type { UrlCitation } from './markup-filter.js';

@@ -3,9 +3,8 @@
 // the client is told (a CallError the edge renders) only when no attempt is left. Whether a failure is worth
 // another attempt is decided by its kind (src/failures, the `retry` column).
 import type { AccountLease, AccountSource, AccountTier } from '../accounts/index.js';
-import { sleepUnlessAborted, type AbortLike } from '../grok/cancellation.js';
+import { sleepUnlessAborted, type AbortLike, GrokUpstreamError, classifyTransportError, type FailureKind } from '../grok/index.js';
 import { CallError, callErrorForKind, isRetryable } from '../failures/index.js';
-import { GrokUpstreamError, classifyTransportError, type FailureKind } from '../grok/errors.js';
 
 export interface RetryPolicy {
   maxAttempts: number;

@@ -1,9 +1,19 @@
 // One upstream chat call with its watchdogs: an idle timer (no event for N seconds) and a total
 // request timer. Both abort the upstream socket and surface as a `timeout` failure, so the retry
 // layer and the client see one classified error instead of a hang.
-import type { GrokEndEvent, GrokEvent } from '../grok/events.js';
-import { GrokUpstreamError, classifyTransportError } from '../grok/errors.js';
-import { Cancellation, type AbortLike, type ChatStreamResult, type ChatTurnInput, type ChatTurnOpener, type GrokRoute, type TurnOpenOptions } from '../grok/index.js';
+import {
+  type GrokEndEvent,
+  type GrokEvent,
+  GrokUpstreamError,
+  classifyTransportError,
+  Cancellation,
+  type AbortLike,
+  type ChatStreamResult,
+  type ChatTurnInput,
+  type ChatTurnOpener,
+  type GrokRoute,
+  type TurnOpenOptions,
+} from '../grok/index.js';
 
 /** A raw REST body posted to conversations/new (the media paths: image edit, video, drawing chats). */
 export interface UpstreamChatOpener {

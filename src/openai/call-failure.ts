@@ -1,7 +1,7 @@
 // What a failed call puts on its call context (call line, call log, metrics): the status and
 // failure kind the client was told, and when retries ran out, every attempt and the last account.
 import type { FastifyRequest } from 'fastify';
-import { RetriesExhaustedError } from '../gateway/retry.js';
+import { RetriesExhaustedError } from '../gateway/index.js';
 import { CallError } from '../failures/index.js';
 
 export function recordCallFailure(call: FastifyRequest['call'], err: unknown): void {

@@ -2,10 +2,18 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModelRegistry, ModelSpec } from '../config/index.js';
-import type { ChatService } from '../gateway/chat-service.js';
-import { answerTokens } from '../gateway/chat-call.js';
-import type { ChatTurnRequest, ReasoningMode } from '../gateway/types.js';
-import { buildUsage, estimatePromptTokens } from '../gateway/usage.js';
+import {
+  type ChatService,
+  answerTokens,
+  type ChatTurnRequest,
+  type ReasoningMode,
+  buildUsage,
+  estimatePromptTokens,
+  needsEmulation,
+  withInstructions,
+  ConversationMemory,
+  type ChatTurnOptions,
+} from '../gateway/index.js';
 import { CallError } from '../failures/index.js';
 import { chatRequestSchema, type ChatRequestInput } from './chat-request-schema.js';
 import { ChatStreamWriter } from './chat-stream-writer.js';
@@ -14,12 +22,9 @@ import { toConversation } from './to-conversation.js';
 import { zodToOpenAIError } from './validation.js';
 import { recordCallFailure } from './call-failure.js';
 import { clientGoneSignal } from './client-gone.js';
-import { needsEmulation, withInstructions } from '../gateway/emulated-turn.js';
 import { collectEmulated, streamEmulated } from './chat-emulated.js';
 import { outputRequest } from './output-request.js';
-import { ConversationMemory } from '../gateway/conversation-memory.js';
 import { requestBaseUrl } from '../media/index.js';
-import type { ChatTurnOptions } from '../gateway/chat-service.js';
 
 /** chat.continue_conversations: answers continuable for an hour, at most this many remembered. */
 const CONTINUE_TTL_MS = 60 * 60 * 1000;

@@ -3,12 +3,16 @@
 // the direct path in chat-completions-route.ts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ModelSpec } from '../config/index.js';
-import type { ChatService } from '../gateway/chat-service.js';
-import { EmulatedTurn, ModelOutputError } from '../gateway/emulated-turn.js';
-import type { EmittedToolCall } from '../gateway/output-controls.js';
-import type { ChatTurnRequest } from '../gateway/types.js';
-import { buildUsage, estimateTokens } from '../gateway/usage.js';
-import type { Cancellation } from '../gateway/call-signal.js';
+import {
+  type ChatService,
+  EmulatedTurn,
+  ModelOutputError,
+  type EmittedToolCall,
+  type ChatTurnRequest,
+  buildUsage,
+  estimateTokens,
+  type Cancellation,
+} from '../gateway/index.js';
 import { recordCallFailure } from './call-failure.js';
 import { ChatStreamWriter } from './chat-stream-writer.js';
 import { OpenAIHttpError, toOpenAIError } from './errors.js';

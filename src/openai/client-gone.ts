@@ -2,8 +2,8 @@
 // A Cancellation, not an AbortController: it is made for every request (see src/gateway/call-signal.ts);
 // routes that hand it to APIs needing a real AbortSignal use `.signal`.
 import type { FastifyReply } from 'fastify';
-import { Cancellation } from '../gateway/call-signal.js';
-import { tagAdmissionClient } from '../accounts/admission-queue.js';
+import { Cancellation } from '../gateway/index.js';
+import { tagAdmissionClient } from '../accounts/index.js';
 
 /**
  * Tagged with whose request it is (the API key's owner), for the admission queue's round-robin

@@ -6,8 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { MediaFormat, ModelSpec } from '../config/index.js';
-import type { PreparedFile } from '../gateway/attachments.js';
-import { chooseImagePath, type ImagePath, type ImageProgress, type ImageResult } from '../gateway/image-service.js';
+import { type PreparedFile, chooseImagePath, type ImagePath, type ImageProgress, type ImageResult } from '../gateway/index.js';
 import { mediaBaseUrl, sniffImage } from '../media/index.js';
 import { recordCallFailure } from './call-failure.js';
 import { clientGoneSignal } from './client-gone.js';

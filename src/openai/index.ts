@@ -14,3 +14,5 @@ export { imagineError, outputFormat, type MediaApiDeps, type MediaApiSettings } 
 export { ASPECTS, VIDEO_ASPECT_LIST, videoSize } from './media-params.js';
 export { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from './model-field.js';
 export { MAX_VIDEO_SECONDS } from './videos-route.js';
+export { clientGoneSignal } from './client-gone.js';
+export { invalidModelOutput } from './chat-emulated.js';

@@ -1,11 +1,13 @@
 // What the media routes (images, videos, media models in chat) are built from.
 import type { MediaFormat, ModelRegistry } from '../config/index.js';
-import type { AttachmentLoader } from '../gateway/attachments.js';
-import type { ImageService } from '../gateway/image-service.js';
-import { RetriesExhaustedError } from '../gateway/retry.js';
-import type { ReasoningMode } from '../gateway/types.js';
-import type { VideoJobs } from '../gateway/video-jobs.js';
-import type { VideoService } from '../gateway/video-service.js';
+import {
+  type AttachmentLoader,
+  type ImageService,
+  RetriesExhaustedError,
+  type ReasoningMode,
+  type VideoJobs,
+  type VideoService,
+} from '../gateway/index.js';
 import type { MediaCache, RemoteMedia } from '../media/index.js';
 
 export interface MediaApiSettings {

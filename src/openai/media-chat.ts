@@ -6,13 +6,19 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ModelSpec } from '../config/index.js';
-import type { PreparedFile } from '../gateway/attachments.js';
-import { chooseImagePath, type ImageProgress } from '../gateway/image-service.js';
-import { composeMediaPrompt } from '../gateway/media-prompt.js';
-import type { AttemptRecord } from '../gateway/retry.js';
-import type { ReasoningMode } from '../gateway/types.js';
-import { buildUsage, estimatePromptTokens, estimateTokens } from '../gateway/usage.js';
-import { VIDEO_PRESETS, type VideoPreset } from '../gateway/media-limits.js';
+import {
+  type PreparedFile,
+  chooseImagePath,
+  type ImageProgress,
+  composeMediaPrompt,
+  type AttemptRecord,
+  type ReasoningMode,
+  buildUsage,
+  estimatePromptTokens,
+  estimateTokens,
+  VIDEO_PRESETS,
+  type VideoPreset,
+} from '../gateway/index.js';
 import { mediaBaseUrl, type PublishedMedia } from '../media/index.js';
 import type { ChatRequestInput } from './chat-request-schema.js';
 import { ChatStreamWriter } from './chat-stream-writer.js';

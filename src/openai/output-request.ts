@@ -3,8 +3,15 @@
 // ^[A-Za-z0-9_-]{1,64}$, unique); web_search / web_search_preview map to Grok's own search (they add
 // nothing to the prompt); any other tool type is refused. Parameters that would change the result
 // and cannot be emulated are refused with unsupported_parameter.
-import { compileJsonSpec, type JsonValidator } from '../gateway/json-output.js';
-import type { JsonOutputSpec, OutputControls, ToolChoice, ToolDefinition, ToolSet } from '../gateway/output-controls.js';
+import {
+  compileJsonSpec,
+  type JsonValidator,
+  type JsonOutputSpec,
+  type OutputControls,
+  type ToolChoice,
+  type ToolDefinition,
+  type ToolSet,
+} from '../gateway/index.js';
 import type { ChatRequestInput } from './chat-request-schema.js';
 import { OpenAIHttpError, invalidRequest } from './errors.js';
 

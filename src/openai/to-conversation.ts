@@ -1,5 +1,5 @@
 // OpenAI messages → the gateway's neutral conversation (src/gateway/types.ts).
-import type { ConversationAttachment, ConversationMessage, ConversationRole } from '../gateway/types.js';
+import type { ConversationAttachment, ConversationMessage, ConversationRole } from '../gateway/index.js';
 import type { ChatMessageInput } from './chat-request-schema.js';
 
 function toRole(role: ChatMessageInput['role']): ConversationRole {

@@ -4,14 +4,14 @@
 // finished job's `url` is the video.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { MAX_VIDEO_SECONDS, VIDEO_PRESETS, type VideoPreset } from '../gateway/media-limits.js';
+import { MAX_VIDEO_SECONDS, VIDEO_PRESETS, type VideoPreset } from '../gateway/index.js';
 import { mediaBaseUrl, resolvePublicAddress, UrlRefusedError, FetchFailedError } from '../media/index.js';
 import { invalidRequest, OpenAIHttpError } from './errors.js';
 import { videoAspect, videoResolutionForSize, videoSize } from './media-params.js';
 import { outputFormat, type MediaApiDeps } from './media-api-deps.js';
 import { field, fieldList, readForm } from './media-form.js';
 import { zodToOpenAIError } from './validation.js';
-import { requestOwner, requestViewer } from '../server/request-owner.js';
+import { requestOwner, requestViewer } from '../server/index.js';
 import { MAX_MODEL_LENGTH, MODEL_TOO_LONG } from './model-field.js';
 
 const DEFAULT_VIDEO_MODEL = 'grok-imagine-video';

@@ -3,8 +3,7 @@
 // opened with response.output_item.added and closed with response.output_item.done. The same
 // builder serves streaming and non-streaming requests, so both produce the same items.
 import { randomBytes } from 'node:crypto';
-import type { EmittedToolCall } from '../../gateway/output-controls.js';
-import type { PipelineOut } from '../../gateway/output-pipeline.js';
+import type { EmittedToolCall, PipelineOut } from '../../gateway/index.js';
 
 export type EmitEvent = (type: string, data: Record<string, unknown>) => Promise<void>;
 

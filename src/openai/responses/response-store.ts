@@ -4,8 +4,7 @@
 // that created it: any other key is told it does not exist (404), as with video jobs.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { canAccess, type ResourceOwner, type ResourceViewer } from '../../gateway/resource-owner.js';
-import type { ConversationMessage } from '../../gateway/types.js';
+import { canAccess, type ResourceOwner, type ResourceViewer, type ConversationMessage } from '../../gateway/index.js';
 import type { DocumentStore } from '../../store/index.js';
 
 const conversationMessageSchema = z.object({

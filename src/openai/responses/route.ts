@@ -10,13 +10,20 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ModelRegistry, ModelSpec } from '../../config/index.js';
-import type { ChatService, ChatTurnOptions } from '../../gateway/chat-service.js';
-import { conversationRefOf } from '../../gateway/conversation-ref.js';
-import { EmulatedTurn, ModelOutputError, withInstructions } from '../../gateway/emulated-turn.js';
-import type { ChatTurnRequest, ConversationMessage } from '../../gateway/types.js';
-import { estimatePromptTokens, estimateTokens } from '../../gateway/usage.js';
+import {
+  type ChatService,
+  type ChatTurnOptions,
+  conversationRefOf,
+  EmulatedTurn,
+  ModelOutputError,
+  withInstructions,
+  type ChatTurnRequest,
+  type ConversationMessage,
+  estimatePromptTokens,
+  estimateTokens,
+} from '../../gateway/index.js';
 import { requestBaseUrl } from '../../media/index.js';
-import { requestOwner, requestViewer } from '../../server/request-owner.js';
+import { requestOwner, requestViewer } from '../../server/index.js';
 import { recordCallFailure } from '../call-failure.js';
 import { invalidModelOutput } from '../chat-emulated.js';
 import { clientGoneSignal } from '../client-gone.js';

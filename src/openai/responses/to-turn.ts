@@ -2,7 +2,7 @@
 // parameters are checked by the chat completions code (output-request.ts) after a mapping to its
 // shapes, so both APIs accept and refuse the same things; error params are mapped back to the
 // Responses names (`tools[0].name`, `text.format`).
-import type { ConversationAttachment, ConversationMessage } from '../../gateway/types.js';
+import type { ConversationAttachment, ConversationMessage } from '../../gateway/index.js';
 import type { ChatRequestInput } from '../chat-request-schema.js';
 import { OpenAIHttpError, invalidRequest } from '../errors.js';
 import { outputRequest, type OutputRequest } from '../output-request.js';
