@@ -16,6 +16,16 @@ function sourceDirs(dir) {
   const subdirs = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory());
   return [dir, ...subdirs.flatMap((entry) => sourceDirs(join(dir, entry.name)))];
 }
+// Layering (README "Project layout"): the OpenAI and Anthropic edges speak their APIs over the
+// gateway's neutral call and errors and never see Grok's types; the use cases never see an edge or
+// the HTTP shell; the call log and metrics take the call context without importing the shell.
+const FORBIDDEN_BELOW = {
+  openai: ['grok'],
+  anthropic: ['grok'],
+  gateway: ['openai', 'anthropic', 'server', 'app'],
+  calllog: ['server'],
+  metrics: ['server'],
+};
 function publicSurfaceBlock(dir) {
   const path = relative(import.meta.dirname, dir).split('\\').join('/');
   const parts = path.split('/').slice(1); // the folders below src/
@@ -28,7 +38,10 @@ function publicSurfaceBlock(dir) {
         patterns: [{
           regex: '^' + toSrc + own + '[^./][^/]*/(?!index\\.js$)',
           message: "Import another src/ folder only through its public surface, '<folder>/index.js'; if what you need is missing there, export it from that folder's index.ts.",
-        }],
+        }, ...(FORBIDDEN_BELOW[parts[0]] ?? []).map((folder) => ({
+          regex: '^' + toSrc + folder + '/',
+          message: `src/${parts[0]}/ must not import src/${folder}/ (layering: README "Project layout").`,
+        }))],
       }],
     },
   };
