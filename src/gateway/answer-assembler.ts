@@ -1,6 +1,8 @@
 // The per-request state that turns typed Grok events into what the client is sent: answer text and
 // reasoning, in the shape the request's reasoning mode asks for. Used by the streaming path (each
 // push's delta becomes a chunk) and the non-streaming path (the accumulated texts become the message).
+// Over 400 lines on purpose: its rules below are one state machine over one event sequence, and
+// splitting it would spread that state across files (the markup filter and tool cards already live apart).
 //
 // Rules (docs/grok-protocol.md §21.5.1, §21.5.2; mgw output §5.6):
 // - Answer text is only `token` events with thinking=false and tag "final" (or no tag), filtered by

@@ -1,5 +1,5 @@
 // POST /v1/chat/completions: validate, resolve the model, then stream (SSE) or collect.
-import { randomBytes } from 'node:crypto';
+import { completionId } from './completion-id.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModelRegistry, ModelSpec } from '../config/index.js';
 import {
@@ -43,14 +43,6 @@ export interface ChatRouteDeps {
   media?: (request: FastifyRequest, reply: FastifyReply, body: ChatRequestInput, spec: ModelSpec) => Promise<unknown>;
 }
 
-// Completion ids only need to be unique, not secret: a random per-process prefix and a counter
-// (a random UUID per request cost more than the rest of the id handling together).
-const ID_PREFIX = `chatcmpl-${randomBytes(6).toString('hex')}`;
-let idSerial = 0;
-function completionId(): string {
-  idSerial = (idSerial + 1) % 0x1000000000000;
-  return ID_PREFIX + idSerial.toString(16).padStart(12, '0');
-}
 
 /** `app` is the /v1 scope: the path below is relative to it. */
 export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDeps): void {

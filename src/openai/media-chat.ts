@@ -3,7 +3,7 @@
 // <think> with think_tags), and the answer is only the media: markdown images `![image](url)` (n of
 // them), or a video link (`<video>` tag with video.html_tag). Nothing of the prompt scaffolding is
 // ever part of the answer.
-import { randomUUID } from 'node:crypto';
+import { completionId } from './completion-id.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ModelSpec } from '../config/index.js';
 import {
@@ -152,7 +152,7 @@ export async function handleMediaChat(
   const target = { format: settings.format === 'b64_json' && video ? 'url' as const : settings.format, baseUrl: mediaBaseUrl(settings.appUrl, request) };
   const promptTokens = estimatePromptTokens(messages);
   call.promptTokens = promptTokens;
-  const id = `chatcmpl-${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+  const id = completionId();
   const writer = stream
     ? new ChatStreamWriter(reply.raw, { id, created: Math.floor(started / 1000), model: body.model, includeUsage: body.stream_options?.include_usage === true }, settings.heartbeatMs)
     : undefined;
