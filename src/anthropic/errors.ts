@@ -1,8 +1,9 @@
 // Anthropic's error envelope for the /v1/messages routes:
 //   {"type":"error","error":{"type":"invalid_request_error"|...,"message":"..."}}
-// with Anthropic's status codes. The gateway's shared parts (the API-key hook, validation, the
-// upstream failure mapping) raise OpenAIHttpError; this edge re-renders those in Anthropic's shape,
-// keeping the status, so the /v1 scope's other routes stay OpenAI-shaped.
+// with Anthropic's status codes. The /v1 scope's shared parts (the API-key hook, validation) raise
+// OpenAIHttpError and the gateway raises neutral CallErrors; knownError (server/) turns both into one
+// OpenAIHttpError with the status and code of the failure table, and this edge re-renders that in
+// Anthropic's shape, keeping the status, so the /v1 scope's other routes stay OpenAI-shaped.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { OpenAIHttpError } from '../openai/index.js';
 import { answeredClientGone, knownError } from '../server/index.js';
