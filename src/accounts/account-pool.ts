@@ -27,10 +27,15 @@ export interface PoolHooks {
 
 const KNOWN_BUCKETS = new Set(Object.values(DEFAULT_QUOTAS).flatMap((q) => Object.keys(q)));
 const ringKey = (tier: AccountTier, bucket: string): string => `${tier}|${bucket}`;
+/** tiersFor's answers by minimum tier and order (a handful of constant lists). */
+const TIERS_FOR = new Map<string, readonly AccountTier[]>();
+/** No account is busy on another instance (most leases never meet one). */
+const NONE_BUSY: ReadonlySet<string> = new Set();
 
 export class AccountPool implements AccountSource {
   private readonly accounts = new Map<string, PoolAccount>();
-  private readonly rings = new Map<string, LruRing<PoolAccount>>();
+  /** Ring per `tier|bucket` key, with the key's two parts (reindex runs on every release: no string slicing). */
+  private readonly rings = new Map<string, { ring: LruRing<PoolAccount>; tier: AccountTier; bucket: string }>();
   private readonly parked = new MinHeap<{ acc: PoolAccount; key: string }>();
 
   constructor(
@@ -109,11 +114,11 @@ export class AccountPool implements AccountSource {
 
   private ring(tier: AccountTier, bucket: string): LruRing<PoolAccount> {
     const key = ringKey(tier, bucket);
-    let ring = this.rings.get(key);
+    let ring = this.rings.get(key)?.ring;
     if (!ring) {
       // Built lazily on first use of a bucket, then kept up to date incrementally.
       ring = new LruRing<PoolAccount>();
-      this.rings.set(key, ring);
+      this.rings.set(key, { ring, tier, bucket });
       const now = this.now();
       const members = [...this.accounts.values()].filter((a) => a.rec.tier === tier).sort((a, b) => a.rec.lastUsedAt - b.rec.lastUsedAt);
       for (const acc of members) this.place(acc, key, bucket, ring, now);
@@ -139,17 +144,15 @@ export class AccountPool implements AccountSource {
   private reindex(acc: PoolAccount): void {
     const now = this.now();
     // A tier change (operator, or inferred by a quota sync) moves the account to other rings.
+    const tier = acc.rec.tier;
     for (const [key, node] of acc.nodes) {
-      if (!key.startsWith(`${acc.rec.tier}|`)) {
+      if (this.rings.get(key)?.tier !== tier) {
         node.ring?.remove(node);
         acc.nodes.delete(key);
       }
     }
-    for (const [key, ring] of this.rings) {
-      const sep = key.indexOf('|');
-      const tier = key.slice(0, sep) as AccountTier;
-      if (tier !== acc.rec.tier) continue;
-      this.place(acc, key, key.slice(sep + 1), ring, now);
+    for (const [key, r] of this.rings) {
+      if (r.tier === tier) this.place(acc, key, r.bucket, r.ring, now);
     }
   }
 
@@ -159,16 +162,22 @@ export class AccountPool implements AccountSource {
       this.parked.pop();
       const { acc, key } = top.value;
       if (this.accounts.get(acc.rec.id) !== acc) continue;
-      const sep = key.indexOf('|');
-      if (key.slice(0, sep) !== acc.rec.tier) continue;
-      const ring = this.rings.get(key);
-      if (ring) this.place(acc, key, key.slice(sep + 1), ring, now);
+      const r = this.rings.get(key);
+      if (r !== undefined && r.tier === acc.rec.tier) this.place(acc, key, r.bucket, r.ring, now);
     }
   }
 
-  private tiersFor(min: AccountTier): AccountTier[] {
-    const tiers = TIER_ORDER.filter((t) => tierRank(t) >= tierRank(min));
-    return this.settings().preferHigherTier ? tiers.reverse() : tiers;
+  /** The tiers that may serve `min`, in the order to try them (computed once per tier and order: every lease asks). */
+  private tiersFor(min: AccountTier): readonly AccountTier[] {
+    const higherFirst = this.settings().preferHigherTier;
+    const key = higherFirst ? `${min}>` : min;
+    let tiers = TIERS_FOR.get(key);
+    if (tiers === undefined) {
+      const up = TIER_ORDER.filter((t) => tierRank(t) >= tierRank(min));
+      tiers = higherFirst ? up.reverse() : up;
+      TIERS_FOR.set(key, tiers);
+    }
+    return tiers;
   }
 
   // ---- leasing -------------------------------------------------------------------------------
@@ -215,9 +224,9 @@ export class AccountPool implements AccountSource {
     if (this.accounts.size === 0) return { ok: false, reason: 'empty' };
     const now = this.now();
     this.unpark(now);
-    const busyElsewhere = new Set<string>();
+    let busyElsewhere: Set<string> | undefined;
     for (;;) {
-      const acc = this.pick(req, busyElsewhere, now);
+      const acc = this.pick(req, busyElsewhere ?? NONE_BUSY, now);
       if (!acc) return req.only !== undefined ? this.whyNotOnly(req, req.only, now) : this.whyNone(req, now);
       if (this.sharedInflight) {
         // Another instance may hold this account's slots: confirm atomically in the shared store.
@@ -228,7 +237,7 @@ export class AccountPool implements AccountSource {
           ok = true; // Store down: keep serving from memory (the local cap still holds).
         }
         if (!ok) {
-          busyElsewhere.add(acc.rec.id);
+          (busyElsewhere ??= new Set()).add(acc.rec.id);
           continue;
         }
       }

@@ -39,15 +39,20 @@ export interface AdmissionStats {
 
 // Where the gateway marks a request's client (its API key owner) on the request's cancellation
 // object: the lease request carries the signal, so the queue learns who is asking without every
-// service in between passing the client along. A WeakMap: nothing outlives the request.
-const clientOfSignal = new WeakMap<object, string>();
+// service in between passing the client along. A symbol-keyed property of the signal itself, not a
+// WeakMap: one is made per request, and every WeakMap entry is an ephemeron the garbage collector
+// must revisit on each young-generation pass (bench/results.md, "issue 14: the last 10%").
+const ADMISSION_CLIENT: unique symbol = Symbol('grok2api.admissionClient');
+interface TaggedSignal {
+  [ADMISSION_CLIENT]?: string;
+}
 
 export function tagAdmissionClient(signal: object, client: string): void {
-  clientOfSignal.set(signal, client);
+  (signal as TaggedSignal)[ADMISSION_CLIENT] = client;
 }
 
 function clientOf(signal: AbortLike | undefined): string {
-  return (signal && clientOfSignal.get(signal)) ?? 'anonymous';
+  return (signal as TaggedSignal | undefined)?.[ADMISSION_CLIENT] ?? 'anonymous';
 }
 
 /** Retry-After for a refused request: the queue was full or the wait ran out; a short pause helps. */

@@ -144,31 +144,61 @@ export function mgwMode(mode: string | undefined): string {
   return 'auto';
 }
 
+/** ChatTurnInput with every key present (optional ones may be undefined): a key left out is a compile error. */
+type TurnKey = keyof ChatTurnInput;
+type EveryTurnField = { [K in TurnKey]: ChatTurnInput[K] };
+
+/**
+ * `base` on one account: every field spelled out (`satisfies` catches a field added to
+ * ChatTurnInput and not copied), so every turn object has one shape and no spread runs per attempt.
+ */
+function onAccount(base: ChatTurnInput, userId: string | undefined, fileIds: string[]): ChatTurnInput {
+  return {
+    transport: base.transport,
+    prompt: base.prompt,
+    mode: base.mode,
+    fileIds,
+    temporary: base.temporary,
+    disableMemory: base.disableMemory,
+    customPersonality: base.customPersonality,
+    imageGenerationCount: base.imageGenerationCount,
+    continuation: base.continuation,
+    userId,
+  } satisfies EveryTurnField;
+}
+
 export class ChatService {
   constructor(private readonly deps: ChatServiceDeps) {}
 
   /** The neutral turn; each transport flattens the conversation its own way. */
-  private turnInput(turn: ChatTurnRequest, spec: ModelSpec, s: ChatSettings): ChatTurnInput {
+  private turnInput(messages: ChatTurnRequest['messages'], spec: ModelSpec, s: ChatSettings): ChatTurnInput {
     const mgw = s.transport === 'mgw';
     return {
       transport: s.transport,
-      prompt: mgw ? messagesToMgwPrompt(turn.messages) : messagesToGrokPrompt(turn.messages),
+      prompt: mgw ? messagesToMgwPrompt(messages) : messagesToGrokPrompt(messages),
       mode: mgw ? mgwMode(spec.mode) : (spec.mode ?? 'auto'),
       fileIds: [],
       temporary: s.temporary,
       disableMemory: s.disableMemory,
       customPersonality: s.customPersonality,
-    };
+      imageGenerationCount: undefined,
+      continuation: undefined,
+      userId: undefined,
+    } satisfies EveryTurnField;
   }
 
-  /** The turn with this account's uploads and user id (an upload belongs to one account). */
-  private async forAccount(base: ChatTurnInput, files: PreparedFile[] | undefined, accountId: string, token: string, signal: AbortLike, route: GrokRoute | undefined, pinned: string | undefined): Promise<ChatTurnInput> {
+  /**
+   * The turn with this account's uploads and user id (an upload belongs to one account). A plain
+   * function unless there is something to upload: every attempt of every call runs it.
+   */
+  private forAccount(base: ChatTurnInput, files: PreparedFile[] | undefined, accountId: string, token: string, signal: AbortLike, route: GrokRoute | undefined, pinned: string | undefined): ChatTurnInput | Promise<ChatTurnInput> {
     // A conversation lives on one account: continuing it anywhere else is refused here, locally.
     if (base.continuation && pinned !== accountId) throw new ContinuationAccountMismatch();
     const userId = base.transport === 'mgw' ? this.deps.userIds?.userIdOf(accountId) : undefined;
-    if (!files || !this.deps.attachments) return userId === undefined ? base : { ...base, userId };
+    const attachments = this.deps.attachments;
+    if (!files || !attachments) return userId === undefined ? base : onAccount(base, userId, base.fileIds);
     // Through the attempt's egress: a retry that avoided a failed proxy uploads around it too.
-    return { ...base, userId, fileIds: await this.deps.attachments.upload(token, files, signal, route) };
+    return attachments.upload(token, files, signal, route).then((fileIds) => onAccount(base, userId, fileIds));
   }
 
   /**
@@ -229,7 +259,7 @@ export class ChatService {
     avoid: readonly string[] | undefined,
     run: (upstream: UpstreamChat, s: ChatSettings, lease: AccountLease) => Promise<T>,
   ): Promise<{ value: T; lease: AccountLease; attempts: AttemptRecord[]; proxy: string | undefined; upstream: UpstreamChat }> {
-    const base = this.turnInput({ ...turn, messages }, spec, s);
+    const base = this.turnInput(messages, spec, s);
     const input: ChatTurnInput = from ? { ...base, prompt: continuedPrompt(messages), continuation: { conversationId: from.conversationId, parentResponseId: from.upstreamResponseId } } : base;
     const files = await this.deps.attachments?.prepare(messages, signal);
     const egress = new RouteAttempts(this.deps.egress, signal);

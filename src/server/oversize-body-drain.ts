@@ -11,20 +11,26 @@ export function tooLargeError(): OpenAIHttpError {
   return new OpenAIHttpError(413, 'Request body is too large (server.body_limit_mb)', { code: 'request_too_large' });
 }
 
-/** Bytes to drain for this request, or 0 when Fastify's own handling applies. */
-function drainable(request: FastifyRequest, drainLimit: number): number {
+/**
+ * Bytes to drain for this request, or 0 when Fastify's own handling applies. `serverLimit` (the
+ * app's bodyLimit) settles every normal-sized body without `request.routeOptions`, a getter that
+ * builds a dozen-field object on each read; no route sets a smaller limit than the app's.
+ */
+function drainable(request: FastifyRequest, drainLimit: number, serverLimit: number): number {
   const header = request.headers['content-length'];
   if (header === undefined) return 0;
   const length = Number(header);
+  if (!Number.isSafeInteger(length) || length <= serverLimit || length > drainLimit) return 0;
   const limit = request.routeOptions.bodyLimit ?? Number.POSITIVE_INFINITY;
-  if (!Number.isSafeInteger(length) || length <= limit || length > drainLimit) return 0;
+  if (length <= limit) return 0;
   if (/^multipart\//i.test(request.headers['content-type'] ?? '')) return 0;
   return length;
 }
 
 export function installOversizeBodyDrain(app: FastifyInstance, drainLimitBytes: () => number): void {
+  const serverLimit = app.initialConfig.bodyLimit ?? Number.POSITIVE_INFINITY;
   app.addHook('preParsing', (request, _reply, payload, done) => {
-    if (drainable(request, drainLimitBytes()) === 0) {
+    if (drainable(request, drainLimitBytes(), serverLimit) === 0) {
       done(null, payload);
       return;
     }

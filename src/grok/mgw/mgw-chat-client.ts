@@ -58,6 +58,8 @@ export class MgwChatClient implements ChatTurnOpener {
    */
   private readonly handshakes = new Map<string, { headers: GrokHeaders; uid: string; value: Record<string, string> }>();
 
+  private readonly probes = new Map<string, MgwDriftProbe>();
+
   constructor(private readonly opts: MgwChatClientOptions) {
     this.urlPrefix = mgwUrlPrefix(opts.baseUrl);
   }
@@ -115,6 +117,19 @@ export class MgwChatClient implements ChatTurnOpener {
     return id.userId;
   }
 
+  /** The drift probe for turns of one mode (a handful of modes: made once each, not per turn). */
+  private driftProbe(mode: string): MgwDriftProbe | undefined {
+    const monitor = this.opts.drift;
+    if (monitor === undefined) return undefined;
+    let probe = this.probes.get(mode);
+    if (probe === undefined) {
+      probe = { monitor, context: { source: 'mgw', model: mode } };
+      if (this.probes.size >= UID_CACHE_MAX) this.probes.clear();
+      this.probes.set(mode, probe);
+    }
+    return probe;
+  }
+
   private handshakeHeaders(headers: GrokHeaders, token: string, uid: string): Record<string, string> {
     const hit = this.handshakes.get(token);
     if (hit !== undefined && hit.headers === headers && hit.uid === uid) return hit.value;
@@ -135,8 +150,7 @@ export class MgwChatClient implements ChatTurnOpener {
     });
     this.live.add(ws);
     ws.once('close', () => this.live.delete(ws));
-    const drift = this.opts.drift ? { monitor: this.opts.drift, context: { source: 'mgw', model: turn.mode } } : undefined;
-    const t = new MgwTurn(ws, turn, signal, this.opts.pingIntervalMs ?? 25_000, drift);
+    const t = new MgwTurn(ws, turn, signal, this.opts.pingIntervalMs ?? 25_000, this.driftProbe(turn.mode));
     return t.opened;
   }
 }
@@ -229,10 +243,13 @@ class MgwTurn implements ChatEventSource {
 
   private send(frame: Record<string, unknown>): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    this.ws.send(JSON.stringify(frame), (err) => {
-      if (err) this.fail(classifyTransportError(err));
-    });
+    this.ws.send(JSON.stringify(frame), this.onSent);
   }
+
+  /** One callback for every frame of the turn (not a closure per send). */
+  private readonly onSent = (err?: Error | null): void => {
+    if (err) this.fail(classifyTransportError(err));
+  };
 
   private onOpen(): void {
     if (this.phase !== 'connecting') return;

@@ -52,6 +52,8 @@ export function normalizeCitationUrl(raw: unknown): string | undefined {
 
 /** Answer text (empty / assistant channel), reasoning (analysis / reasoning channels), or neither. */
 function channelKind(channel: unknown): 'answer' | 'reasoning' | undefined {
+  // Nearly every chunk: no channel or the exact answer channel, decided without new strings.
+  if (channel === undefined || channel === 'CHANNEL_ASSISTANT_RESPONSE') return 'answer';
   const c = typeof channel === 'string' ? channel.trim().toUpperCase() : '';
   if (c === '' || c === 'CHANNEL_ASSISTANT_RESPONSE') return 'answer';
   if (c.includes('ANALYSIS') || c.includes('REASONING')) return 'reasoning';
@@ -76,6 +78,9 @@ function errorOf(v: unknown, fallback: string): GrokUpstreamError {
   if (err.kind !== 'rate-limited' || typeof after !== 'number' || !Number.isFinite(after) || after < 0) return err;
   return new GrokUpstreamError({ kind: err.kind, status: err.status, message: err.message, bodyExcerpt: err.bodyExcerpt, retryAfterSeconds: Math.ceil(after) });
 }
+
+/** The shared empty result, frozen: callers only read event lists (most frames yield none). */
+const NO_EVENTS = Object.freeze([]) as unknown as GrokEvent[];
 
 export class MgwEventParser {
   /** The current session id (new conversation: from session.created; continuation: the stored one). */
@@ -109,27 +114,29 @@ export class MgwEventParser {
    * errors, a failed response status and a session that ended before the response was done.
    */
   parse(text: string): GrokEvent[] {
-    if (this.done) return [];
+    if (this.done) return NO_EVENTS;
     let frame: Obj | undefined;
     try {
       frame = obj(JSON.parse(text));
     } catch {
       const d = this.drift;
       if (d && looksLikeHtml(text)) d.monitor.report([{ kind: 'html-body', path: 'mgw frame', type: 'html' }], d.context, () => redactText(text));
-      return [];
+      return NO_EVENTS;
     }
-    if (!frame) return [];
+    if (!frame) return NO_EVENTS;
     if (this.drift !== undefined) this.watch(this.drift, frame);
     const events = this.events(frame);
     if (!this.answered) {
       for (const e of events) if ((e.type === 'token' && !e.thinking) || e.type === 'image-progress') this.answered = true;
+      // An answered turn is never checked whole: the frames kept for that can go now.
+      if (this.answered) this.unchecked = undefined;
     }
     return events;
   }
 
   /**
    * Drift check of one frame: sampled, always for error-like frames and unknown event types; unsampled frames are kept (by
-   * reference, bounded) so a turn that ends without an answer can be checked whole.
+   * reference, bounded) until the answer starts, so a turn that ends without an answer can be checked whole.
    */
   private watch(d: MgwDriftProbe, frame: Obj): void {
     const ev = obj(frame.event);
@@ -148,6 +155,7 @@ export class MgwEventParser {
       d.monitor.report(checkMgwFrame(frame), d.context, () => redactSample(frame));
       return;
     }
+    if (this.answered) return;
     const u = (this.unchecked ??= []);
     if (u.length < MAX_UNCHECKED) u.push(frame);
   }
@@ -157,7 +165,7 @@ export class MgwEventParser {
     if (!ev) {
       // Legacy root error shape, tolerated on the socket too.
       if (frame.error !== undefined) throw errorOf(frame.error, 'unknown gateway error');
-      return [];
+      return NO_EVENTS;
     }
     switch (ev.type) {
       case 'session.created':
@@ -180,16 +188,16 @@ export class MgwEventParser {
         // Grok closed the session: a server-side end, not a network failure (a proxy is not to blame).
         throw new GrokUpstreamError({ kind: 'upstream-5xx', status: 502, message: 'The mgw session ended before the response completed' });
       default:
-        return [];
+        return NO_EVENTS;
     }
   }
 
   private onCreated(frame: Obj, ev: Obj): GrokEvent[] {
     const answers = str(ev.client_event_id);
-    if (answers !== undefined && answers !== this.initEventId) return [];
+    if (answers !== undefined && answers !== this.initEventId) return NO_EVENTS;
     this.created = true;
     this.sessionId ??= str(frame.session_id);
-    return [];
+    return NO_EVENTS;
   }
 
   private onAttached(ev: Obj): GrokEvent[] {
@@ -201,17 +209,20 @@ export class MgwEventParser {
     this.sessionId ??= id;
     this.conversationId = id;
     this.attached = true;
-    return [];
+    return NO_EVENTS;
   }
 
   private onChunk(chunk: Obj | undefined): GrokEvent[] {
-    if (!chunk) return [];
-    const out: GrokEvent[] = [];
+    if (!chunk) return NO_EVENTS;
     const text = obj(chunk.text);
+    let tok: GrokEvent | undefined;
     if (text && typeof text.text === 'string' && text.text !== '') {
       const kind = channelKind(text.channel);
-      if (kind !== undefined) out.push(token(text.text, kind === 'reasoning'));
+      if (kind !== undefined) tok = token(text.text, kind === 'reasoning');
     }
+    // Nearly every chunk is text alone: one small array, no scan of the rarer parts.
+    if (chunk.tool_usage_card === undefined && chunk.tool_result === undefined && chunk.render_citation === undefined) return tok === undefined ? NO_EVENTS : [tok];
+    const out: GrokEvent[] = tok === undefined ? [] : [tok];
     const card = obj(chunk.tool_usage_card);
     if (card) {
       for (const [key, name] of Object.entries(TOOL_NAMES)) {
@@ -243,14 +254,14 @@ export class MgwEventParser {
       if (url === undefined) continue;
       results.push({ url, title: str(it?.title) ?? '', preview: str(it?.snippet) });
     }
-    return results.length > 0 ? [{ type: 'search-results', results }] : [];
+    return results.length > 0 ? [{ type: 'search-results', results }] : NO_EVENTS;
   }
 
   private onOutput(output: Obj | undefined): GrokEvent[] {
-    if (!output) return [];
+    if (!output) return NO_EVENTS;
     if (output.stream_error !== undefined && output.stream_error !== null) throw errorOf(output.stream_error, 'unknown stream error');
     const cards = output.card_attachment;
-    if (cards === undefined) return [];
+    if (cards === undefined) return NO_EVENTS;
     const out: GrokEvent[] = [];
     for (const c of Array.isArray(cards) ? cards : [cards]) {
       const ev = this.imageOf(obj(c));
