@@ -8,7 +8,8 @@
 //     floor and gateway, non-streaming and streaming: requests/s, p50/p99 latency, errors, and CPU time
 //     per request of the process under test (utime+stime from /proc/<pid>/stat),
 //   - floor and gateway non-streaming again at one equal fixed rate (half the slower one's ceiling),
-//   - idle cost after the load, and with 20 streams stalled upstream (heartbeats on, default interval).
+//   - idle cost after the load (once V8's post-load heap shrink is over: see settleAfterLoad), and
+//     with 20 streams stalled upstream (heartbeats on, default interval).
 // Prints a table and writes bench/results.json and bench/results.md. Exit code 0 even when a target
 // is missed (this is a report); 1 only when the run itself could not be done.
 //
@@ -16,7 +17,8 @@
 // = bench/floor-mgw-translator.ts (a WebSocket per turn: handshake + events), "rest" =
 // bench/floor-translator.ts (one NDJSON POST per turn).
 // Knobs (env): BENCH_DURATION (s per measured scenario, default 8), BENCH_WARMUP (s, default 2),
-// BENCH_CONNECTIONS (default 50), BENCH_STREAMS (default 300), BENCH_SKIP_BUILD=1,
+// BENCH_SLICES (floor/gateway alternations per scenario, default 4), BENCH_CONNECTIONS (default 50),
+// BENCH_STREAMS (default 300), BENCH_SKIP_BUILD=1,
 // BENCH_GATEWAY_NODE_ARGS (extra node flags for the gateway, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof";
 // the profile is written when the gateway exits at the end of the run).
 import { spawnSync } from 'node:child_process';
@@ -50,8 +52,18 @@ const STALLED_STREAMS = 20;
 /** Default chat.heartbeat_interval is 15 s: a 16 s window sees one heartbeat per stalled stream. */
 const STALLED_WINDOW_S = 16;
 const IDLE_WINDOW_S = 5;
-/** Each measured scenario is split into this many slices, alternating between floor and gateway. */
-const SLICES = 4;
+/**
+ * Each measured scenario is split into this many slices, alternating between floor and gateway
+ * (BENCH_SLICES, default 4, rounded up to even): on a VM whose speed drifts by ±20% from one
+ * 10-second window to the next, more and shorter alternations put the drift on both sides alike.
+ */
+const SLICES = Math.ceil(num('BENCH_SLICES', 4) / 2) * 2;
+/**
+ * Longest wait after the load for V8's memory reducer: some 10-40 s after the allocation rate
+ * drops it shrinks the heap with up to three full collections (100-300 ms of CPU at once), a
+ * one-off the idle figures (steady state) must not catch.
+ */
+const SETTLE_MAX_S = 60;
 const API_KEY = 'sk-bench';
 /** Enough seeded accounts that max_inflight (8 per account, the default) never refuses a request. */
 const ACCOUNT_COUNT = 64;
@@ -287,8 +299,8 @@ async function main(): Promise<void> {
   const rate = Math.max(50, Math.round(Math.min(floorNs?.rps ?? 0, gwNs?.rps ?? 0) / 2 / 50) * 50);
   await measure([chat(`floor, non-stream @ ${rate} req/s`, floor, floorUrl, false), chat(`gateway, non-stream @ ${rate} req/s`, gw, gwUrl, false)], rate);
 
-  // 7b. Idle again after the load (settled), then with stalled streams holding heartbeats.
-  await sleep(3000);
+  // 7b. Idle again after the load (settled: the heap shrink done), then with stalled streams holding heartbeats.
+  const idleSettle = await settleAfterLoad(gw);
   await measureIdle('idleAfterLoadMsPerS', IDLE_WINDOW_S);
   const stalled = await stalledStreams(gw, gwUrl);
 
@@ -341,7 +353,7 @@ async function main(): Promise<void> {
     scenarios,
     ratios: { nonStreamCpuGatewayOverFloor: nonStreamRatio, nonStreamEqualRate: rate, nonStreamEqualRateCpuGatewayOverFloor: equalRateRatio, streamCpuGatewayOverFloor: streamRatio },
     streams,
-    idle: { ...idle, stalledStreams: stalled },
+    idle: { ...idle, stalledStreams: stalled, settleAfterLoad: idleSettle },
     targets,
     gatewayLog: { lines: gw.lines, warningsAndErrors: gw.problemCount, kinds: gw.problemKinds, samples: gw.problems },
     otherChildren: Object.fromEntries(all.filter((c) => c.name !== 'gateway').map((c) => [c.name, { warningsAndErrors: c.problemCount, kinds: c.problemKinds }])),
@@ -471,6 +483,35 @@ interface Stalled {
   cpuMsPerS: number;
 }
 
+interface Settle {
+  seconds: number;
+  cpuMs: number;
+  rssFromMb: number;
+  rssToMb: number;
+}
+
+/**
+ * Waits until V8's post-load heap shrink has happened: the gateway's RSS falls below 80% of what
+ * it was when the load stopped (then 3 s more: its collections come a fraction of a second apart),
+ * or SETTLE_MAX_S. Returns what the wait cost, reported next to the idle figures.
+ */
+async function settleAfterLoad(gw: Child): Promise<Settle> {
+  const t0 = Date.now();
+  const c0 = cpuMs(gw.pid);
+  const r0 = rssMb(gw.pid);
+  await sleep(3000);
+  while (Date.now() - t0 < SETTLE_MAX_S * 1000) {
+    if (rssMb(gw.pid) < 0.8 * r0) {
+      await sleep(3000);
+      break;
+    }
+    await sleep(1000);
+  }
+  const s: Settle = { seconds: round((Date.now() - t0) / 1000), cpuMs: round(cpuMs(gw.pid) - c0), rssFromMb: round(r0), rssToMb: round(rssMb(gw.pid)) };
+  log(`settled after the load: ${s.seconds} s, ${s.cpuMs} CPU ms, RSS ${s.rssFromMb} → ${s.rssToMb} MB`);
+  return s;
+}
+
 /** Streams that sent their first frame and then stall upstream: only heartbeats keep them busy. */
 async function stalledStreams(gw: Child, url: string): Promise<Stalled> {
   const agent = new Agent({ connections: STALLED_STREAMS + 5, headersTimeout: 120_000, bodyTimeout: 120_000 });
@@ -504,7 +545,7 @@ type Results = {
   scenarios: LoadScenario[];
   ratios: { nonStreamCpuGatewayOverFloor: number; nonStreamEqualRate: number; nonStreamEqualRateCpuGatewayOverFloor: number; streamCpuGatewayOverFloor: number };
   streams: StreamCapacity;
-  idle: Record<string, number | Stalled>;
+  idle: Record<string, number | Stalled | Settle>;
   targets: Array<{ target: string; value: string; pass: boolean }>;
   gatewayLog: { lines: number; warningsAndErrors: number; kinds: Record<string, number> };
 };
@@ -558,9 +599,11 @@ function markdown(r: Results): string {
     `peak ${s.secondRound.peakRssMb} MB, ${s.secondRound.rssAfterMb} MB after. Gateway CPU for the round: ${s.gatewayCpuMs} ms ` +
     `(${round(s.gatewayCpuMs / (s.streams * s.tokens) * 1000, 1)} µs per token).`);
   out.push('');
+  const settle = r.idle.settleAfterLoad as Settle | undefined;
   out.push(`Idle gateway CPU: ${r.idle.idleFreshMsPerS} ms/s after start-up, ${r.idle.idleAfterLoadMsPerS} ms/s after the load, ` +
     `${stalled.cpuMsPerS} ms/s with ${stalled.open} streams stalled upstream for ${stalled.windowS} s ` +
-    `(${stalled.heartbeatsReceived} heartbeats sent, default 15 s interval).`);
+    `(${stalled.heartbeatsReceived} heartbeats sent, default 15 s interval).` +
+    (settle ? ` Measured after V8's one-off heap shrink that follows the load: waited ${settle.seconds} s, RSS ${settle.rssFromMb} → ${settle.rssToMb} MB, ${settle.cpuMs} CPU ms in all.` : ''));
   out.push('');
   out.push('| Target | Measured | Result |');
   out.push('|---|---|---|');
