@@ -14,9 +14,18 @@ const MAX_TOOL_CALLS = 32;
 const INSTANCE = randomBytes(4).toString('hex');
 let serial = 0;
 
+// The time part of the last id: radix-36 conversion of a millisecond timestamp is one of the
+// dearer steps of logging a call, and calls finishing in the same millisecond share it.
+let prefixTime = -1;
+let prefix = '';
+
 export function newEntryId(time: number): string {
   serial = (serial + 1) % 0x7fffffff;
-  return `${time.toString(36)}-${INSTANCE}${serial.toString(36)}`;
+  if (time !== prefixTime) {
+    prefixTime = time;
+    prefix = `${time.toString(36)}-${INSTANCE}`;
+  }
+  return prefix + serial.toString(36);
 }
 
 const cut = (s: string, max: number): string => (s.length > max ? s.slice(0, max) : s);

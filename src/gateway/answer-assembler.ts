@@ -95,10 +95,12 @@ export class AnswerAssembler {
   private _modelError: string | undefined;
 
   private readonly sources: SearchSource[] = [];
-  private readonly sourceUrls = new Set<string>();
+  // Made on first use (search results, images): most answers have neither, and one assembler is
+  // made per call.
+  private sourceUrls: Set<string> | undefined;
   private readonly images: GeneratedImageRef[] = [];
-  private readonly imageUrls = new Set<string>();
-  private readonly moderatedUrls = new Set<string>();
+  private imageUrls: Set<string> | undefined;
+  private moderatedUrls: Set<string> | undefined;
 
   /** Delta of the current push. */
   private dReasoning = '';
@@ -132,8 +134,9 @@ export class AnswerAssembler {
         for (const r of event.results) {
           if (!r.url) continue;
           this.cards.noteTitle(r.url, r.title);
-          if (this.sourceUrls.has(r.url)) continue;
-          this.sourceUrls.add(r.url);
+          const seen = (this.sourceUrls ??= new Set());
+          if (seen.has(r.url)) continue;
+          seen.add(r.url);
           this.sources.push({ url: r.url, title: r.title || r.url });
         }
         if (!this.answerStarted) this.addReasoning(this.formatter.searchResults(event.results));
@@ -374,14 +377,15 @@ export class AnswerAssembler {
   }
 
   private addImage(url: string, assetId: string | undefined): void {
-    if (this.imageUrls.has(url) || this.moderatedUrls.has(url)) return;
-    this.imageUrls.add(url);
+    const urls = (this.imageUrls ??= new Set());
+    if (urls.has(url) || this.moderatedUrls?.has(url) === true) return;
+    urls.add(url);
     this.images.push({ url, assetId });
   }
 
   private dropImage(url: string): void {
-    this.moderatedUrls.add(url);
-    if (!this.imageUrls.delete(url)) return;
+    (this.moderatedUrls ??= new Set()).add(url);
+    if (this.imageUrls?.delete(url) !== true) return;
     const at = this.images.findIndex((img) => img.url === url);
     if (at >= 0) this.images.splice(at, 1);
   }

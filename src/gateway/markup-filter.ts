@@ -76,7 +76,8 @@ export class AnswerMarkupFilter {
   /** Whether the last emitted character is whitespace (true at the start: no space before [[1]]). */
   private lastWs = true;
 
-  private readonly citationNumbers = new Map<string, number>();
+  /** Made on the first citation (most answers have none). */
+  private citationNumbers: Map<string, number> | undefined;
   private readonly citations: UrlCitation[] = [];
   private lastCitationUrl = '';
   /** Only whitespace was emitted since the last citation (so a repeat of it is "immediate"). */
@@ -323,10 +324,11 @@ export class AnswerMarkupFilter {
     if (!url) return;
     // The same source cited twice in a row (nothing but whitespace between) adds nothing.
     if (url === this.lastCitationUrl && this.wsOnlySinceCitation) return;
-    let n = this.citationNumbers.get(url);
+    const numbers = (this.citationNumbers ??= new Map());
+    let n = numbers.get(url);
     if (n === undefined) {
-      n = this.citationNumbers.size + 1;
-      this.citationNumbers.set(url, n);
+      n = numbers.size + 1;
+      numbers.set(url, n);
     }
     const marker = `[[${n}]](${escapeLinkUrl(url)})`;
     // Grok writes the tag right after the cited word; the space keeps the marker readable.

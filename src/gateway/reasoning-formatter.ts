@@ -89,7 +89,8 @@ export class ReasoningFormatter {
 
   private readonly seen = new Set<string>();
   private readonly byPrefix = new Map<string, string[]>();
-  private readonly searchUrls = new Set<string>();
+  /** Made on first search result (most answers have none). */
+  private searchUrls: Set<string> | undefined;
 
   constructor(opts: ReasoningFormatterOptions = {}) {
     this.maxSearchResults = opts.maxSearchResults ?? DEFAULT_MAX_SEARCH_RESULTS;
@@ -134,8 +135,9 @@ export class ReasoningFormatter {
   searchResults(results: ReadonlyArray<{ url: string; title: string }>): string {
     let shown = 0;
     for (const r of results) {
-      if (!r.url || this.searchUrls.has(r.url)) continue;
-      this.searchUrls.add(r.url);
+      const urls = (this.searchUrls ??= new Set());
+      if (!r.url || urls.has(r.url)) continue;
+      urls.add(r.url);
       if (shown >= this.maxSearchResults) continue;
       shown++;
       this.breakLine();

@@ -15,7 +15,7 @@ import {
   type ChatTurnOptions,
 } from '../gateway/index.js';
 import { CallError } from '../failures/index.js';
-import { chatRequestSchema, type ChatRequestInput } from './chat-request-schema.js';
+import { parseChatRequest, type ChatRequestInput } from './chat-request-schema.js';
 import { ChatStreamWriter } from './chat-stream-writer.js';
 import { OpenAIHttpError, invalidRequest, toOpenAIError } from './errors.js';
 import { toConversation } from './to-conversation.js';
@@ -49,7 +49,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
   const conversations = deps.conversations ?? new ConversationMemory({ maxEntries: CONTINUE_MAX_ENTRIES, ttlMs: CONTINUE_TTL_MS });
   app.post('/chat/completions', async (request: FastifyRequest, reply: FastifyReply) => {
     const call = request.call;
-    const parsed = chatRequestSchema.safeParse(request.body);
+    const parsed = parseChatRequest(request.body);
     if (!parsed.success) throw zodToOpenAIError(parsed.error);
     const body = parsed.data;
     call.model = body.model;

@@ -90,7 +90,8 @@ export class MgwEventParser {
   attached = false;
   done = false;
   responseId: string | undefined;
-  private readonly images = new Map<string, number>();
+  /** Image index by id, made on the first image (most turns draw none). */
+  private images: Map<string, number> | undefined;
   /** Answer text or an image arrived (reasoning alone is no answer). */
   private answered = false;
   private unchecked: Obj[] | undefined;
@@ -124,8 +125,9 @@ export class MgwEventParser {
       return NO_EVENTS;
     }
     if (!frame) return NO_EVENTS;
-    if (this.drift !== undefined) this.watch(this.drift, frame);
-    const events = this.events(frame);
+    const ev = obj(frame.event);
+    if (this.drift !== undefined) this.watch(this.drift, frame, ev);
+    const events = this.events(frame, ev);
     if (!this.answered) {
       for (const e of events) if ((e.type === 'token' && !e.thinking) || e.type === 'image-progress') this.answered = true;
       // An answered turn is never checked whole: the frames kept for that can go now.
@@ -138,8 +140,7 @@ export class MgwEventParser {
    * Drift check of one frame: sampled, always for error-like frames and unknown event types; unsampled frames are kept (by
    * reference, bounded) until the answer starts, so a turn that ends without an answer can be checked whole.
    */
-  private watch(d: MgwDriftProbe, frame: Obj): void {
-    const ev = obj(frame.event);
+  private watch(d: MgwDriftProbe, frame: Obj, ev: Obj | undefined): void {
     if (ev?.type === 'response.done' && !this.answered) {
       // The turn ends with nothing to show: check everything it said, and count the empty answer.
       for (const f of this.unchecked ?? []) d.monitor.report(checkMgwFrame(f), d.context, () => redactSample(f));
@@ -151,7 +152,7 @@ export class MgwEventParser {
       return;
     }
     // An event type the table does not know is found on the spot (the lookup costs next to nothing).
-    if (d.monitor.sample() || errorLike(frame) || (ev !== undefined && typeof ev.type === 'string' && !Object.hasOwn(MGW_EVENTS, ev.type))) {
+    if (d.monitor.sample() || errorLike(frame, ev) || (ev !== undefined && typeof ev.type === 'string' && !Object.hasOwn(MGW_EVENTS, ev.type))) {
       d.monitor.report(checkMgwFrame(frame), d.context, () => redactSample(frame));
       return;
     }
@@ -160,8 +161,7 @@ export class MgwEventParser {
     if (u.length < MAX_UNCHECKED) u.push(frame);
   }
 
-  private events(frame: Obj): GrokEvent[] {
-    const ev = obj(frame.event);
+  private events(frame: Obj, ev: Obj | undefined): GrokEvent[] {
     if (!ev) {
       // Legacy root error shape, tolerated on the socket too.
       if (frame.error !== undefined) throw errorOf(frame.error, 'unknown gateway error');
@@ -283,11 +283,12 @@ export class MgwEventParser {
     } else if (obj(card.jsonData)) data = obj(card.jsonData);
     const chunk = obj(data?.image_chunk) ?? obj(data?.imageChunk);
     if (!chunk) return undefined;
-    const id = str(chunk.imageUuid) ?? str(chunk.image_uuid) ?? str(data?.id) ?? String(this.images.size);
-    let index = this.images.get(id);
+    const images = (this.images ??= new Map());
+    const id = str(chunk.imageUuid) ?? str(chunk.image_uuid) ?? str(data?.id) ?? String(images.size);
+    let index = images.get(id);
     if (index === undefined) {
-      index = this.images.size;
-      this.images.set(id, index);
+      index = images.size;
+      images.set(id, index);
     }
     const progress = typeof chunk.progress === 'number' ? chunk.progress : 0;
     const url = str(chunk.imageUrl) ?? str(chunk.image_url);
@@ -306,8 +307,7 @@ export class MgwEventParser {
 }
 
 /** Error events, legacy root errors, stream errors and an early session end are always checked. */
-function errorLike(frame: Obj): boolean {
-  const ev = obj(frame.event);
+function errorLike(frame: Obj, ev: Obj | undefined): boolean {
   if (!ev) return frame.error !== undefined;
   const t = ev.type;
   if (t === 'error' || t === 'session.ended') return true;
