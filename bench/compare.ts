@@ -8,6 +8,8 @@
 // after BENCH_WARMUP seconds (default 10) of warm-up each. Prints CPU ms per request of A and B
 // (utime+stime from /proc) and B/A per scenario. BENCH_B_NODE_ARGS: extra node flags for B
 // (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the candidate under the same load).
+// BENCH_B_ENV: space-separated KEY=VALUE settings for B only, over the bench's own (e.g.
+// "GROK2API_LOG_REQUESTS=false"): a configuration A/B of one build is `-- . .` with this set.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +32,21 @@ const TRANSPORT = process.env.BENCH_TRANSPORT === 'rest' ? 'rest' : 'mgw';
 const API_KEY = 'sk-bench';
 const ACCOUNTS = 64;
 
+/** BENCH_B_ENV as an environment overlay; a word without `=` is refused (a typo would measure nothing). */
+function overlayEnv(text: string | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const word of (text ?? '').split(/\s+/).filter(Boolean)) {
+    const eq = word.indexOf('=');
+    if (eq <= 0) {
+      process.stderr.write(`BENCH_B_ENV: "${word}" is not KEY=VALUE\n`);
+      process.exit(2);
+    }
+    env[word.slice(0, eq)] = word.slice(eq + 1);
+  }
+  return env;
+}
+const B_ENV = overlayEnv(process.env.BENCH_B_ENV);
+
 const args = process.argv.slice(2);
 if (args.length !== 2) {
   process.stderr.write('usage: npm run bench:compare -- <dirA> <dirB>   (each with a built dist/)\n');
@@ -47,7 +64,7 @@ async function main(): Promise<void> {
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GROK2API_') && k !== 'PORT' && k !== 'HOST') baseEnv[k] = v;
   const sim = startChild('sim', ['--import', 'tsx', 'test/fake-grok/main.ts'], { ...baseEnv, FAKE_GROK_PORT: String(simPort), FAKE_GROK_HOST: '127.0.0.1', FAKE_GROK_DELAY_MS: '0' }, simPort, ROOT);
   const dirs: string[] = [];
-  const gateway = async (name: string, dir: string, nodeArgs: string[]): Promise<Child> => {
+  const gateway = async (name: string, dir: string, nodeArgs: string[], overlay: NodeJS.ProcessEnv = {}): Promise<Child> => {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), `grok2api-ab-${name}-`));
     dirs.push(dataDir);
@@ -58,10 +75,11 @@ async function main(): Promise<void> {
       GROK2API_SSO_TOKENS: Array.from({ length: ACCOUNTS }, (_, i) => `bench-token-${name.toLowerCase()}-${i + 1}`).join(','),
       GROK2API_APP_API_KEYS: API_KEY, GROK2API_LOG_LEVEL: 'info', GROK2API_GROK_CHAT_TRANSPORT: TRANSPORT,
       GROK2API_ADMIN_PASSWORD: randomUUID(),
+      ...overlay,
     }, port, dir);
   };
   const a = await gateway('A', dirA, []);
-  const b = await gateway('B', dirB, (process.env.BENCH_B_NODE_ARGS ?? '').split(/\s+/).filter(Boolean));
+  const b = await gateway('B', dirB, (process.env.BENCH_B_NODE_ARGS ?? '').split(/\s+/).filter(Boolean), B_ENV);
   try {
     await Promise.all([sim, a, b].map((c) => waitListening(c, 90_000)));
     const body = JSON.stringify({ model: 'grok-chat-fast', messages: [{ role: 'user', content: 'Hello bench' }] });
@@ -75,7 +93,7 @@ async function main(): Promise<void> {
       const text = await res.text();
       if (res.status !== 200) throw new Error(`${c.name} sanity request failed: ${res.status} ${text.slice(0, 300)}`);
     }
-    process.stdout.write(`[ab] A = ${dirA}\n[ab] B = ${dirB}\n[ab] transport ${TRANSPORT}; ${SLICES} slices of ${SLICE_S} s, ABBA\n`);
+    process.stdout.write(`[ab] A = ${dirA}\n[ab] B = ${dirB}${process.env.BENCH_B_ENV ? ` with ${process.env.BENCH_B_ENV}` : ''}\n[ab] transport ${TRANSPORT}; ${SLICES} slices of ${SLICE_S} s, ABBA\n`);
     for (const rate of [RATE, undefined]) {
       for (const c of [a, b]) await runCannon({ ...opts(c, rate), duration: WARMUP_S });
       const acc = new Map<Child, { cpu: number; ok: number; bad: number; s: number; perSlice: number[] }>([[a, { cpu: 0, ok: 0, bad: 0, s: 0, perSlice: [] }], [b, { cpu: 0, ok: 0, bad: 0, s: 0, perSlice: [] }]]);
