@@ -135,8 +135,9 @@ export class ReasoningFormatter {
   searchResults(results: ReadonlyArray<{ url: string; title: string }>): string {
     let shown = 0;
     for (const r of results) {
+      if (!r.url) continue;
       const urls = (this.searchUrls ??= new Set());
-      if (!r.url || urls.has(r.url)) continue;
+      if (urls.has(r.url)) continue;
       urls.add(r.url);
       if (shown >= this.maxSearchResults) continue;
       shown++;

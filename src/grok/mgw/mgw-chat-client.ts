@@ -40,6 +40,12 @@ export interface MgwChatClientOptions {
 }
 
 const UID_CACHE_MAX = 10_000;
+/**
+ * Drift probes kept, one per mode. The mode comes from the model registry (fast, auto, expert,
+ * heavy, ...), so this is never reached in practice; the bound only keeps a registry with many
+ * modes from growing the map without end.
+ */
+const PROBE_CACHE_MAX = 64;
 /** Above this many undelivered events the socket is paused until the reader catches up. */
 const HIGH_WATER = 512;
 
@@ -58,6 +64,7 @@ export class MgwChatClient implements ChatTurnOpener {
    */
   private readonly handshakes = new Map<string, { headers: GrokHeaders; uid: string; value: Record<string, string> }>();
 
+  /** Drift probe per mode (see driftProbe). */
   private readonly probes = new Map<string, MgwDriftProbe>();
 
   constructor(private readonly opts: MgwChatClientOptions) {
@@ -124,7 +131,7 @@ export class MgwChatClient implements ChatTurnOpener {
     let probe = this.probes.get(mode);
     if (probe === undefined) {
       probe = { monitor, context: { source: 'mgw', model: mode } };
-      if (this.probes.size >= UID_CACHE_MAX) this.probes.clear();
+      if (this.probes.size >= PROBE_CACHE_MAX) this.probes.clear();
       this.probes.set(mode, probe);
     }
     return probe;
