@@ -1,64 +1,47 @@
 // Named server-sent events (`event: <type>` + `data: <json>`), as OpenAI streams images
 // (image_generation.partial_image / .completed). Keep-alive comments fill long silences.
 import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
+import { SseChannel, type SseExtraHeaders } from './sse-channel.js';
 import type { OpenAIHttpError } from './errors.js';
 
 export class EventStreamWriter {
-  private heartbeat: NodeJS.Timeout | undefined;
-  private ended = false;
-  started = false;
-  bytesWritten = 0;
+  private readonly sse: SseChannel;
   firstByteAt: number | undefined;
 
-  constructor(
-    private readonly res: ServerResponse,
-    private readonly heartbeatMs: number,
-  ) {}
-
-  start(headers: Record<string, string | string[] | number | undefined>): void {
-    if (this.started) return;
-    this.started = true;
-    const out: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = typeof v === 'number' ? String(v) : v;
-    this.res.writeHead(200, {
-      ...out,
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    this.firstByteAt = Date.now();
-    if (this.heartbeatMs > 0) this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), this.heartbeatMs);
+  constructor(res: ServerResponse, heartbeatMs: number) {
+    this.sse = new SseChannel(res, heartbeatMs, ': keep-alive\n\n');
   }
 
-  private write(s: string): boolean {
-    if (this.ended || this.res.destroyed) return true;
-    this.bytesWritten += Buffer.byteLength(s);
-    return this.res.write(s);
+  /** The head has been sent: later failures can only be error events. */
+  get started(): boolean {
+    return this.sse.isOpen;
+  }
+
+  get bytesWritten(): number {
+    return this.sse.bytesWritten;
+  }
+
+  /** Sends the head (once) and starts the keep-alive. */
+  start(headers: SseExtraHeaders): void {
+    if (this.sse.isOpen) return;
+    this.sse.open(headers);
+    this.firstByteAt = Date.now();
   }
 
   async event(type: string, data: Record<string, unknown>): Promise<void> {
-    if (!this.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`)) {
-      await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
-    }
+    if (!this.sse.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`)) await this.sse.drain();
   }
 
   /** An error event (the OpenAI SDKs raise it as an APIError) and the end of the stream. */
   fail(err: OpenAIHttpError): void {
-    this.write(`event: error\ndata: ${JSON.stringify(err.toBody())}\n\n`);
-    this.end();
+    this.sse.end(`event: error\ndata: ${JSON.stringify(err.toBody())}\n\n`);
   }
 
   end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    if (!this.res.destroyed) this.res.end();
+    this.sse.end();
   }
 
   dispose(): void {
-    this.ended = true;
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.sse.dispose();
   }
 }
