@@ -98,24 +98,25 @@ void describe('SseChannel', () => {
 
   void it('sends keep-alives only while nothing else is written, and none after end()', async () => {
     const x = await exchange();
-    const sse = new SseChannel(x.res, 300, KEEP_ALIVE);
+    const sse = new SseChannel(x.res, 500, KEEP_ALIVE);
     sse.open({}, 'data: start\n\n');
-    // Writes every 50 ms for 600 ms: each postpones the keep-alive (300 ms of silence needed).
+    // Writes every 50 ms for 600 ms: each postpones the keep-alive (500 ms of silence needed, so a
+    // busy CI machine would have to stall the event loop for 450 ms to send one early).
     for (let i = 0; i < 12; i++) {
       await sleep(50);
       sse.write(`data: ${i}\n\n`);
     }
     assert.equal(body(x.received()).split(KEEP_ALIVE).length - 1, 0, 'no keep-alive while data flows');
     // Then silence: keep-alives fill it.
-    await sleep(800);
+    await sleep(1200);
     const during = body(x.received()).split(KEEP_ALIVE).length - 1;
-    assert.ok(during >= 1, `expected a keep-alive in 800 ms of silence, got ${during}`);
+    assert.ok(during >= 1, `expected a keep-alive in 1200 ms of silence, got ${during}`);
     sse.end();
     assert.equal(sse.ended, true);
     assert.equal(sse.closed, true);
     await x.ended();
     const final = body(x.received());
-    await sleep(700);
+    await sleep(1100);
     assert.equal(body(x.received()), final, 'nothing after end()');
     assert.equal(sse.bytesWritten, Buffer.byteLength(final));
     x.hangUp();
